@@ -1,0 +1,1 @@
+"""Alert rules, rendering, channels and delivery. May import parsers, never collector."""

@@ -1,0 +1,195 @@
+"""`owabi sources list|test|add`: the configured sources, and trying a URL before adding it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from collector.app import fetch_settings, open_store
+from collector.clicontext import EXIT_CONFIG, cli_errors, ctx_of, err, fail, out
+from collector.configfiles import load_sources
+from collector.fetch import Fetcher
+from collector.probe import Probe, probe
+from collector.report import incident_row
+from collector.sourceconfig import SOURCE_KINDS, SourceConfig
+from collector.store import queries
+
+app = typer.Typer(
+    help="Configured sources; try a URL before adding it.\n\nKinds: "
+    + "; ".join(f"{k}: {v}" for k, v in SOURCE_KINDS.items()),
+    no_args_is_help=True,
+)
+
+KindOption = Annotated[
+    str | None,
+    typer.Option("--kind", help="feed, page or notice (detected when omitted)."),
+]
+
+
+def _when(value: object) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else "–"
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """Every configured source with its last success, failures and last error."""
+    c = ctx_of(ctx)
+    with cli_errors():
+        config = c.config
+        engine, sessions = open_store(c.settings)
+    with sessions() as s:
+        states = queries.all_source_states(s)
+    engine.dispose()
+    table = Table(title=f"Sources ({c.settings.sources_file})")
+    for col in ("id", "kind", "every", "tags", "last success", "failures", "last error"):
+        table.add_column(col)
+    default = c.settings.default_interval
+    for src in config.sources.sources:
+        st = states.get(src.id)
+        table.add_row(
+            src.id + ("" if src.enabled else " (disabled)"),
+            src.kind,
+            f"{int((src.interval or default) // 60)}m",
+            ", ".join(src.tags),
+            _when(st.last_success_at if st else None),
+            str(st.consecutive_failures if st else 0),
+            Text(st.last_error or "" if st else ""),
+        )
+    out.print(table)
+
+
+def _show(found: Probe) -> None:
+    src = found.source
+    out.print(f"kind: {src.kind}")
+    if src.selectors is not None:
+        out.print(f"selectors: {src.selectors.model_dump(exclude_none=True)}")
+    out.print(f"entries: {len(found.leads)}, matching the incident keywords: {len(found.matching)}")
+    table = Table(title="Entries (first 15)")
+    for col in ("date", "title", "url", "match"):
+        table.add_column(col)
+    matching = {id(lead) for lead in found.matching}
+    for lead in found.leads[:15]:
+        table.add_row(
+            lead.published.isoformat() if lead.published else "–",
+            Text(lead.title or "–"),
+            Text(lead.url),
+            "yes" if id(lead) in matching else "",
+        )
+    out.print(table)
+    for lead, facts in found.samples:
+        if isinstance(facts, str):
+            out.print(Text(f"✗ {lead.url}: {facts}"))
+        else:
+            cells = incident_row(facts)
+            out.print(
+                Text(
+                    f"→ {lead.url}: incident={facts.is_incident} organization={cells[0]} "
+                    f"date={cells[1]} categories={cells[2]} people={cells[3]} cards={cells[4]}"
+                )
+            )
+
+
+def _run_probe(
+    ctx: typer.Context, url: str, source_id: str, kind: str | None, org: str | None
+) -> Probe:
+    c = ctx_of(ctx)
+    if kind is not None and kind not in SOURCE_KINDS:
+        fail(f"--kind must be one of {', '.join(SOURCE_KINDS)}", EXIT_CONFIG)
+
+    async def go() -> Probe:
+        async with Fetcher(fetch_settings(c.settings)) as fetcher:
+            return await probe(
+                fetcher,
+                url,
+                source_id=source_id,
+                keywords=c.config.sources.keywords,
+                kind=kind,
+                organization=org,
+            )
+
+    with cli_errors():
+        return asyncio.run(go())
+
+
+@app.command()
+def test(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="A feed, listing page or notice URL.")],
+    kind: KindOption = None,
+) -> None:
+    """Show what the collector would extract from URL, without storing anything."""
+    _show(_run_probe(ctx, url, "test", kind, None))
+
+
+def suggest_id(url: str, taken: set[str]) -> str:
+    host = (urlsplit(url).hostname or "source").removeprefix("www.")
+    base = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")[:56] or "source"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def toml_block(source: SourceConfig) -> str:
+    """A `[[source]]` block; JSON string literals are valid TOML basic strings."""
+    lines = ["", "[[source]]"]
+    for key in ("id", "url", "kind", "organization"):
+        value = getattr(source, key)
+        if value is not None:
+            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+    if source.selectors is not None:
+        parts = [
+            f"{k} = {json.dumps(v, ensure_ascii=False)}"
+            for k, v in source.selectors.model_dump(exclude_none=True).items()
+        ]
+        lines.append("selectors = { " + ", ".join(parts) + " }")
+    return "\n".join(lines) + "\n"
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="A feed, listing page or notice URL.")],
+    source_id: Annotated[
+        str | None, typer.Option("--id", help="Source id (from the host).")
+    ] = None,
+    kind: KindOption = None,
+    organization: Annotated[
+        str | None, typer.Option("--organization", help="Whose page this is (for 弊社).")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Write without asking.")] = False,
+) -> None:
+    """Try URL, show what it yields, then append a [[source]] block to the sources file."""
+    c = ctx_of(ctx)
+    with cli_errors():
+        existing = c.config.sources.by_id()
+    sid = source_id or suggest_id(url, set(existing))
+    if sid in existing:
+        fail(f"a source with id {sid!r} exists already", EXIT_CONFIG)
+    found = _run_probe(ctx, url, sid, kind, organization)
+    _show(found)
+    if not found.leads:
+        fail("nothing to collect at this URL; not adding it")
+    block = toml_block(found.source)
+    out.print(Text(f"\nto append to {c.settings.sources_file}:{block}"))
+    if not yes and not typer.confirm("Add this source?", default=True):
+        raise typer.Exit(1)
+    path = Path(c.settings.sources_file)
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before.rstrip("\n") + "\n" + block, encoding="utf-8")
+    try:
+        with cli_errors():
+            load_sources(path)
+    except typer.Exit:
+        path.write_text(before, encoding="utf-8")
+        err.print("the file is unchanged")
+        raise
+    out.print(f"added source {sid!r}")

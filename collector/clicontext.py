@@ -1,0 +1,90 @@
+"""State shared by CLI commands: settings loaded once in the typer callback, and the
+mapping of owabi errors to exit codes (2 for configuration, 1 for runtime)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from collector.app import Config, load_config, secret_values
+from collector.errors import ConfigError
+from collector.logsetup import configure_logging
+from collector.settings import Settings, load_settings
+from parsers.errors import OwabiError
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class StderrProxy:
+    """Writes to whatever sys.stderr is now, so logs flow above a rich progress bar."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
+
+
+@dataclass
+class Ctx:
+    env_file: str | None
+    log_level: str | None
+    _settings: Settings | None = None
+    _config: Config | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            overrides: dict[str, Any] = {"log_level": self.log_level} if self.log_level else {}
+            self._settings = load_settings(self.env_file, **overrides)
+            configure_logging(
+                self._settings.log_level,
+                self._settings.log_format,
+                secret_values(self._settings),
+                stream=StderrProxy(),  # type: ignore[arg-type]
+            )
+        return self._settings
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.settings)
+        return self._config
+
+
+def ctx_of(ctx: typer.Context) -> Ctx:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Ctx)
+    return obj
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
+    err.print(f"[bold red]owabi:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Turn owabi errors into one line on stderr and the documented exit code."""
+    try:
+        yield
+    except ConfigError as exc:
+        fail(_escape(str(exc)), EXIT_CONFIG)
+    except OwabiError as exc:
+        fail(_escape(str(exc)), EXIT_FAILED)
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", "\\[")

@@ -1,0 +1,64 @@
+"""Loading the operator's TOML files, with one-line errors naming file and key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from alerts.rules import RulesConfig
+from collector.errors import ConfigError
+from collector.sourceconfig import SourcesFile, merge_defaults
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found", path=str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}", path=str(path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}", path=str(path)) from exc
+
+
+def _where(loc: tuple[int | str, ...], data: dict[str, Any], list_key: str, label: str) -> str:
+    """`source 'piyolog' key 'interval'` from a location like ('sources', 3, 'interval')."""
+    if len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
+        items = data.get(list_key, [])
+        item = items[loc[1]] if loc[1] < len(items) else {}
+        name = item.get("id") or item.get("name") if isinstance(item, dict) else None
+        who = f"{label} {name!r}" if name else f"{label} #{loc[1] + 1}"
+        rest = ".".join(str(p) for p in loc[2:])
+        return f"{who} key {rest!r}" if rest else who
+    return "key " + repr(".".join(str(p) for p in loc)) if loc else "file"
+
+
+def validate(
+    model: type[M], data: dict[str, Any], path: Path, list_key: str, label: str, alias: str
+) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        where = _where(loc, data, list_key, label).replace(repr(list_key), repr(alias))
+        msg = err["msg"].removeprefix("Value error, ")
+        key = ".".join(str(p) for p in loc)
+        raise ConfigError(f"{path}: {where}: {msg}", path=str(path), key=key) from exc
+
+
+def load_sources(path: Path) -> SourcesFile:
+    data = merge_defaults(read_toml(path))
+    return validate(SourcesFile, data, path, "sources", "source", "source")
+
+
+def load_rules(path: Path) -> RulesConfig:
+    raw = read_toml(path)
+    data = {"rules": raw.get("rule", []), **{k: v for k, v in raw.items() if k != "rule"}}
+    return validate(RulesConfig, data, path, "rules", "rule", "rule")

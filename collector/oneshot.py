@@ -1,0 +1,67 @@
+"""`owabi fetch`: one pass over the sources, then delivery of what the outbox holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import httpx
+
+from collector.app import Config, build_channels, fetch_settings, open_store
+from collector.delivery import DeliveryStats, deliver_due
+from collector.errors import ConfigError
+from collector.fetch import Fetcher
+from collector.pipeline import Collector, SourceReport, utcnow
+from collector.sourceconfig import SourceConfig
+
+
+@dataclass
+class PassResult:
+    reports: list[SourceReport]
+    delivery: DeliveryStats
+
+
+def select_sources(config: Config, ids: Sequence[str]) -> list[SourceConfig]:
+    """The sources named by `--source`, or every enabled one."""
+    known = config.sources.by_id()
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise ConfigError(
+            f"{config.settings.sources_file}: no source with id {', '.join(map(repr, unknown))}"
+            f" (known: {', '.join(sorted(known)) or 'none'})",
+            path=str(config.settings.sources_file),
+            key="id",
+        )
+    if ids:
+        return [known[i] for i in ids]
+    return [s for s in config.sources.sources if s.enabled]
+
+
+async def fetch_once(
+    config: Config,
+    sources: Sequence[SourceConfig],
+    on_done: Callable[[SourceReport], None] | None = None,
+) -> PassResult:
+    settings = config.settings
+    engine, sessions = open_store(settings)
+    try:
+        async with (
+            Fetcher(fetch_settings(settings)) as fetcher,
+            httpx.AsyncClient(timeout=settings.http_timeout) as client,
+        ):
+            channels = build_channels(config.rules, settings, client)
+            collector = Collector(
+                sessions=sessions,
+                fetcher=fetcher,
+                rules=config.rules,
+                keywords=config.sources.keywords,
+                max_leads=settings.max_articles_per_source,
+                concurrency=settings.concurrency,
+            )
+            reports = await collector.run(sources, on_done)
+            delivery = await deliver_due(
+                sessions, channels, now=utcnow, max_attempts=settings.delivery_max_attempts
+            )
+    finally:
+        engine.dispose()
+    return PassResult(reports, delivery)

@@ -1,0 +1,255 @@
+"""One pass over the sources: fetch → leads → read new documents → parse → record.
+
+Each source is independent: its failure is recorded on its state row and in its
+report, and never stops the others. A document that cannot be read is retried on
+later passes (up to MAX_LEAD_ATTEMPTS) rather than marked seen, so nothing is lost
+to a passing error and nothing is dropped without a log line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import structlog
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.rules import RulesConfig
+from collector.fetch import Fetcher, FetchResult
+from collector.incidents import Recorded, record_notice
+from collector.reading import read_lead
+from collector.sourceconfig import SourceConfig
+from collector.sources import KEYWORD_FILTERED, READERS, Lead
+from collector.store import queries
+from parsers.errors import OwabiError
+from parsers.keywords import match_keyword
+from parsers.schema import Incident
+
+log = structlog.get_logger("owabi.pipeline")
+
+MAX_LEAD_ATTEMPTS = 3
+LEAD_CONCURRENCY = 4
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class NewNotice:
+    source_id: str
+    url: str
+    facts: Incident
+    recorded: Recorded
+
+
+@dataclass
+class SourceReport:
+    """The outcome of one source in one pass."""
+
+    source_id: str
+    ok: bool = True
+    unchanged: bool = False
+    error: str | None = None
+    error_code: str | None = None
+    leads: int = 0
+    skipped: int = 0
+    notices: list[NewNotice] = field(default_factory=list)
+    lead_errors: list[str] = field(default_factory=list)
+    duration: float = 0.0
+
+
+@dataclass
+class Collector:
+    """Runs sources against one fetcher and one store."""
+
+    sessions: sessionmaker[Session]
+    fetcher: Fetcher
+    rules: RulesConfig
+    keywords: tuple[str, ...]
+    max_leads: int = 30
+    concurrency: int = 8
+    now: Callable[[], dt.datetime] = utcnow
+
+    async def run(
+        self,
+        sources: Sequence[SourceConfig],
+        on_done: Callable[[SourceReport], None] | None = None,
+    ) -> list[SourceReport]:
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(source: SourceConfig) -> SourceReport:
+            async with gate:
+                report = await self.run_source(source)
+            if on_done is not None:
+                on_done(report)
+            return report
+
+        return list(await asyncio.gather(*(one(s) for s in sources)))
+
+    async def run_source(self, source: SourceConfig) -> SourceReport:
+        started = time.monotonic()
+        report = SourceReport(source.id)
+        with self.sessions.begin() as s:
+            state = queries.source_state(s, source.id, source.url)
+            etag, modified = state.etag, state.last_modified
+        try:
+            result = await self.fetcher.fetch(
+                source.url, source_id=source.id, etag=etag, last_modified=modified
+            )
+            if result.not_modified:
+                report.unchanged = True
+            else:
+                await self._read_leads(source, READERS[source.kind](result, source), report)
+        except OwabiError as exc:
+            report.ok, report.error, report.error_code = False, str(exc), exc.code
+            result = None
+        report.duration = time.monotonic() - started
+        self._record_state(source, result, report)
+        self._log(source, report)
+        return report
+
+    async def _read_leads(
+        self, source: SourceConfig, leads: list[Lead], report: SourceReport
+    ) -> None:
+        keywords = source.effective_keywords(self.keywords)
+        filtered = source.kind in KEYWORD_FILTERED and bool(keywords)
+        todo: list[Lead] = []
+        for lead in leads[: self.max_leads]:
+            with self.sessions.begin() as s:
+                if queries.is_done(queries.seen_entry(s, lead.canonical_url, lead.fingerprint)):
+                    continue
+                text = f"{lead.title or ''}\n{lead.summary}"
+                if filtered and not match_keyword(text, keywords):
+                    queries.record_entry(
+                        s,
+                        source_id=source.id,
+                        canonical_url=lead.canonical_url,
+                        content_hash=lead.fingerprint,
+                        title=lead.title,
+                        outcome="no_keyword",
+                    )
+                    report.skipped += 1
+                    log.debug("entry skipped: no keyword", source=source.id, url=lead.url)
+                    continue
+            todo.append(lead)
+        report.leads = len(todo)
+        gate = asyncio.Semaphore(LEAD_CONCURRENCY)
+
+        async def read(lead: Lead) -> None:
+            async with gate:
+                await self._read_lead(source, lead, report)
+
+        await asyncio.gather(*(read(lead) for lead in todo))
+
+    async def _read_lead(self, source: SourceConfig, lead: Lead, report: SourceReport) -> None:
+        try:
+            doc = await read_lead(self.fetcher, source, lead)
+        except OwabiError as exc:
+            self._lead_failed(source, lead, exc, report)
+            return
+        facts = doc.facts
+        with self.sessions.begin() as s:
+            recorded = record_notice(
+                s,
+                rules=self.rules,
+                source_id=source.id,
+                url=lead.url,
+                content_hash=lead.fingerprint,
+                media_type=doc.media_type,
+                entry_title=lead.title,
+                facts=facts,
+                now=self.now(),
+            )
+            queries.record_entry(
+                s,
+                source_id=source.id,
+                canonical_url=lead.canonical_url,
+                content_hash=lead.fingerprint,
+                title=lead.title,
+                outcome="incident" if facts.is_incident else "not_incident",
+            )
+        report.notices.append(NewNotice(source.id, lead.url, facts, recorded))
+        log.info(
+            "notice",
+            source=source.id,
+            url=lead.url,
+            incident=facts.is_incident,
+            organization=facts.organization,
+            incident_id=recorded.incident_id,
+            event=recorded.event,
+        )
+
+    def _lead_failed(
+        self, source: SourceConfig, lead: Lead, exc: OwabiError, report: SourceReport
+    ) -> None:
+        with self.sessions.begin() as s:
+            entry = queries.record_entry(
+                s,
+                source_id=source.id,
+                canonical_url=lead.canonical_url,
+                content_hash=lead.fingerprint,
+                title=lead.title,
+                outcome=queries.RETRY,
+                detail=f"{exc.code}: {exc}",
+            )
+            if entry.attempts >= MAX_LEAD_ATTEMPTS:
+                entry.outcome = "failed"
+            attempts, final = entry.attempts, entry.outcome == "failed"
+        message = f"{lead.url}: {exc}"
+        report.lead_errors.append(message)
+        log.warning(
+            "document failed",
+            source=source.id,
+            url=lead.url,
+            code=exc.code,
+            error=str(exc),
+            attempt=attempts,
+            gave_up=final,
+        )
+
+    def _record_state(
+        self, source: SourceConfig, result: FetchResult | None, report: SourceReport
+    ) -> None:
+        now = self.now()
+        with self.sessions.begin() as s:
+            state = queries.source_state(s, source.id, source.url)
+            state.last_run_at = now
+            if report.ok:
+                state.last_success_at = now
+                state.consecutive_failures = 0
+                # Validators are kept only when every lead was read: otherwise a 304 on
+                # the next pass would hide the leads still waiting for a retry.
+                if result is not None and not result.not_modified and not report.lead_errors:
+                    state.etag, state.last_modified = result.etag, result.last_modified
+                elif report.lead_errors:
+                    state.etag, state.last_modified = None, None
+            else:
+                state.last_error_at = now
+                state.last_error_code = report.error_code
+                state.last_error = report.error
+                state.consecutive_failures = (state.consecutive_failures or 0) + 1
+
+    @staticmethod
+    def _log(source: SourceConfig, report: SourceReport) -> None:
+        fields = {
+            "source": source.id,
+            "url": source.url,
+            "duration_ms": round(report.duration * 1000),
+        }
+        if not report.ok:
+            log.error("source failed", code=report.error_code, error=report.error, **fields)
+        elif report.unchanged:
+            log.info("source unchanged", **fields)
+        else:
+            log.info(
+                "source fetched",
+                leads=report.leads,
+                skipped=report.skipped,
+                notices=len(report.notices),
+                lead_errors=len(report.lead_errors),
+                **fields,
+            )

@@ -1,0 +1,140 @@
+"""Tables. A naming convention keeps constraint names identical on SQLite and PostgreSQL,
+so that Alembic migrations behave the same on both."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _utc(value: dt.datetime | None = None) -> dt.datetime:
+    return value or dt.datetime.now(dt.UTC)
+
+
+class SourceState(Base):
+    """What the collector remembers of a source between runs."""
+
+    __tablename__ = "source_state"
+
+    source_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error_code: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SeenEntry(Base):
+    """An entry (feed item, listing link, notice URL) is processed once per content hash."""
+
+    __tablename__ = "seen_entry"
+    __table_args__ = (UniqueConstraint("canonical_url", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), index=True)
+    canonical_url: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
+
+
+class IncidentRecord(Base):
+    """One real-world incident; notices about it point here. `data` is the latest
+    merged schema object, `history` the earlier versions."""
+
+    __tablename__ = "incident"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    organization: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    people_affected: Mapped[int | None] = mapped_column(Integer)
+    cards_affected: Mapped[int | None] = mapped_column(Integer)
+    card_data_leaked: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    history: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
+
+    notices: Mapped[list[NoticeRecord]] = relationship(back_populates="incident")
+
+
+class NoticeRecord(Base):
+    """One parsed document and where it came from."""
+
+    __tablename__ = "notice"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    entry_title: Mapped[str | None] = mapped_column(Text)
+    is_incident: Mapped[bool] = mapped_column(Boolean)
+    organization: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+
+    incident: Mapped[IncidentRecord | None] = relationship(back_populates="notices")
+
+
+class Delivery(Base):
+    """The alert outbox: written in the transaction that records the incident event,
+    sent afterwards. `key` (incident, rule, channel, event) makes a second insert a no-op."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        Index("ix_delivery_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incident.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(128))
+    channel: Mapped[str] = mapped_column(String(128))
+    event: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,164 @@
+"""The store on SQLite and PostgreSQL: migrations, dedupe of entries and alerts, merging."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import inspect, select
+
+from alerts.rules import RulesConfig
+from collector.incidents import record_notice
+from collector.store import queries
+from collector.store.engine import make_engine, session_factory
+from collector.store.migrate import upgrade
+from collector.store.models import Delivery, IncidentRecord, NoticeRecord
+from parsers.schema import Category, Incident
+
+NOW = dt.datetime(2024, 5, 10, 12, 0, tzinfo=dt.UTC)
+RULES = RulesConfig.model_validate(
+    {
+        "rules": [
+            {
+                "name": "cards",
+                "channels": ["console"],
+                "events": ["new", "update"],
+                "conditions": [{"field": "cards_affected", "op": ">=", "value": 1000}],
+            }
+        ]
+    }
+)
+
+
+@pytest.fixture
+def sessions(database_url: str):  # type: ignore[no-untyped-def]
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def facts(**kw: object) -> Incident:
+    base: dict[str, object] = {
+        "is_incident": True,
+        "organization": "株式会社テスト通販",
+        "published": dt.date(2024, 5, 10),
+        "categories": [Category.UNAUTHORIZED_ACCESS],
+        "cards_affected": 1200,
+        "card_data_leaked": True,
+    }
+    return Incident.model_validate(base | kw)
+
+
+def record(sessions, url: str, f: Incident, source: str = "s1"):  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        return record_notice(
+            s,
+            rules=RULES,
+            source_id=source,
+            url=url,
+            content_hash=url,
+            media_type="text/html",
+            entry_title=f.title,
+            facts=f,
+            now=NOW,
+        )
+
+
+def test_migrations_create_tables_and_are_idempotent(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    upgrade(engine)  # a restart runs them again: nothing happens
+    names = set(inspect(engine).get_table_names())
+    assert {"source_state", "seen_entry", "notice", "incident", "delivery"} <= names
+    assert "alembic_version" in names
+    engine.dispose()
+
+
+def test_same_incident_from_two_sources_merges_and_alerts_once(sessions) -> None:  # type: ignore[no-untyped-def]
+    first = record(sessions, "https://corp.example/news/1", facts())
+    second = record(
+        sessions,
+        "https://news.example/a/9",
+        facts(organization="㈱テスト通販", published=dt.date(2024, 5, 12)),
+        source="s2",
+    )
+    assert first.event == "new" and first.alerts_enqueued == 1
+    assert second.incident_id == first.incident_id
+    assert second.event is None and second.alerts_enqueued == 0
+    with sessions() as s:
+        assert len(s.scalars(select(IncidentRecord)).all()) == 1
+        assert len(s.scalars(select(NoticeRecord)).all()) == 2
+        assert len(s.scalars(select(Delivery)).all()) == 1
+
+
+def test_larger_count_is_an_update_alert(sessions) -> None:  # type: ignore[no-untyped-def]
+    record(sessions, "https://corp.example/news/1", facts())
+    update = record(sessions, "https://corp.example/news/2", facts(cards_affected=5000))
+    assert update.event == "update" and update.alerts_enqueued == 1
+    assert any("cards_affected" in c for c in update.changes)
+    with sessions() as s:
+        incident = s.get(IncidentRecord, update.incident_id)
+        assert incident is not None and incident.cards_affected == 5000
+        assert len(incident.history) == 1
+
+
+def test_other_organization_is_a_new_incident(sessions) -> None:  # type: ignore[no-untyped-def]
+    a = record(sessions, "https://a.example/1", facts())
+    b = record(sessions, "https://b.example/1", facts(organization="株式会社べつの会社"))
+    assert a.incident_id != b.incident_id and b.event == "new"
+
+
+def test_not_an_incident_is_stored_without_incident(sessions) -> None:  # type: ignore[no-untyped-def]
+    r = record(sessions, "https://a.example/1", Incident(is_incident=False, title="新製品"))
+    assert r.incident_id is None and r.alerts_enqueued == 0
+
+
+def test_delivery_key_inserts_once(sessions) -> None:  # type: ignore[no-untyped-def]
+    r = record(sessions, "https://a.example/1", facts())
+    values = {
+        "key": f"{r.incident_id}|cards|console|new",
+        "incident_id": r.incident_id,
+        "rule": "cards",
+        "channel": "console",
+        "event": "new",
+        "status": "pending",
+        "attempts": 0,
+        "payload": {},
+        "created_at": NOW,
+        "next_attempt_at": NOW,
+    }
+    with sessions.begin() as s:
+        first = queries.insert_delivery(s, values)
+        again = queries.insert_delivery(s, values | {"key": "other"})
+        dup = queries.insert_delivery(s, values | {"key": "other"})
+    assert (again, dup) == (True, False)
+    assert isinstance(first, bool)
+
+
+def test_seen_entries_survive_restart(database_url: str) -> None:
+    for attempt in range(2):
+        engine = make_engine(database_url)
+        upgrade(engine)
+        with session_factory(engine).begin() as s:
+            seen = queries.seen_entry(s, "https://a.example/1", "h1")
+            if attempt == 0:
+                assert seen is None
+                queries.record_entry(
+                    s,
+                    source_id="s",
+                    canonical_url="https://a.example/1",
+                    content_hash="h1",
+                    title="t",
+                    outcome="incident",
+                )
+            else:
+                assert queries.is_done(seen)
+        engine.dispose()
+
+
+def test_sqlite_uses_wal(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
