@@ -1,0 +1,84 @@
+"""One JSON POST, its outcome classified the way every HTTP channel needs it.
+
+2xx is success; 429 and 5xx are retryable (with Retry-After when the server sends one),
+so are timeouts and network errors; anything else is permanent. The target URL is a secret (a Slack
+webhook URL is a credential), so it is scrubbed from every message and httpx's own
+exception (whose text may contain it) is not chained.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from alerts.errors import DeliveryError
+
+_BODY_SNIPPET = 200
+
+
+def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _scrub(text: str, secret: str) -> str:
+    text = text.replace(secret, "<redacted>")
+    path = httpx.URL(secret).raw_path.decode("ascii", "replace")
+    return text.replace(path, "<redacted>") if len(path) > 1 else text
+
+
+async def post_json(
+    client: httpx.AsyncClient, url: str, payload: Any, *, channel: str, kind: str
+) -> None:
+    """POST `payload` as JSON to `url`; return on 2xx, raise DeliveryError otherwise."""
+    try:
+        response = await client.post(url, json=payload)
+    except httpx.TimeoutException as exc:
+        raise DeliveryError(
+            f"{kind}: request timed out ({type(exc).__name__})",
+            reason="timeout",
+            retryable=True,
+            channel=channel,
+        ) from None
+    except httpx.TransportError as exc:
+        raise DeliveryError(
+            f"{kind}: network error ({type(exc).__name__})",
+            reason="network",
+            retryable=True,
+            channel=channel,
+        ) from None
+    except httpx.InvalidURL:
+        raise DeliveryError(
+            f"{kind}: the configured URL is invalid",
+            reason="config",
+            retryable=False,
+            channel=channel,
+        ) from None
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    body = _scrub(response.text[:_BODY_SNIPPET], url)
+    detail = f"{kind}: HTTP {status}" + (f": {body}" if body.strip() else "")
+    if status == 429 or status >= 500:
+        now = dt.datetime.now(dt.UTC)
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
+        reason = "http_429" if status == 429 else "http_5xx"
+        raise DeliveryError(
+            detail, reason=reason, retryable=True, retry_after=retry_after, channel=channel
+        )
+    reason = "http_4xx" if status >= 400 else "http_3xx"
+    raise DeliveryError(detail, reason=reason, retryable=False, channel=channel)

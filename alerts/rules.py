@@ -1,0 +1,358 @@
+"""Alert rules: which incidents go to which channels.
+
+Rules are DATA (a TOML/JSON table validated by the models below), never code: a
+condition names an `Incident` field, an operator and a value, and `matches` evaluates
+it with plain comparisons. Everything that can be wrong in a rule (an unknown field, an
+operator that does not fit the field's type, a value outside an enum, a bad regex, a
+duplicate rule name, a channel nobody defined) fails when the rules are loaded, so a
+typo is a start-up error instead of an alert that silently never fires.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from alerts.errors import RuleError
+from parsers.orgname import org_key
+from parsers.schema import Incident
+from parsers.textnorm import nfkc
+
+Op = Literal[
+    "==", "!=", ">=", "<=", ">", "<", "in", "not_in", "contains", "any", "all", "regex",
+    "is_null", "not_null",
+]  # fmt: skip
+Event = Literal["new", "update"]
+
+_ORDERING = frozenset({">=", "<=", ">", "<"})
+_TEXT_OPS = frozenset({"contains", "regex"})
+_NULL_OPS = frozenset({"is_null", "not_null"})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- Incident field shapes --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a condition may do with one Incident field: its container and element type."""
+
+    container: Literal["scalar", "list", "mapping"]
+    item: Any
+
+
+def _shape_of(annotation: Any) -> _Shape:
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return _Shape("list", typing.get_args(annotation)[0])
+    if origin is dict:
+        return _Shape("mapping", typing.get_args(annotation)[1])
+    if origin in (types.UnionType, typing.Union):
+        non_null = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _shape_of(non_null[0])
+    return _Shape("scalar", annotation)
+
+
+_FIELDS: dict[str, _Shape] = {
+    name: _shape_of(info.annotation) for name, info in Incident.model_fields.items()
+}
+
+
+def _check_op(field: str, shape: _Shape, op: str) -> None:
+    """Reject operators that cannot mean anything for the field's type."""
+    if op in _NULL_OPS:
+        return
+    if shape.container == "mapping":
+        raise ValueError(f"field {field!r} only supports is_null/not_null")
+    if op in ("any", "all"):
+        if shape.container != "list":
+            raise ValueError(f"operator {op!r} needs a list field; {field!r} is not one")
+        return
+    if op in _TEXT_OPS:
+        if shape.item is not str:
+            raise ValueError(f"operator {op!r} needs a text field; {field!r} is not one")
+        return
+    if shape.container == "list":
+        raise ValueError(f"operator {op!r} does not apply to list field {field!r}; use any/all")
+    orderable = shape.item in (int, dt.date)
+    if op in _ORDERING and not orderable:
+        raise ValueError(f"operator {op!r} needs a number or date field; {field!r} is not one")
+
+
+def _coerce_value(field: str, shape: _Shape, op: str, value: Any) -> Any:
+    """Validate the condition's value against the field's type (enum values included)."""
+    if op in _NULL_OPS:
+        if value is not None:
+            raise ValueError(f"operator {op!r} takes no value")
+        return None
+    if value is None:
+        raise ValueError(f"operator {op!r} on {field!r} needs a value (use is_null for null)")
+    if op in _TEXT_OPS:
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"operator {op!r} needs a non-empty string value")
+        return value
+    if op in ("in", "not_in", "any", "all"):
+        if not isinstance(value, list | tuple) or not value:
+            raise ValueError(f"operator {op!r} needs a non-empty list value")
+        return tuple(_typed_item(field, shape, v) for v in value)
+    return _typed_item(field, shape, value)
+
+
+def _typed_item(field: str, shape: _Shape, value: Any) -> Any:
+    try:
+        return TypeAdapter(shape.item).validate_python(value)
+    except ValidationError:
+        raise ValueError(f"{value!r} is not a valid value for {field!r}") from None
+
+
+class Condition(_Strict):
+    """`field op value`, e.g. `cards_affected >= 1000` or `categories any [ransomware]`.
+
+    `contains` and `regex` see the NFKC form of the text (so full-width letters match
+    their ASCII spelling); `contains` also ignores case. On a list-of-text field they hold
+    when any element does. `is_null` also holds for an empty list.
+    """
+
+    field: str
+    op: Op
+    value: Any = None
+
+    _typed: Any = PrivateAttr(default=None)
+    _pattern: re.Pattern[str] | None = PrivateAttr(default=None)
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, field: str) -> str:
+        if field not in _FIELDS:
+            raise ValueError(f"unknown incident field {field!r}")
+        return field
+
+    @model_validator(mode="after")
+    def _typed_value(self) -> Condition:
+        shape = _FIELDS[self.field]
+        _check_op(self.field, shape, self.op)
+        self._typed = _coerce_value(self.field, shape, self.op, self.value)
+        if self.op == "regex":
+            try:
+                self._pattern = re.compile(self.value)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {self.value!r}: {exc}") from exc
+        elif self.op == "contains":
+            self._typed = nfkc(self.value).casefold()
+        return self
+
+    def describe(self) -> str:
+        return f"{self.field} {self.op}" + ("" if self.value is None else f" {self.value!r}")
+
+
+def _is_empty(actual: Any) -> bool:
+    return actual is None or (isinstance(actual, list | dict) and not actual)
+
+
+def _text_holds(cond: Condition, actual: Any) -> bool:
+    texts = actual if isinstance(actual, list) else [actual]
+    for text in texts:
+        if text is None:
+            continue
+        norm = nfkc(text)
+        if cond.op == "contains" and cond._typed in norm.casefold():
+            return True
+        if cond.op == "regex" and cond._pattern is not None and cond._pattern.search(norm):
+            return True
+    return False
+
+
+def condition_holds(cond: Condition, incident: Incident) -> bool:
+    """Evaluate one condition; a null field satisfies only is_null, != and not_in."""
+    actual = getattr(incident, cond.field)
+    op, want = cond.op, cond._typed
+    if op in _NULL_OPS:
+        return _is_empty(actual) == (op == "is_null")
+    if op in _TEXT_OPS:
+        return _text_holds(cond, actual)
+    if op == "any":
+        return any(v in actual for v in want)
+    if op == "all":
+        return all(v in actual for v in want)
+    if op == "==":
+        return actual == want
+    if op == "!=":
+        return actual != want
+    if op == "in":
+        return actual in want
+    if op == "not_in":
+        return actual not in want
+    if actual is None:
+        return False
+    return {
+        ">=": actual >= want,
+        "<=": actual <= want,
+        ">": actual > want,
+        "<": actual < want,
+    }[op]
+
+
+# --- Channel specs ----------------------------------------------------------------------
+
+
+class ConsoleSpec(_Strict):
+    kind: Literal["console"] = "console"
+
+
+class SlackSpec(_Strict):
+    kind: Literal["slack"]
+    webhook_url_env: str = "OWABI_SLACK_WEBHOOK_URL"
+
+
+class EmailSpec(_Strict):
+    """`to=None` means the default recipients from settings."""
+
+    kind: Literal["email"]
+    to: list[str] | None = None
+
+    @field_validator("to")
+    @classmethod
+    def _addresses(cls, to: list[str] | None) -> list[str] | None:
+        for address in to or []:
+            if "@" not in address or not address.isprintable() or " " in address:
+                raise ValueError(f"invalid e-mail address {address!r}")
+        return to
+
+
+class WebhookSpec(_Strict):
+    kind: Literal["webhook"]
+    url_env: str = "OWABI_WEBHOOK_URL"
+
+
+ChannelSpec = Annotated[
+    ConsoleSpec | SlackSpec | EmailSpec | WebhookSpec, Field(discriminator="kind")
+]
+
+
+# --- Rules ------------------------------------------------------------------------------
+
+
+class Rule(_Strict):
+    """Send incidents that pass every condition (and the watchlist, if any) to channels."""
+
+    name: str = Field(min_length=1)
+    conditions: list[Condition] = Field(default_factory=list)
+    organizations: list[str] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=lambda: ["new"], min_length=1)
+    channels: list[str] = Field(min_length=1)
+    only_incidents: bool = True
+    enabled: bool = True
+
+    _watch: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="after")
+    def _normalize_watchlist(self) -> Rule:
+        watch = []
+        for name in self.organizations:
+            norm = org_key(name)
+            if not norm:
+                raise ValueError(f"watchlist name {name!r} is empty once normalized")
+            watch.append(norm)
+        self._watch = tuple(watch)
+        return self
+
+
+class RulesConfig(_Strict):
+    """The whole rules file. A rule may name `console` without defining it."""
+
+    rules: list[Rule]
+    channels: dict[str, ChannelSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RulesConfig:
+        names = [rule.name for rule in self.rules]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate rule name(s): {', '.join(map(repr, duplicates))}")
+        for rule in self.rules:
+            for channel in rule.channels:
+                if channel == "console" and channel not in self.channels:
+                    self.channels[channel] = ConsoleSpec()
+                elif channel not in self.channels:
+                    raise ValueError(f"rule {rule.name!r} names undefined channel {channel!r}")
+        return self
+
+
+def parse_rules(data: Mapping[str, Any]) -> RulesConfig:
+    """Validate a rules table (from TOML/JSON); every problem named in one RuleError."""
+    try:
+        return RulesConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe_error(err, data) for err in exc.errors()]
+        raise RuleError("invalid alert rules: " + "; ".join(problems)) from None
+
+
+def _describe_error(err: Any, data: Mapping[str, Any]) -> str:
+    loc = list(err["loc"])
+    parts: list[str] = []
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rule = _item(data.get("rules"), loc[1])
+        name = rule.get("name") if isinstance(rule, Mapping) else None
+        parts.append(f"rule {name!r}" if name else f"rules[{loc[1]}]")
+        loc = loc[2:]
+    if loc:
+        parts.append(".".join(str(p) for p in loc))
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{' '.join(parts)}: {msg}" if parts else msg
+
+
+def _item(seq: Any, index: int) -> Any:
+    return seq[index] if isinstance(seq, list) and 0 <= index < len(seq) else None
+
+
+# --- Matching ---------------------------------------------------------------------------
+
+
+def _failures(rule: Rule, incident: Incident, event: str | None) -> Iterator[str]:
+    if not rule.enabled:
+        yield "rule is disabled"
+    if event is not None and event not in rule.events:
+        yield f"event {event!r} not in {rule.events}"
+    if rule.only_incidents and not incident.is_incident:
+        yield "not an incident (only_incidents is set)"
+    if rule._watch:
+        org = org_key(incident.organization or "")
+        if not org or not any(w == org or w in org for w in rule._watch):
+            yield f"organization {incident.organization!r} is not on the watchlist"
+    for index, cond in enumerate(rule.conditions, start=1):
+        if not condition_holds(cond, incident):
+            actual = repr(getattr(incident, cond.field))
+            if len(actual) > 80:
+                actual = actual[:79] + "…"
+            yield f"condition {index} ({cond.describe()}) failed: actual {actual}"
+
+
+def matches(rule: Rule, incident: Incident, *, event: str | None = None) -> bool:
+    """Whether the rule fires for the incident (and for `event`, when given)."""
+    return next(_failures(rule, incident, event), None) is None
+
+
+def rule_matches_explained(
+    rule: Rule, incident: Incident, *, event: str | None = None
+) -> list[str]:
+    """Every reason the rule does not fire; an empty list means it matches."""
+    return list(_failures(rule, incident, event))

@@ -1,0 +1,276 @@
+"""Rendering: escaping of scraped text, platform limits, RFC 2047, header injection."""
+
+from __future__ import annotations
+
+import email
+import json
+import re
+from email import policy
+from email.message import EmailMessage
+from typing import Any, cast
+
+import pytest
+
+from alerts.render import (
+    CATEGORY_JA,
+    clean_line,
+    console_text,
+    email_message,
+    email_subject,
+    safe_url,
+    slack_payload,
+    webhook_payload,
+)
+from parsers.schema import Category, DataItem, Incident
+
+HOSTILE = "重要 <!channel> <!here> <@U123> <https://evil.example|click> & <#C1> お詫び"
+
+SUMMARY = "株式会社サンプル商事: 不正アクセス・Webスキミング (被害 12,345件 / カード 1,938件)"
+
+# Characters that str.splitlines() or a mail parser could treat as a line break.
+BREAKERS = ["\r\n", "\r", "\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+def all_mrkdwn_texts(payload: dict[str, Any]) -> list[str]:
+    """Every string Slack would parse as mrkdwn."""
+    texts = [payload["text"]]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                texts.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(payload["blocks"])
+    return texts
+
+
+def test_slack_neutralizes_mentions_and_forged_links(make_alert: Any, make_incident: Any) -> None:
+    incident = make_incident(
+        organization="<!channel>株式会社&Co",
+        title=HOSTILE,
+        services=["<@U999>"],
+        cause="<https://evil.example|原因>",
+    )
+    payload = slack_payload(make_alert(incident, rule="<!here>", sources=("<@U1>",)))
+    for text in all_mrkdwn_texts(payload):
+        # After escaping, no `<` or `>` survives anywhere in mrkdwn, so no control sequence.
+        assert "<" not in text and ">" not in text, text
+        assert not re.search(r"&(?!amp;|lt;|gt;)", text), text
+    section = payload["blocks"][1]["text"]["text"]
+    assert "&lt;!channel&gt;" in section
+    assert "&lt;@U123&gt;" in section
+    assert "&lt;https://evil.example|click&gt;" in section
+    assert "&amp; &lt;#C1&gt;" in section
+    header = payload["blocks"][0]
+    assert header["text"]["type"] == "plain_text"
+    assert header["text"]["text"].startswith("<!channel>株式会社&Co: ")  # plain_text: literal
+
+
+def test_slack_payload_shape(make_alert: Any) -> None:
+    payload = slack_payload(make_alert())
+    types = [b["type"] for b in payload["blocks"]]
+    assert types[:3] == ["header", "section", "section"]
+    assert "actions" in types
+    assert (
+        payload["blocks"][0]["text"]["text"] == "株式会社サンプル商事: 不正アクセス・Webスキミング"
+    )
+    fields = {
+        f["text"].split("\n")[0]: f["text"].split("\n")[1] for f in payload["blocks"][2]["fields"]
+    }
+    assert fields["*被害件数*"] == "12,345件"
+    assert fields["*カード*"] == "1,938件"
+    assert fields["*漏えい項目*"] == "氏名、住所、カード番号"
+    assert fields["*期間*"] == "2023-01-10 〜 2023-06-30"
+    assert fields["*発覚*"] == "2023-07-05"
+    assert fields["*報告先*"] == "個人情報保護委員会、警察"
+    assert "株式会社サンプル商事" in payload["text"]
+    json.dumps(payload)  # serializable as-is
+
+
+def test_category_names_are_japanese() -> None:
+    assert set(CATEGORY_JA) == set(Category)
+    assert CATEGORY_JA[Category.MISDELIVERY] == "誤送信・誤公開"
+    assert CATEGORY_JA[Category.LOSS_THEFT] == "紛失・盗難"
+
+
+def test_slack_limits_hold_for_huge_input(make_alert: Any, make_incident: Any) -> None:
+    huge = "あ&<" * 5000
+    incident = make_incident(
+        organization="株式会社" + "長" * 500,
+        title=huge,
+        cause=huge,
+        services=[f"サービス{i}&" * 20 for i in range(200)],
+        data_items=[list(DataItem)[i % len(DataItem)] for i in range(200)],
+        categories=list(Category) * 20,
+    )
+    links = tuple(f"https://example.com/{i}" for i in range(40))
+    payload = slack_payload(make_alert(incident, links=links, rule="規" * 5000))
+    blocks = payload["blocks"]
+    assert len(blocks) <= 50
+    assert len(blocks[0]["text"]["text"]) <= 150
+    assert blocks[0]["text"]["text"].endswith("…")
+    assert len(payload["text"]) <= 3000
+    for block in blocks:
+        if block["type"] == "section":
+            if "text" in block:
+                assert len(block["text"]["text"]) <= 3000
+            for field in block.get("fields", []):
+                assert len(field["text"]) <= 2000
+            assert len(block.get("fields", [])) <= 10
+        if block["type"] == "actions":
+            assert len(block["elements"]) == 5
+            for button in block["elements"]:
+                assert len(button["text"]["text"]) <= 75
+        if block["type"] == "context":
+            assert len(block["elements"][0]["text"]) <= 3000
+    for text in all_mrkdwn_texts(payload):
+        # Truncation never cuts an entity in half (a dangling `&am…`).
+        assert not re.search(r"&(?!amp;|lt;|gt;)", text)
+    items = next(f["text"] for f in blocks[2]["fields"] if f["text"].startswith("*漏えい項目*"))
+    assert items.count("氏名") == 1  # 200 items, deduplicated
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.co.jp/news/1.html", "https://example.co.jp/news/1.html"),
+        ("http://example.com/a?b=1&c=2", "http://example.com/a?b=1&c=2"),
+        ("https://example.jp/お知らせ.pdf", "https://example.jp/%E3%81%8A%E7%9F%A5%E3%82%89%E3%81%9B.pdf"),
+        ("https://example.com/a|b>c", "https://example.com/a%7Cb%3Ec"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,hi", None),
+        ("ftp://example.com/x", None),
+        ("https://bank.example@evil.example/", None),
+        ("https://example.com/a b", None),
+        ("https://example.com/\nx", None),
+        ("https:///nohost", None),
+        ("https://example.com:99999/", None),
+        ("/relative/path", None),
+    ],
+)  # fmt: skip
+def test_safe_url(url: str, expected: str | None) -> None:
+    assert safe_url(url) == expected
+
+
+def test_only_valid_links_become_buttons(make_alert: Any) -> None:
+    links = ("javascript:alert(1)", "https://ok.example/1", "https://ok.example/1", "mailto:x@y")
+    payload = slack_payload(make_alert(links=links))
+    actions = [b for b in payload["blocks"] if b["type"] == "actions"]
+    assert [e["url"] for e in actions[0]["elements"]] == ["https://ok.example/1"]
+    no_links = slack_payload(make_alert(links=("javascript:alert(1)",)))
+    assert all(b["type"] != "actions" for b in no_links["blocks"])
+
+
+def parse(msg: EmailMessage) -> EmailMessage:
+    raw = msg.as_bytes()
+    raw.decode("ascii")  # 7-bit clean: RFC 2047 headers, base64 bodies
+    return cast(EmailMessage, email.message_from_bytes(raw, policy=policy.default))
+
+
+def test_email_subject_round_trips_through_rfc2047(make_alert: Any) -> None:
+    msg = email_message(make_alert(), sender="owabi@example.com", to=["ops@example.com"])
+    raw = msg.as_bytes()
+    subject_line = next(line for line in raw.split(b"\n") if line.startswith(b"Subject:"))
+    assert b"=?utf-8?" in subject_line.lower()
+    parsed = parse(msg)
+    assert parsed["Subject"] == f"[owabi] {SUMMARY}"
+    assert parsed["To"] == "ops@example.com"
+    assert parsed["Message-ID"].startswith("<") and parsed["Message-ID"].endswith("@owabi.invalid>")
+
+
+def test_email_subject_matches_the_documented_shape(make_alert: Any, make_incident: Any) -> None:
+    incident = make_incident(
+        organization="株式会社X", categories=[Category.UNAUTHORIZED_ACCESS], people_affected=None
+    )
+    assert email_subject(make_alert(incident)) == "[owabi] 株式会社X: 不正アクセス (カード 1,938件)"
+    assert email_subject(make_alert(incident, event="update")).startswith("[owabi 更新] ")
+
+
+def test_email_has_text_and_escaped_html_parts(make_alert: Any, make_incident: Any) -> None:
+    incident = make_incident(title='<script>alert("x")</script> & お詫び')
+    links = ('https://example.com/a"onmouseover="x', "https://example.com/ok")
+    parsed = parse(email_message(make_alert(incident, links=links), sender="a@b.c", to=["d@e.f"]))
+    assert parsed.get_content_type() == "multipart/alternative"
+    text = parsed.get_body(("plain",))
+    html_part = parsed.get_body(("html",))
+    assert text is not None and html_part is not None
+    assert text.get_content_charset() == "utf-8"
+    plain = text.get_content()
+    assert '<script>alert("x")</script> & お詫び' in plain
+    assert "被害件数: 12,345件" in plain
+    assert "https://example.com/ok" in plain
+    body = html_part.get_content()
+    assert "<script>" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; お詫び" in body
+    assert 'href="https://example.com/a%22onmouseover=%22x"' in body
+    assert "Webスキミング" in body
+
+
+@pytest.mark.parametrize("breaker", BREAKERS)
+def test_no_scraped_line_break_reaches_a_header(
+    breaker: str, make_alert: Any, make_incident: Any
+) -> None:
+    incident = make_incident(
+        organization=f"株式会社X{breaker}Bcc: victim@example.com",
+        title=f"t{breaker}X-Injected: 1",
+        categories=[],
+    )
+    msg = email_message(make_alert(incident), sender="a@example.com", to=["b@example.com"])
+    subject = msg["Subject"]
+    assert not any(b in subject for b in BREAKERS)
+    parsed = parse(msg)
+    assert parsed["Bcc"] is None
+    assert parsed["X-Injected"] is None
+    assert "Bcc: victim@example.com" in parsed["Subject"]
+    assert set(parsed.keys()) == {
+        "Subject", "From", "To", "Message-ID", "Content-Type", "MIME-Version",
+    }  # fmt: skip
+
+
+def test_clean_line_flattens_every_line_breaker() -> None:
+    text = "a" + "b".join(BREAKERS) + "\x1b[31m\u202eZ\t\x00end"
+    cleaned = clean_line(text)
+    assert cleaned.splitlines() == [cleaned]
+    assert "\x1b" not in cleaned and "\u202e" not in cleaned and "\x00" not in cleaned
+    assert cleaned == "a b b b b b b b b b b [31mZ end"
+
+
+def test_email_refuses_injected_addresses(make_alert: Any) -> None:
+    with pytest.raises(ValueError, match="control characters"):
+        email_message(make_alert(), sender="a@b.c", to=["x@y.z\r\nBcc: v@w.x"])
+    with pytest.raises(ValueError, match="recipient"):
+        email_message(make_alert(), sender="a@b.c", to=[])
+
+
+def test_console_text_is_short_and_has_no_control_characters(
+    make_alert: Any, make_incident: Any
+) -> None:
+    incident = make_incident(title="\x1b]0;pwned\x07タイトル\r\n二行目")
+    text = console_text(make_alert(incident))
+    lines = text.split("\n")
+    assert lines[0] == f"[owabi] 新規 {SUMMARY}"
+    assert lines[1] == "  ]0;pwned タイトル 二行目"
+    assert "https://example.co.jp/news/2024/0301.html" in text
+    assert 3 <= len(lines) <= 10
+    assert not any(ch for ch in text if ord(ch) < 32 and ch != "\n")
+
+
+def test_webhook_payload_is_the_spec_shape(make_alert: Any) -> None:
+    payload = webhook_payload(make_alert(links=("https://ok.example/", "javascript:x")))
+    assert payload["incident"]["categories"] == ["unauthorized_access", "web_skimming"]
+    assert payload["incident"]["published"] == "2024-03-01"
+    assert payload["rule"] == "cards" and payload["event"] == "new"
+    assert payload["links"] == ["https://ok.example/"]
+    json.dumps(payload)
+
+
+def test_minimal_incident_renders_everywhere(make_alert: Any) -> None:
+    alert = make_alert(Incident(), links=(), sources=())
+    assert slack_payload(alert)["blocks"][0]["text"]["text"] == "組織名不明: インシデント"
+    assert email_subject(alert) == "[owabi] 組織名不明: インシデント"
+    assert console_text(alert).startswith("[owabi] 新規 組織名不明")

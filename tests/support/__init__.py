@@ -1,0 +1,9 @@
+"""Loopback (127.0.0.1) test servers that any test package may reuse.
+
+- `slack_receiver.SlackReceiver`: HTTP endpoint recording JSON payloads, scriptable
+  to answer 429 / 5xx / hang for the next N requests.
+- `smtp_server.SmtpServer`: aiosmtpd server storing parsed messages, with optional AUTH
+  and scriptable recipient refusals.
+
+Both are context managers; `tests/alerts/conftest.py` shows the fixture wrappers.
+"""
