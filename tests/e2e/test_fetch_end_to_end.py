@@ -5,127 +5,13 @@ pass sends nothing new."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from collector.cli import app
-from tests.support.notices import (
-    CARD_LEAK_ARTICLE,
-    MISDELIVERY_NOTICE_LINES,
-    ORDINARY_ARTICLE,
-    listing_page_sjis,
-    pdf_bytes,
-    rss,
-)
-from tests.support.site import LocalSite, Page, local_site
+from tests.support.cli import run_cli as run
+from tests.support.notices import CARD_LEAK_ARTICLE, MISDELIVERY_NOTICE_LINES, pdf_bytes
+from tests.support.site import LocalSite
 from tests.support.slack_receiver import SlackReceiver
 from tests.support.smtp_server import SmtpServer
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def site() -> Iterator[LocalSite]:
-    with local_site() as s:
-        s.pages["/robots.txt"] = Page(b"User-agent: *\nDisallow: /private/\n", "text/plain")
-        s.pages["/feed.xml"] = Page(
-            rss(
-                [
-                    (
-                        "テスト通販、カード情報2,345件が漏えいの可能性 不正アクセスで",
-                        s.url("/news/card-leak.html"),
-                        "Fri, 10 May 2024 09:00:00 +0900",
-                        "株式会社テスト通販は不正アクセスを受けたと発表した。",
-                    ),
-                    (
-                        "新製品発表会のお知らせ",
-                        s.url("/news/product.html"),
-                        "Thu, 09 May 2024 09:00:00 +0900",
-                        "新製品を発表します。",
-                    ),
-                ]
-            ),
-            "application/rss+xml",
-        )
-        s.pages["/news/card-leak.html"] = Page(
-            CARD_LEAK_ARTICLE.encode(), "text/html; charset=utf-8"
-        )
-        s.pages["/news/product.html"] = Page(ORDINARY_ARTICLE.encode(), "text/html; charset=utf-8")
-        s.pages["/corp/news/"] = Page(
-            listing_page_sjis(
-                [
-                    (
-                        "2024年5月8日",
-                        "/corp/news/notice.pdf",
-                        "メール誤送信による個人情報漏えいに関するお詫び",
-                    ),
-                    ("2024年4月20日", "/corp/news/fair.html", "春の感謝祭を開催します"),
-                    ("2024年4月1日", "/corp/news/new-office.html", "新オフィス開設のお知らせ"),
-                ]
-            ),
-            "text/html",
-        )
-        s.pages["/corp/news/notice.pdf"] = Page(
-            pdf_bytes(MISDELIVERY_NOTICE_LINES), "application/pdf"
-        )
-        yield s
-
-
-def write_sources(tmp_path: Path, site: LocalSite) -> Path:
-    path = tmp_path / "sources.toml"
-    path.write_text(
-        f"""
-[defaults.all]
-interval = "5m"
-
-[[source]]
-id = "test-news"
-url = "{site.url("/feed.xml")}"
-kind = "feed"
-tags = ["news"]
-
-[[source]]
-id = "sample-corp"
-url = "{site.url("/corp/news/")}"
-kind = "page"
-organization = "株式会社サンプル商事"
-""",
-        encoding="utf-8",
-    )
-    return path
-
-
-@pytest.fixture
-def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: LocalSite
-) -> Iterator[dict[str, str]]:
-    monkeypatch.chdir(tmp_path)
-    with SlackReceiver() as slack, SmtpServer() as smtp:
-        values = {
-            "OWABI_DATABASE_URL": f"sqlite:///{tmp_path}/owabi.db",
-            "OWABI_SOURCES_FILE": str(write_sources(tmp_path, site)),
-            "OWABI_RULES_FILE": str(REPO / "config" / "rules.toml"),
-            "OWABI_POLITENESS_DELAY": "0",
-            "OWABI_SLACK_WEBHOOK_URL": slack.url(),
-            "OWABI_SMTP_HOST": smtp.host,
-            "OWABI_SMTP_PORT": str(smtp.port),
-            "OWABI_SMTP_STARTTLS": "false",
-            "OWABI_SMTP_TO": "soc@example.com",
-            "OWABI_SMTP_FROM": "owabi@example.com",
-        }
-        for k, v in values.items():
-            monkeypatch.setenv(k, v)
-        yield {"slack": slack, "smtp": smtp, **values}  # type: ignore[dict-item]
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_fetch_collects_stores_and_alerts_once(env: dict, site: LocalSite) -> None:

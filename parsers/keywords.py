@@ -1,0 +1,58 @@
+"""Incident keywords: the cheap title filter that decides which feed or listing entries to fetch.
+
+A title that matches none of these is almost never an incident notice, so the collector
+can skip fetching its page. Matching is on NFKC-folded, case-folded text so that
+half-width katakana (ﾗﾝｻﾑｳｪｱ), full-width Latin (ＥＭＯＴＥＴ) and case all agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsers.textnorm import nfkc
+
+# Specific terms first: `match_keyword` reports the first one that matches, and
+# "ランサムウェア" says more about an entry than "攻撃" or "お詫び".
+DEFAULT_INCIDENT_KEYWORDS: tuple[str, ...] = (
+    "不正アクセス",
+    "不正ログイン",
+    "不正利用",
+    "ランサムウェア",
+    "ランサムウエア",
+    "マルウェア",
+    "マルウエア",
+    "エモテット",
+    "Emotet",
+    "サイバー攻撃",
+    "改ざん",
+    "改竄",
+    "漏えい",
+    "漏洩",
+    "情報漏れ",
+    "流出",
+    "誤送信",
+    "誤公開",
+    "誤表示",
+    "誤送付",
+    "誤配送",
+    "紛失",
+    "盗難",
+    "個人情報",
+    "攻撃",
+    "お詫び",
+    "おわび",
+)
+
+
+def _fold(text: str) -> str:
+    return nfkc(text).casefold()
+
+
+def match_keyword(text: str, keywords: Sequence[str]) -> str | None:
+    """The first keyword (in `keywords` order, as given) found in `text`, or None."""
+    folded = _fold(text)
+    for keyword in keywords:
+        needle = _fold(keyword)
+        if needle and needle in folded:
+            return keyword
+    return None
