@@ -18,6 +18,7 @@ from alerts.channels.console import ConsoleChannel
 from alerts.channels.email import EmailChannel
 from alerts.channels.slack import SlackChannel
 from alerts.channels.webhook import WebhookChannel
+from alerts.message import Alert
 from alerts.rules import ChannelSpec, ConsoleSpec, EmailSpec, RulesConfig, SlackSpec
 from collector.configfiles import load_rules, load_sources
 from collector.fetch import FetchSettings
@@ -74,7 +75,31 @@ def _setting(settings: Settings, env_name: str) -> str | None:
     return os.environ.get(env_name) or None
 
 
-def _build(name: str, spec: ChannelSpec, settings: Settings, client: httpx.AsyncClient) -> Channel:
+class FallbackConsole:
+    """Stands in for every unconfigured channel: prints each alert once, however many
+    unconfigured channels a rule names, so a newcomer sees one alert, not one per channel."""
+
+    kind = "console"
+
+    def __init__(self) -> None:
+        self.name = "console"
+        self._console = ConsoleChannel("console")
+        self._printed: set[tuple[int, str, str]] = set()
+
+    async def send(self, alert: Alert) -> None:
+        once = (alert.incident_id, alert.rule, alert.event)
+        if once not in self._printed:
+            await self._console.send(alert)
+            self._printed.add(once)
+
+
+def _build(
+    name: str,
+    spec: ChannelSpec,
+    settings: Settings,
+    client: httpx.AsyncClient,
+    fallback: FallbackConsole,
+) -> Channel:
     if isinstance(spec, ConsoleSpec):
         return ConsoleChannel(name)
     if isinstance(spec, SlackSpec):
@@ -83,7 +108,7 @@ def _build(name: str, spec: ChannelSpec, settings: Settings, client: httpx.Async
             log.warning(
                 "channel not configured, using console", channel=name, needs=spec.webhook_url_env
             )
-            return ConsoleChannel(name)
+            return fallback
         return SlackChannel(name, url, client=client)
     if isinstance(spec, EmailSpec):
         to = spec.to or settings.smtp_to
@@ -93,7 +118,7 @@ def _build(name: str, spec: ChannelSpec, settings: Settings, client: httpx.Async
                 channel=name,
                 needs="OWABI_SMTP_HOST and OWABI_SMTP_TO",
             )
-            return ConsoleChannel(name)
+            return fallback
         password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
         return EmailChannel(
             name,
@@ -110,7 +135,7 @@ def _build(name: str, spec: ChannelSpec, settings: Settings, client: httpx.Async
     url = _setting(settings, spec.url_env)
     if not url:
         log.warning("channel not configured, using console", channel=name, needs=spec.url_env)
-        return ConsoleChannel(name)
+        return fallback
     return WebhookChannel(name, url, client=client)
 
 
@@ -118,7 +143,11 @@ def build_channels(
     rules: RulesConfig, settings: Settings, client: httpx.AsyncClient
 ) -> dict[str, Channel]:
     """One channel per name the rules use; an unconfigured one falls back to the console."""
-    return {name: _build(name, spec, settings, client) for name, spec in rules.channels.items()}
+    fallback = FallbackConsole()
+    return {
+        name: _build(name, spec, settings, client, fallback)
+        for name, spec in rules.channels.items()
+    }
 
 
 def secret_values(settings: Settings) -> list[str]:

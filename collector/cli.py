@@ -83,7 +83,7 @@ def fetch(
     for line in failures(reports.reports):
         err.print(f"[red]✗[/] {_esc(line)}")
     out.print(summary(reports.reports, reports.delivery))
-    raise typer.Exit(EXIT_OK if all(r.ok for r in reports.reports) else EXIT_FAILED)
+    raise typer.Exit(EXIT_OK if all(r.clean for r in reports.reports) else EXIT_FAILED)
 
 
 def _esc(text: str) -> str:

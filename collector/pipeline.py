@@ -61,6 +61,11 @@ class SourceReport:
     lead_errors: list[str] = field(default_factory=list)
     duration: float = 0.0
 
+    @property
+    def clean(self) -> bool:
+        """Worked completely: fetched, and every new document read."""
+        return self.ok and not self.lead_errors
+
 
 @dataclass
 class Collector:
@@ -180,7 +185,7 @@ class Collector:
             incident=facts.is_incident,
             organization=facts.organization,
             incident_id=recorded.incident_id,
-            event=recorded.event,
+            incident_event=recorded.event,
         )
 
     def _lead_failed(
@@ -199,8 +204,11 @@ class Collector:
             if entry.attempts >= MAX_LEAD_ATTEMPTS:
                 entry.outcome = "failed"
             attempts, final = entry.attempts, entry.outcome == "failed"
-        message = f"{lead.url}: {exc}"
-        report.lead_errors.append(message)
+        if source.kind == "notice":
+            # The document is the source itself: its failure is the source's failure.
+            report.ok, report.error, report.error_code = False, str(exc), exc.code
+        else:
+            report.lead_errors.append(f"{lead.url}: {exc}")
         log.warning(
             "document failed",
             source=source.id,

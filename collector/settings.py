@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from collector.durations import parse_duration
 from collector.errors import ConfigError
@@ -65,7 +66,7 @@ class Settings(BaseSettings):
     smtp_starttls: bool = True
     smtp_tls: bool = False
     smtp_from: str = "owabi@localhost"
-    smtp_to: list[str] = Field(default_factory=list)
+    smtp_to: Annotated[list[str], NoDecode] = Field(default_factory=list)
     smtp_timeout: float = Field(30.0, gt=0)
     delivery_max_attempts: int = Field(8, ge=1)
 
@@ -77,7 +78,7 @@ class Settings(BaseSettings):
     @field_validator("smtp_to", mode="before")
     @classmethod
     def _address_list(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.lstrip().startswith("["):
+        if isinstance(value, str):
             return [a.strip() for a in value.split(",") if a.strip()]
         return value
 
@@ -115,6 +116,8 @@ def load_settings(env_file: str | None = ".env", **overrides: Any) -> Settings:
         kwargs["_secrets_dir"] = str(secrets_dir)
     try:
         return Settings(**kwargs, **init)
+    except SettingsError as exc:
+        raise ConfigError(f"settings: {exc}") from exc
     except ValidationError as exc:
         err = exc.errors()[0]
         field = str(err["loc"][0]) if err["loc"] else "?"

@@ -33,7 +33,7 @@ EXPECTED_CAUSE = {
     "wrong-type": "image/png",
     "too-big": "bytes",
     "redirect-loop": "redirect",
-    "undecodable": "decode",
+    "undecodable": "decoding",
     "broken-pdf": "PDF",
 }
 

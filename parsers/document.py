@@ -1,0 +1,130 @@
+"""A fetched or uploaded document (bytes) → its text → `Incident`.
+
+Dispatch is by media type, then file extension, then sniffing the bytes, because
+servers mislabel PDFs as `application/octet-stream` and HTML as `text/plain`.
+All byte decoding goes through `parsers.charset.decode`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Literal
+
+from parsers.charset import decode
+from parsers.errors import UnsupportedFormat
+from parsers.html_text import html_title, html_to_text
+from parsers.notice import NoticeHints, parse_text
+from parsers.pdf import pdf_to_text
+from parsers.schema import Incident
+
+Kind = Literal["pdf", "html", "text"]
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_TEXT_TYPES = ("text/plain", "text/markdown")
+_UNSUPPORTED_PREFIXES = ("image/", "audio/", "video/", "font/")
+_UNSUPPORTED_TYPES = (
+    "application/zip",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+)
+_EXTENSIONS: dict[str, Kind] = {
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+}
+_HTML_SNIFF = re.compile(
+    rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:div|p|meta|title|article)[\s>]",
+    re.IGNORECASE,
+)
+# Only the start is sniffed: a text notice quoting `<p>` deep inside is still text.
+_SNIFF_BYTES = 1024
+
+
+def _kind(data: bytes, media_type: str | None, name: str | None) -> Kind:
+    mt = (media_type or "").split(";", 1)[0].strip().lower()
+    if data.lstrip()[:5] == b"%PDF-" or mt == "application/pdf":
+        return "pdf"
+    if mt.startswith(_UNSUPPORTED_PREFIXES) or mt.startswith(_UNSUPPORTED_TYPES):
+        raise UnsupportedFormat(f"document: unsupported media type {mt!r}")
+    if mt in _HTML_TYPES:
+        return "html"
+    if name:
+        suffix = name.lower().rsplit("/", 1)[-1]
+        for ext, kind in _EXTENSIONS.items():
+            if suffix.endswith(ext):
+                return kind
+    if mt in _TEXT_TYPES or not mt or mt == "application/octet-stream":
+        return "html" if _HTML_SNIFF.search(data[:_SNIFF_BYTES]) else "text"
+    if mt.startswith("text/"):
+        return "text"
+    raise UnsupportedFormat(f"document: unsupported media type {mt!r}")
+
+
+def _extract(
+    data: bytes,
+    *,
+    media_type: str | None,
+    charset: str | None,
+    encoding_override: str | None,
+    name: str | None,
+) -> tuple[str, str | None]:
+    """(text, html title or None)."""
+    kind = _kind(data, media_type, name)
+    if kind == "pdf":
+        return pdf_to_text(data), None
+    decoded = decode(data, http_charset=charset, override=encoding_override)
+    if kind == "html":
+        return html_to_text(decoded.text), html_title(decoded.text)
+    return decoded.text, None
+
+
+def document_text(
+    data: bytes,
+    *,
+    media_type: str | None = None,
+    charset: str | None = None,
+    encoding_override: str | None = None,
+    name: str | None = None,
+) -> str:
+    """The document's notice text (HTML main content, PDF text, or decoded plain text).
+
+    Raises UnsupportedFormat, UndecodableText or PdfError (all ParseError).
+    """
+    text, _ = _extract(
+        data,
+        media_type=media_type,
+        charset=charset,
+        encoding_override=encoding_override,
+        name=name,
+    )
+    return text
+
+
+def parse_document(
+    data: bytes,
+    *,
+    media_type: str | None = None,
+    charset: str | None = None,
+    encoding_override: str | None = None,
+    name: str | None = None,
+    hints: NoticeHints | None = None,
+) -> Incident:
+    """Parse a document into an Incident; an HTML title fills `hints.title` when unset."""
+    text, title = _extract(
+        data,
+        media_type=media_type,
+        charset=charset,
+        encoding_override=encoding_override,
+        name=name,
+    )
+    hints = hints or NoticeHints()
+    if title and not hints.title:
+        hints = dataclasses.replace(hints, title=title)
+    return parse_text(text, hints=hints)

@@ -1,0 +1,107 @@
+"""Incident categories, by keyword family, counted only where the text states them as fact.
+
+A keyword in a warning (`…の危険がありますのでご注意ください`), a denial (`改ざんの事実は確認
+されておりません`) or a quoted title does not make a category.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.fields.doc import Doc, Found, negated_after, shorten
+from parsers.schema import Category
+
+_FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
+    (
+        Category.UNAUTHORIZED_ACCESS,
+        re.compile(
+            r"不正アクセス|不正なアクセス|不正ログイン|不正にログイン|不正に侵入|不正侵入|サイバー攻撃|"
+            r"ハッキング|SQLインジェクション|コマンドインジェクション|クロスサイトスクリプティング|"
+            r"脆弱性を(?:つ|突|悪用|利用)|リスト型攻撃|総当たり攻撃|ブルートフォース|乗っ取られ|乗っ取り|"
+            r"踏み台|なりすましログイン"
+        ),
+    ),
+    (
+        Category.WEB_SKIMMING,
+        re.compile(
+            r"(?:ペイメントアプリケーション|決済(?:画面|ページ|フォーム|モジュール|システム|アプリ)|"
+            r"ペイモジュール|入力(?:画面|フォーム|ページ)|JavaScript|スクリプト)[^。]{0,60}?改(?:ざん|竄)"
+            r"|改(?:ざん|竄)[^。]{0,60}?(?:カード情報|決済時に入力|入力された(?:クレジット)?カード)"
+        ),
+    ),
+    (Category.RANSOMWARE, re.compile(r"ランサムウ[ェエ]ア|身代金")),
+    (
+        Category.MALWARE,
+        re.compile(
+            r"マルウ[ェエ]ア|コンピュータ[ー]?ウ[イィ]ルス|ウ[イィ]ルス(?:に)?感染|Emotet|エモテット|"
+            r"トロイの木馬|バックドア|スパイウ[ェエ]ア|キーロガー"
+        ),
+    ),
+    (Category.DDOS, re.compile(r"DDoS|DoS攻撃|サービス妨害攻撃|分散型サービス")),
+    (
+        Category.PHISHING,
+        re.compile(r"フィッシング|標的型(?:攻撃)?メール|偽(?:の)?(?:サイト|メール|ログイン画面)"),
+    ),
+    (
+        Category.INSIDER,
+        re.compile(
+            r"元(?:社員|従業員|職員|派遣社員|委託先社員)|内部不正|"
+            r"(?:社員|従業員|職員|教員|教諭|委託先)[^。]{0,80}?"
+            r"(?:(?:不正に|無断で?)(?:持ち出|取得|閲覧|ログイン|送金|使用|利用|アクセス|複製)|横領|私的に)"
+        ),
+    ),
+    (
+        Category.MISDELIVERY,
+        re.compile(
+            r"誤送信|誤って[^。]{0,30}?(?:送信|送付|送って|転送|公開|掲載|添付|入力|配布|配信|返却|共有)|"
+            r"誤送付|誤配送|誤配達|誤配布|誤配信|誤公開|誤掲載|誤表示|誤添付|"
+            r"(?:Cc|CC|cc)\s*(?:欄)?[^。]{0,20}?(?:送信|入力)|転送(?:先|設定)[^。]{0,20}?(?:ミス|誤)|"
+            r"閲覧可能な状態|閲覧できる状態|見ることができる状態|閲覧可能となって|秘匿処理|"
+            r"マスキング(?:処理)?(?:の)?(?:不備|漏れ)"
+        ),
+    ),
+    (
+        Category.LOSS_THEFT,
+        re.compile(r"紛失|盗難|置き忘れ|誤廃棄|盗まれ|所在不明|車上荒らし|ひったくり"),
+    ),
+)
+# Sentences that warn, advise or describe defences rather than report what happened.
+_HYPOTHETICAL = re.compile(
+    r"場合(?:は|には|も)|可能性が考えられ|おそれ|恐れ|ご注意|注意喚起|ないよう|ください|下さい|"
+    r"危険があ|防(?:ぐ|止)|対策を|防御|予防|守る"
+)
+_OUTSIDER = re.compile(r"第三者|外部から|何者か|攻撃者|犯人")
+_RANSOM_NEAR = re.compile(r"ランサム|身代金")
+
+
+def _stated(doc: Doc, category: Category, pattern: re.Pattern[str]) -> str | None:
+    """The first sentence that states the category as fact, or None."""
+    for sentence in doc.sentences:
+        plain = doc.unquoted[sentence.start : sentence.end]
+        if _HYPOTHETICAL.search(plain):
+            continue
+        for m in pattern.finditer(plain):
+            if negated_after(plain, m.end()):
+                continue
+            if category is Category.MALWARE:
+                window = plain[max(0, m.start() - 8) : m.end() + 10]
+                if _RANSOM_NEAR.search(window):
+                    continue
+            if category is Category.INSIDER and _OUTSIDER.search(plain):
+                continue
+            return shorten(sentence.text)
+    return None
+
+
+def extract_categories(doc: Doc) -> Found[list[Category]]:
+    """Every category the text states; evidence is the first stating sentence of each."""
+    found: dict[Category, str] = {}
+    for category, pattern in _FAMILIES:
+        evidence = _stated(doc, category, pattern)
+        if evidence is not None:
+            found[category] = evidence
+    # A member of staff misusing access is insider misuse, not an outside intrusion.
+    if Category.INSIDER in found and not _OUTSIDER.search(doc.unquoted):
+        found.pop(Category.UNAUTHORIZED_ACCESS, None)
+    evidence = " / ".join(dict.fromkeys(found.values())) or None
+    return Found(sorted(found, key=list(Category).index), evidence)

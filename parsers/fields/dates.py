@@ -1,0 +1,149 @@
+"""Published, discovered and exposure-period dates.
+
+Discovery: a date tied to a discovery verb (発覚, 判明, 連絡を受け, 検知…) in the same
+sentence. A date inside the clause the verb reports on (`10月31日に…発信していることが
+判明`) is the event, not the discovery, unless it opens the sentence (`2022年11月17日、…`).
+Exposure: stated periods (`…から…までの間`, `…~…の期間`, a period under a 期間 heading),
+and for misdirected data the dates it was made visible and withdrawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from parsers.fields.doc import Doc, Found, Span, shorten
+from parsers.fields.heading import Heading, is_full_date
+from parsers.jpdate import DateMatch, PeriodMatch
+
+_DISCOVERY = re.compile(
+    r"発覚|判明|連絡を受け|連絡があ|一報を受け|報告を受け|指摘を受け|通報を受け|申告を受け|"
+    r"相談を受け|問い?合わせを受け|気づ|気付|検知|発見|"
+    r"確認(?:しました|いたしました|されました|した(?=ため|ところ|ことから|。)|し(?=、)|され(?=、|た。))|"
+    r"異常(?:が|を)(?:み|見)られ|異常を(?:検知|確認)"
+)
+_DENIED = re.compile(
+    r"^(?:せず|されず|でき(?:ず|ない|ておりません)|され(?:て)?(?:おりません|いません|ていない)|して(?:おりません|いません))"
+)
+# After a date: weekday, time of day, then `、` means the date opens the sentence.
+_AFTER_DATE = re.compile(
+    r"\s*(?:[(（][月火水木金土日祝]+[)）])?\s*"
+    r"(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?|未明|早朝|朝|夕方?|夜|深夜|頃)?\s*"
+    r"(?:に)?\s*、"
+)
+_EMBEDDED = re.compile(r"こと")
+_PERIOD_FOLLOW = re.compile(
+    r"^\s*(?:の)?(?:期間|間|にかけて)|^\s*(?:に|で)(?!発注|登録|ご?購入|ご?注文)"
+)
+_PERIOD_LABEL = re.compile(r"期間")
+_EXPOSE_START = re.compile(
+    r"(?:設定|公開|掲載|アップロード|送信|転送|共有|配信)(?:を)?(?:開始|行|し|され)|(?:に|へ)(?:あげ|上げ|アップ)"
+)
+_EXPOSE_END = re.compile(
+    r"停止|削除|非公開|見られない状態|閲覧できない状態|閲覧不可|取り下げ|公開を(?:停止|中止|終了)"
+)
+
+
+@dataclass(frozen=True)
+class Exposure:
+    start: Found[dt.date | None]
+    end: Found[dt.date | None]
+
+
+def extract_published(doc: Doc, heading: Heading, *, news: bool) -> Found[dt.date | None]:
+    """The head's date; for a news article, else the first full date of its first paragraph."""
+    if heading.date is not None:
+        return Found(heading.date.date, heading.date.text)
+    if not news:
+        return Found(None)
+    first = next((line for line in doc.lines if line.start >= heading.body_start), None)
+    if first is None:
+        return Found(None)
+    for d in doc.dates_in(first.start, first.end):
+        if is_full_date(d):
+            return Found(d.date, d.text)
+    return Found(None)
+
+
+def _in_period(doc: Doc, d: DateMatch) -> bool:
+    return any(p.span_start <= d.start and d.end <= p.span_end for p in doc.periods)
+
+
+def _attached(doc: Doc, d: DateMatch, verb_start: int) -> bool:
+    """Whether date `d` dates the verb at `verb_start` rather than an embedded event."""
+    if _AFTER_DATE.match(doc.text, d.end):
+        return True
+    return not _EMBEDDED.search(doc.text, d.end, verb_start)
+
+
+def extract_discovered(doc: Doc) -> Found[dt.date | None]:
+    """The earliest date the text ties to the organization learning of the incident."""
+    best: tuple[dt.date, str] | None = None
+    for sentence in doc.sentences:
+        dates = [d for d in doc.dates_in(sentence.start, sentence.end) if not _in_period(doc, d)]
+        if not dates:
+            continue
+        for m in _DISCOVERY.finditer(doc.unquoted, sentence.start, sentence.end):
+            if _DENIED.match(doc.text[m.end() : m.end() + 12]):
+                continue
+            for d in dates:
+                dated = d.end <= m.start() and _attached(doc, d, m.start())
+                if dated and (best is None or d.date < best[0]):
+                    best = (d.date, shorten(sentence.text))
+    return Found(best[0], best[1]) if best else Found(None)
+
+
+def _stated_period(doc: Doc, p: PeriodMatch) -> bool:
+    after = doc.text[p.span_end : p.span_end + 8]
+    if p.text.endswith("まで") and after.startswith("に"):
+        return False  # `…までに発注された`: a deadline defining whose records, not exposure
+    if _PERIOD_FOLLOW.match(after):
+        return True
+    line = doc.lines[doc.line_index(p.span_start)]
+    if _PERIOD_LABEL.search(doc.text[line.start : p.span_start]):
+        return True
+    alone = len(line.text) <= len(p.text) + 8
+    heads = doc.context_lines(doc.line_index(p.span_start), back=1)
+    return alone and any(_PERIOD_LABEL.search(h.text) for h in heads)
+
+
+def _event_dates(doc: Doc, pattern: re.Pattern[str]) -> list[tuple[DateMatch, Span]]:
+    """(date, sentence) for each verb of `pattern` with a date before it in its sentence."""
+    out = []
+    for sentence in doc.sentences:
+        dates = doc.dates_in(sentence.start, sentence.end)
+        for m in pattern.finditer(doc.text, sentence.start, sentence.end):
+            before = [d for d in dates if d.end <= m.start()]
+            if before:
+                out.append((before[-1], sentence))
+    return out
+
+
+def extract_exposure(doc: Doc, *, misdirected: bool) -> Exposure:
+    """Earliest start and latest end of the stated exposure periods; for misdirected data,
+    missing ends are filled from when it was sent or made visible and when that stopped."""
+    start: Found[dt.date | None] = Found(None)
+    end: Found[dt.date | None] = Found(None)
+    for p in doc.periods:
+        if not _stated_period(doc, p):
+            continue
+        if start.value is None or p.start.date < start.value:
+            start = Found(p.start.date, p.text)
+        if end.value is None or p.end.date > end.value:
+            end = Found(p.end.date, p.text)
+    if misdirected and start.value is None:
+        starts = _event_dates(doc, _EXPOSE_START)
+        if starts:
+            d, s = min(starts, key=lambda item: item[0].date)
+            start = Found(d.date, shorten(s.text))
+    if misdirected and end.value is None:
+        ends = [
+            (d, s)
+            for d, s in _event_dates(doc, _EXPOSE_END)
+            if start.value is None or d.date >= start.value
+        ]
+        if ends:
+            d, s = min(ends, key=lambda item: item[0].date)
+            end = Found(d.date, shorten(s.text))
+    return Exposure(start, end)

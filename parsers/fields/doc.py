@@ -1,0 +1,212 @@
+"""The notice text as every extractor sees it: lines, sentences, dates, and shared vocabulary.
+
+Built once per notice, so that all field extractors agree on what a sentence is, which
+dates the text holds, and what "leaked" and "not" look like.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Generic, TypeVar
+
+from parsers.jpdate import DateMatch, PeriodMatch, find_all_dates, find_periods
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Found(Generic[T]):
+    """An extracted value and the shortest span of text that supports it (None if none)."""
+
+    value: T
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the normalized text with its offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+# Words saying data were (possibly) leaked, exposed or taken.
+LEAK = re.compile(
+    r"漏えい|漏洩|漏れ|流出|閲覧可能|閲覧でき|閲覧され|閲覧した|見ることができる|見られる状態|"
+    r"不正取得|不正に取得|取得され|抜き取|誤送信|外部へ送信|外部に送信|"
+    r"漏出|公開され|アクセスが行われ|さらされ|不正に閲覧|盗ま|紛失|盗難|所在不明|誤廃棄"
+)
+# Negation or absence following a statement (`…は確認されておりません`, `…はございません`).
+NEGATION = re.compile(
+    r"ません|ない(?![かで]|よう)|無い|なし|無し|おらず|ず[、。]|ずに|非保持|非通過|未然"
+)
+# A line that starts a list item or a numbered section.
+MARKER = re.compile(
+    r"^\s*(?:[・●○■□◆◇▼▽\-*•※]|[①-⑳]|\(?\d{1,2}[).．、]|\(\d{1,2}\)|[(（][一二三四五六七八九十\d]+[)）]"
+    r"|第\s*\d+|\d+\s*[.．、]|[A-Za-z][).])"
+)
+SECTION = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.．、]|\d{1,2}\s+(?=[^\d\s])|第\s*\d+|[一二三四五六七八九十]+\s*[、.．]|[①-⑳]|\(\d{1,2}\)|（\d{1,2}）)"
+)
+TOP_SECTION = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.．、](?!\d)|\d{1,2}\s+(?=[^\d\s])|第\s*\d+|[一二三四五六七八九十]+\s*[、.．])"
+)
+_SENTENCE_END = "。!?」』)）"
+
+
+def _lines(text: str) -> list[Span]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Span(stripped, pos + lead, pos + lead + len(stripped)))
+        pos += len(raw) + 1
+    return out
+
+
+def _continues(line: Span, nxt: Span, text: str) -> bool:
+    """Whether a hard line break falls inside a sentence (`…に対して、⏎第三者の…`)."""
+    if "\t" in line.text or "\t" in nxt.text or MARKER.match(nxt.text):
+        return False
+    if "\n\n" in text[line.end : nxt.start].replace(" ", "").replace("\u3000", ""):
+        return False
+    if line.text.endswith(("、", ",")):
+        return True
+    return len(line.text) >= 30 and not line.text.endswith(tuple(_SENTENCE_END))
+
+
+def _sentences(text: str, lines: list[Span]) -> list[Span]:
+    blocks: list[tuple[int, int]] = []
+    for i, line in enumerate(lines):
+        if i and _continues(lines[i - 1], line, text):
+            blocks[-1] = (blocks[-1][0], line.end)
+        else:
+            blocks.append((line.start, line.end))
+    out = []
+    for start, end in blocks:
+        pos = start
+        for m in re.finditer(r"。", text[start:end]):
+            cut = start + m.end()
+            out.append(Span(text[pos:cut], pos, cut))
+            pos = cut
+        if text[pos:end].strip():
+            out.append(Span(text[pos:end], pos, end))
+    return out
+
+
+@dataclass
+class Doc:
+    """A normalized notice text and the structures built on it."""
+
+    text: str
+    lines: list[Span] = field(init=False)
+    sentences: list[Span] = field(init=False)
+    _line_starts: list[int] = field(init=False, repr=False)
+    _sentence_starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.lines = _lines(self.text)
+        self.sentences = _sentences(self.text, self.lines)
+        self._line_starts = [line.start for line in self.lines]
+        self._sentence_starts = [s.start for s in self.sentences]
+
+    @cached_property
+    def unquoted(self) -> str:
+        """The text with quoted passages (「…」『…』) blanked, offsets kept: a quoted notice
+        title or someone's words saying `流出` are not the notice stating a leak."""
+        return re.sub(r"[「『][^「」『』\n]*[」』]", lambda m: "＿" * len(m.group(0)), self.text)
+
+    @cached_property
+    def dates(self) -> list[DateMatch]:
+        return find_all_dates(self.text)
+
+    @cached_property
+    def periods(self) -> list[PeriodMatch]:
+        return find_periods(self.text)
+
+    def dates_in(self, start: int, end: int) -> list[DateMatch]:
+        return [d for d in self.dates if start <= d.start and d.end <= end]
+
+    def line_index(self, pos: int) -> int:
+        """Index of the line holding `pos` (or the nearest line before it)."""
+        return max(0, bisect.bisect_right(self._line_starts, pos) - 1)
+
+    def sentence_at(self, pos: int) -> Span:
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if i >= 0 and pos < self.sentences[i].end:
+            return self.sentences[i]
+        return Span("", pos, pos)
+
+    def context_lines(self, index: int, *, back: int = 4) -> list[Span]:
+        """The lines that introduce line `index`: headings and prose lines above it (list
+        items skipped), at most `back` prose lines, up to and including a top-level heading."""
+        out: list[Span] = []
+        prose = 0
+        for i in range(index - 1, -1, -1):
+            line = self.lines[i]
+            if TOP_SECTION.match(line.text):
+                out.append(line)
+                break
+            if SECTION.match(line.text):
+                out.append(line)
+                continue
+            if is_item_line(line.text):
+                continue
+            out.append(line)
+            prose += 1
+            if prose >= back:
+                break
+        return out
+
+
+# Where a new clause with its own predicate begins (`…ありますが、不正利用は…ません`).
+_CLAUSE_BREAK = re.compile(
+    r"(?:ますが|ですが|たが|ものの|けれど|ところ)、|が、(?=現時点|現在|これまで)|。"
+)
+
+
+_INTRODUCES = re.compile(r"以下|下記|次の|[:：]\s*$")
+
+
+def introduced_by_leak(doc: Doc, index: int, *, back: int = 4) -> bool:
+    """Whether line `index` sits under a heading, or follows a sentence introducing a list
+    (`…漏えいした可能性のある情報は以下のとおりです`), that states a leak."""
+    for head in doc.context_lines(index, back=back):
+        plain = doc.unquoted[head.start : head.end]
+        if not LEAK.search(plain) or negated_after(plain, LEAK.search(plain).end()):
+            continue
+        if SECTION.match(head.text) or len(head.text) <= 40 or _INTRODUCES.search(head.text):
+            return True
+    return False
+
+
+def is_item_line(text: str) -> bool:
+    """A list item or a short label line (`・氏名`, `学内教職員 485件`), not prose."""
+    if MARKER.match(text) and not SECTION.match(text):
+        return True
+    return len(text) <= 60 and not text.rstrip(")）").endswith("。")
+
+
+def negated_after(text: str, pos: int) -> bool:
+    """Whether what stands at `pos` is denied later in its own clause."""
+    cut = _CLAUSE_BREAK.search(text, pos)
+    return bool(NEGATION.search(text, pos, cut.start() if cut else len(text)))
+
+
+def affirmed(sentence: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The first match of `pattern` in `sentence` that the sentence does not deny."""
+    for m in pattern.finditer(sentence):
+        if not negated_after(sentence, m.end()):
+            return m
+    return None
+
+
+def shorten(text: str, limit: int = 120) -> str:
+    """Evidence is for a person's eye: one line, bounded length."""
+    one = re.sub(r"\s+", " ", text).strip()
+    return one if len(one) <= limit else one[: limit - 1] + "…"

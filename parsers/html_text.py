@@ -1,0 +1,198 @@
+"""HTML notice page → the notice's own text, one block per line.
+
+Corporate news pages wrap a few paragraphs of お詫び in menus, breadcrumbs, footers
+and scripts. Field extraction relies on lines (headings, list items, table rows), so
+block structure is kept as line breaks and everything around the notice is dropped.
+NFKC is left to the callers, which normalize all text the same way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+_DROP_TAGS = (
+    "script",
+    "style",
+    "nav",
+    "aside",
+    "form",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+)
+# Page chrome, unless it sits inside the article (where <header> holds the title and date).
+_CHROME_TAGS = ("header", "footer")
+# Class/id words of blocks that are navigation rather than content.
+_MENU_WORDS = re.compile(
+    r"(?:^|[\s_-])(?:breadcrumbs?|topicpath|pankuzu|gnav|globalnav|global-nav|menu|navi|"
+    r"navbar|sidebar|side-nav|sitemap|footer|header|share|sns|pagetop|page-top|skip)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "ul",
+        "caption",
+        "body",
+        "html",
+    }
+)
+_CELL_TAGS = frozenset({"td", "th"})
+_MAIN_SELECTORS = ("main", "article", "[role=main]", "#main", "#content", ".main", ".content")
+_TITLE_SUFFIX = re.compile(r"\s*[|｜\-–—:：]\s*[^|｜\-–—:：]{1,40}$")
+
+
+def _drop_noise(tree: LexborHTMLParser) -> None:
+    for tag in _DROP_TAGS:
+        for node in tree.css(tag):
+            node.decompose()
+    for tag in _CHROME_TAGS:
+        for node in tree.css(tag):
+            if not _inside_article(node):
+                node.decompose()
+    for node in tree.css("[class], [id]"):
+        marker = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if (
+            _MENU_WORDS.search(marker)
+            and node.tag not in ("body", "html", "main", "article", "h1")
+            and not _inside_article(node)
+        ):
+            node.decompose()
+
+
+def _inside_article(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in ("article", "main"):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _lines(root: LexborNode) -> list[str]:
+    """Text of `root` with a line break around every block and `<br>`; cells tab-joined.
+
+    Iterative, because real pages nest deeply enough to exhaust Python's recursion limit.
+    """
+    parts: list[str] = []
+    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        tag = node.tag or ""
+        if leaving:
+            parts.append("\n" if tag in _BLOCK_TAGS else "\t")
+            continue
+        if node.is_text_node:
+            parts.append(re.sub(r"\s+", " ", node.text_content or ""))
+            continue
+        if tag == "br":
+            parts.append("\n")
+            continue
+        if not node.is_element_node:
+            continue
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        if tag in _BLOCK_TAGS or tag in _CELL_TAGS:
+            stack.append((node, True))
+        children = list(node.iter(include_text=True))
+        stack.extend((child, False) for child in reversed(children))
+    out = []
+    for raw in "".join(parts).split("\n"):
+        cells = [re.sub(r"\s+", " ", c).strip() for c in raw.split("\t")]
+        line = "\t".join(c for c in cells if c)
+        if line:
+            out.append(line)
+    return out
+
+
+def _text_len(node: LexborNode) -> int:
+    return len(re.sub(r"\s+", "", node.text(separator="") or ""))
+
+
+def _densest_block(tree: LexborHTMLParser) -> LexborNode | None:
+    """The block whose own paragraphs hold the most text: the usual shape of a notice body.
+
+    One pass over the paragraphs, tallied on their parent, so that deeply nested pages
+    cost linear time.
+    """
+    tally: dict[int, tuple[LexborNode, int]] = {}
+    for para in tree.css("p, li, h1, h2, h3, tr"):
+        parent = para.parent
+        if parent is None or parent.tag not in ("div", "section", "td", "article", "main"):
+            continue
+        node, total = tally.get(parent.mem_id, (parent, 0))
+        tally[parent.mem_id] = (node, total + _text_len(para))
+    if not tally:
+        return None
+    return max(tally.values(), key=lambda item: item[1])[0]
+
+
+def _main_node(tree: LexborHTMLParser) -> LexborNode | None:
+    body_len = _text_len(tree.body) if tree.body is not None else 0
+    for selector in _MAIN_SELECTORS:
+        node = tree.css_first(selector)
+        # A <main> that holds almost nothing is a layout shell, not the content.
+        if node is not None and _text_len(node) >= max(40, body_len // 5):
+            return node
+    dense = _densest_block(tree)
+    if dense is not None and _text_len(dense) >= body_len // 3:
+        return dense
+    return tree.body
+
+
+def html_to_text(html: str) -> str:
+    """The page's main content as text: one line per heading, paragraph, list item or row."""
+    tree = LexborHTMLParser(html)
+    _drop_noise(tree)
+    root = _main_node(tree)
+    if root is None:
+        return ""
+    return "\n".join(_lines(root))
+
+
+def html_title(html: str) -> str | None:
+    """The notice's title: its `<h1>`, else `<title>` without an obvious ` | Site` suffix."""
+    tree = LexborHTMLParser(html)
+    for selector in ("main h1", "article h1", "h1"):
+        node = tree.css_first(selector)
+        if node is not None:
+            text = re.sub(r"\s+", " ", node.text(separator=" ")).strip()
+            if text:
+                return text
+    node = tree.css_first("title")
+    if node is None:
+        return None
+    text = re.sub(r"\s+", " ", node.text()).strip()
+    trimmed = _TITLE_SUFFIX.sub("", text)
+    return (trimmed or text) or None

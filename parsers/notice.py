@@ -1,0 +1,139 @@
+"""Notice text → `Incident`: the only place an Incident is assembled.
+
+The text is NFKC-normalized and letter-spacing repaired once; every field extractor
+then reads the same `Doc`. Extractors prefer null to a guess; this module only applies
+the schema's cross-field rules (no categories or data for a non-incident, card data
+flag from the items, and so on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from parsers.fields.categories import extract_categories
+from parsers.fields.cause import extract_cause
+from parsers.fields.counts import extract_counts
+from parsers.fields.data_items import extract_data_items
+from parsers.fields.dates import extract_discovered, extract_exposure, extract_published
+from parsers.fields.doc import Doc, Found
+from parsers.fields.heading import parse_heading
+from parsers.fields.is_incident import extract_is_incident
+from parsers.fields.organization import extract_organization, is_first_person
+from parsers.fields.reported_to import extract_reported_to
+from parsers.fields.services import extract_services
+from parsers.fields.stage import extract_stage
+from parsers.fields.title import extract_title
+from parsers.pdf import repair_spacing
+from parsers.schema import CARD_ITEMS, Category, Incident
+from parsers.textnorm import nfkc
+
+
+@dataclass(frozen=True)
+class NoticeHints:
+    """What the caller knows from outside the text (HTML `<h1>`, feed entry, source config).
+
+    `organization` is used only when the notice names no issuer (it says 弊社/当社);
+    `published` only when the text prints no date of its own.
+    """
+
+    title: str | None = None
+    organization: str | None = None
+    published: dt.date | None = None
+
+
+# Circled numbers (①…⑳) enumerate list items; NFKC would turn `① 氏名` into `1 氏名`,
+# which reads as a numbered section heading (`1 経緯`). They become plain bullets first.
+_CIRCLED = re.compile("[\u2460-\u2473]")
+
+
+def normalize(text: str) -> str:
+    """The one normalization every extractor relies on: list bullets, NFKC, PDF letter-spacing."""
+    return repair_spacing(nfkc(_CIRCLED.sub("・", text)))
+
+
+def _card_total(
+    cards: Found[int | None], people: Found[int | None], card_leaked: bool
+) -> Found[int | None]:
+    """Records that include card data count as cards when no separate card count is given."""
+    if cards.value is None and card_leaked and people.value is not None:
+        return people
+    return cards
+
+
+def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
+    """Parse one notice's text into the incident schema."""
+    hints = hints or NoticeHints()
+    doc = Doc(normalize(text))
+    heading = parse_heading(doc)
+    news = not is_first_person(doc)
+
+    organization = extract_organization(doc, heading, nfkc(hints.organization or "") or None)
+    title = extract_title(heading, nfkc(hints.title or "") or None)
+    published = extract_published(doc, heading, news=news)
+    if published.value is None and hints.published is not None:
+        published = Found(hints.published, None)
+    stage = extract_stage(doc)
+    categories = extract_categories(doc)
+    is_incident = extract_is_incident(doc, categories)
+    evidence: dict[str, str | None] = {
+        "is_incident": is_incident.evidence,
+        "organization": organization.evidence,
+        "published": published.evidence,
+        "stage": stage.evidence,
+    }
+    incident = Incident(
+        is_incident=is_incident.value,
+        organization=organization.value,
+        title=title.value,
+        published=published.value,
+        stage=stage.value,
+    )
+    if not is_incident.value:
+        incident.evidence = {k: v for k, v in evidence.items() if v}
+        return incident
+
+    cats = categories.value or [Category.OTHER]
+    items = extract_data_items(doc)
+    counts = extract_counts(doc)
+    card_leaked = any(item in CARD_ITEMS for item in items.value)
+    cards = _card_total(counts.cards, counts.people, card_leaked)
+    exposed = bool(items.value) or counts.people.value is not None or cards.value is not None
+    exposure = extract_exposure(doc, misdirected=Category.MISDELIVERY in cats)
+    if not exposed:
+        exposure = type(exposure)(Found(None), Found(None))
+    discovered = extract_discovered(doc)
+    reported = extract_reported_to(doc)
+    services = extract_services(doc)
+    cause = extract_cause(doc)
+
+    incident.categories = cats
+    incident.services = services.value
+    incident.people_affected = counts.people.value
+    incident.cards_affected = cards.value
+    incident.data_items = items.value
+    incident.card_data_leaked = card_leaked
+    incident.exposure_start = exposure.start.value
+    incident.exposure_end = exposure.end.value
+    incident.discovered = discovered.value
+    incident.reported_to = reported.value
+    incident.cause = cause.value
+    evidence |= {
+        "categories": categories.evidence,
+        "services": services.evidence,
+        "people_affected": counts.people.evidence,
+        "cards_affected": cards.evidence,
+        "data_items": items.evidence,
+        "card_data_leaked": items.evidence if card_leaked else None,
+        "exposure_start": exposure.start.evidence,
+        "exposure_end": exposure.end.evidence,
+        "discovered": discovered.evidence,
+        "reported_to": reported.evidence,
+        "cause": cause.evidence,
+    }
+    incident.evidence = {k: v for k, v in evidence.items() if v}
+    return incident
+
+
+__all__ = ["NoticeHints", "parse_text"]
