@@ -5,12 +5,13 @@ Kept out of the CLI so that the one-shot `fetch` and the daemon build the same t
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import structlog
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels.base import Channel
@@ -47,10 +48,15 @@ def load_config(settings: Settings) -> Config:
     )
 
 
-def open_store(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
+@contextmanager
+def open_store(settings: Settings) -> Iterator[sessionmaker[Session]]:
+    """A migrated store for the duration of the block; connections closed after it."""
     engine = make_engine(settings.database_url_plain)
-    upgrade(engine)
-    return engine, session_factory(engine)
+    try:
+        upgrade(engine)
+        yield session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 def fetch_settings(settings: Settings) -> FetchSettings:

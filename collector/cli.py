@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from collector import cli_incidents, cli_sources
 from collector.app import Config
+from collector.fetch import owabi_version
 from collector.clicontext import (
     EXIT_FAILED,
     EXIT_OK,
@@ -54,8 +55,15 @@ def main_callback(
         str | None,
         typer.Option("--log-level", help="debug, info, warning or error (OWABI_LOG_LEVEL)."),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", is_eager=True),
+    ] = False,
 ) -> None:
     """Settings come from OWABI_* variables, the --env-file and secret files."""
+    if version:
+        out.print(f"owabi {owabi_version()}")
+        raise typer.Exit(EXIT_OK)
     ctx.obj = Ctx(env_file=env_file, log_level=log_level)
 
 

@@ -60,9 +60,7 @@ def list_(
     limit: Annotated[int, typer.Option("--limit", "-n", help="Newest N incidents.")] = 50,
 ) -> None:
     """The newest incidents, one row each."""
-    with cli_errors():
-        engine, sessions = open_store(ctx_of(ctx).settings)
-    with sessions() as s:
+    with cli_errors(), open_store(ctx_of(ctx).settings) as sessions, sessions() as s:
         table = Table(title="Incidents")
         for col in ("id", "organization", "published", "categories", "people", "cards", "notices"):
             table.add_column(col, justify="right" if col in ("id", "people", "cards") else "left")
@@ -77,7 +75,6 @@ def list_(
                 f"{r.cards_affected:,}" if r.cards_affected is not None else "–",
                 str(len(r.notices)),
             )
-    engine.dispose()
     out.print(table)
 
 
@@ -86,14 +83,11 @@ def show(
     ctx: typer.Context, incident_id: Annotated[int, typer.Argument(help="Incident id.")]
 ) -> None:
     """One incident as JSON: its merged facts, notices and sources."""
-    with cli_errors():
-        engine, sessions = open_store(ctx_of(ctx).settings)
-    with sessions() as s:
+    with cli_errors(), open_store(ctx_of(ctx).settings) as sessions, sessions() as s:
         record = s.get(IncidentRecord, incident_id)
-        if record is None:
-            fail(f"no incident with id {incident_id}")
-        doc = incident_dict(record) | {"history": len(record.history)}
-    engine.dispose()
+        doc = None if record is None else incident_dict(record) | {"history": len(record.history)}
+    if doc is None:
+        fail(f"no incident with id {incident_id}")
     print(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
@@ -117,11 +111,8 @@ def export(
     ] = None,
 ) -> None:
     """Every incident, as CSV (one row each, lists joined with ';') or JSON."""
-    with cli_errors():
-        engine, sessions = open_store(ctx_of(ctx).settings)
-    with sessions() as s:
+    with cli_errors(), open_store(ctx_of(ctx).settings) as sessions, sessions() as s:
         docs = [incident_dict(r) for r in queries.list_incidents(s, limit=None)]
-    engine.dispose()
     docs.reverse()
     if format is ExportFormat.json:
         text = json.dumps(docs, ensure_ascii=False, indent=2) + "\n"

@@ -42,12 +42,9 @@ def _when(value: object) -> str:
 def list_(ctx: typer.Context) -> None:
     """Every configured source with its last success, failures and last error."""
     c = ctx_of(ctx)
-    with cli_errors():
+    with cli_errors(), open_store(c.settings) as sessions, sessions() as s:
         config = c.config
-        engine, sessions = open_store(c.settings)
-    with sessions() as s:
         states = queries.all_source_states(s)
-    engine.dispose()
     table = Table(title=f"Sources ({c.settings.sources_file})")
     for col in ("id", "kind", "every", "tags", "last success", "failures", "last error"):
         table.add_column(col)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import random
+import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable
@@ -27,14 +28,14 @@ from collector.netguard import Resolver, blocked_reason, system_resolver
 from collector.robots import RobotsCache
 
 
-def _owabi_version() -> str:
+def owabi_version() -> str:
     try:
         return version("owabi")
     except PackageNotFoundError:  # running from a source tree that was never installed
         return "0.0.0"
 
 
-DEFAULT_USER_AGENT = f"owabi/{_owabi_version()} (+https://github.com/owabi-dev/owabi)"
+DEFAULT_USER_AGENT = f"owabi/{owabi_version()} (+https://github.com/owabi-dev/owabi)"
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # RFC 9309 §2.5: crawlers must parse at least 500 KiB; anything larger is not a real robots.txt.
@@ -449,24 +450,29 @@ def _translate(exc: Exception, url: httpx.URL, source_id: str | None) -> NoRetur
     """Map an httpx failure to FetchError; transient ones are raised as _Retry."""
     shown = _show(url)
     detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    if _caused_by_tls(exc):
+    if _find_cause(exc, ssl.SSLError):
         _fail("tls_error", f"TLS error ({detail}) for {shown}", url, source_id, cause=exc)
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         _fail("bad_url", f"invalid URL ({detail}): {shown}", url, source_id, cause=exc)
     if isinstance(exc, httpx.DecodingError | httpx.StreamError):
         # A corrupt body is not going to fix itself on retry.
         _fail("network", f"bad response body ({detail}) for {shown}", url, source_id, cause=exc)
-    raise _Retry(
-        _error("network", f"network error ({detail}) for {shown}", url, source_id)
-    ) from exc
+    if _find_cause(exc, socket.gaierror):
+        message = f"cannot resolve host {url.host} for {shown}"
+    elif _find_cause(exc, ConnectionRefusedError):
+        message = f"connection refused by {url.host}:{url.port or url.scheme} for {shown}"
+    else:
+        message = f"network error ({detail}) for {shown}"
+    raise _Retry(_error("network", message, url, source_id)) from exc
 
 
-def _caused_by_tls(exc: BaseException) -> bool:
+def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of `kind` in exc's cause/context chain."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, ssl.SSLError):
-            return True
+        if isinstance(current, kind):
+            return current
         seen.add(id(current))
         current = current.__cause__ or current.__context__
-    return False
+    return None

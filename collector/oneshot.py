@@ -43,8 +43,7 @@ async def fetch_once(
     on_done: Callable[[SourceReport], None] | None = None,
 ) -> PassResult:
     settings = config.settings
-    engine, sessions = open_store(settings)
-    try:
+    with open_store(settings) as sessions:
         async with (
             Fetcher(fetch_settings(settings)) as fetcher,
             httpx.AsyncClient(timeout=settings.http_timeout) as client,
@@ -62,6 +61,4 @@ async def fetch_once(
             delivery = await deliver_due(
                 sessions, channels, now=utcnow, max_attempts=settings.delivery_max_attempts
             )
-    finally:
-        engine.dispose()
     return PassResult(reports, delivery)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from parsers.document import parse_document
 from rich.table import Table
 
 from collector.app import fetch_settings
 from collector.fetch import Fetcher
 from collector.report import incident_row
 from collector.settings import Settings
+from parsers.document import parse_document
 from parsers.errors import OwabiError
 from parsers.schema import Incident
 

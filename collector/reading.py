@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from parsers.document import parse_document
-from parsers.notice import NoticeHints
-
 from collector.fetch import Fetcher
 from collector.sourceconfig import SourceConfig
 from collector.sources import Lead
+from parsers.document import parse_document
+from parsers.notice import NoticeHints
 from parsers.schema import Incident
 
 

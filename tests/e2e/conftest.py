@@ -96,12 +96,13 @@ organization = "株式会社サンプル商事"
 
 @pytest.fixture
 def env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: LocalSite
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: LocalSite, database_url: str
 ) -> Iterator[dict[str, str]]:
+    """Settings for a run against `site`, on SQLite and (when available) PostgreSQL."""
     monkeypatch.chdir(tmp_path)
     with SlackReceiver() as slack, SmtpServer() as smtp:
         values = {
-            "OWABI_DATABASE_URL": f"sqlite:///{tmp_path}/owabi.db",
+            "OWABI_DATABASE_URL": database_url,
             "OWABI_SOURCES_FILE": str(write_sources(tmp_path, site)),
             "OWABI_RULES_FILE": str(REPO / "config" / "rules.toml"),
             "OWABI_POLITENESS_DELAY": "0",

@@ -47,7 +47,7 @@ def test_sources_test_detects_the_listing(env: dict, site: LocalSite) -> None:
     assert "kind: page" in out
     assert "entries: 3, matching the incident keywords: 1" in out
     assert "incident=True" in out  # the PDF notice was parsed as a sample
-    assert not Path(os.environ["OWABI_DATABASE_URL"].removeprefix("sqlite:///")).exists()
+    assert not Path("owabi.db").exists() and not Path("data").exists()
 
 
 def test_sources_add_appends_a_valid_block(env: dict, site: LocalSite) -> None:
