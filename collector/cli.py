@@ -14,7 +14,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from collector import cli_incidents, cli_sources
 from collector.app import Config
-from collector.fetch import owabi_version
 from collector.clicontext import (
     EXIT_FAILED,
     EXIT_OK,
@@ -24,6 +23,7 @@ from collector.clicontext import (
     err,
     out,
 )
+from collector.fetch import owabi_version
 from collector.oneshot import PassResult, fetch_once, select_sources
 from collector.parsecmd import parse_inputs, parse_table
 from collector.pipeline import SourceReport
@@ -45,7 +45,7 @@ app.add_typer(cli_incidents.app, name="incidents")
 app.add_typer(cli_sources.app, name="sources")
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
     env_file: Annotated[
@@ -63,6 +63,9 @@ def main_callback(
     """Settings come from OWABI_* variables, the --env-file and secret files."""
     if version:
         out.print(f"owabi {owabi_version()}")
+        raise typer.Exit(EXIT_OK)
+    if ctx.invoked_subcommand is None:
+        out.print(ctx.get_help())
         raise typer.Exit(EXIT_OK)
     ctx.obj = Ctx(env_file=env_file, log_level=log_level)
 

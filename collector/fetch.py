@@ -9,7 +9,7 @@ retries with backoff, per-host concurrency and politeness, robots.txt.
 from __future__ import annotations
 
 import asyncio
-import email.utils
+import datetime as dt
 import random
 import socket
 import ssl
@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from collector.errors import FetchCode, FetchError, redact_url
 from collector.netguard import Resolver, blocked_reason, system_resolver
 from collector.robots import RobotsCache
+from parsers.httpheaders import retry_after_seconds
 
 
 def owabi_version() -> str:
@@ -361,7 +362,10 @@ async def _read(
             status=status,
         )
         if status >= 500 or status == 429:
-            raise _Retry(error, _retry_after(response.headers.get("retry-after")))
+            raise _Retry(
+                error,
+                retry_after_seconds(response.headers.get("retry-after"), dt.datetime.now(dt.UTC)),
+            )
         raise error
     too_large = _error("too_large", f"body over {max_bytes} bytes for {_show(url)}", url, source_id)
     declared = response.headers.get("content-length", "")
@@ -376,22 +380,6 @@ async def _read(
             raise too_large
         chunks.append(chunk)
     return _Final(url, status, response.headers, b"".join(chunks))
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP-date); None if unusable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:

@@ -24,6 +24,7 @@ from collector.reading import read_lead
 from collector.sourceconfig import SourceConfig
 from collector.sources import KEYWORD_FILTERED, READERS, Lead
 from collector.store import queries
+from collector.store.models import SeenEntry
 from parsers.errors import OwabiError
 from parsers.keywords import match_keyword
 from parsers.schema import Incident
@@ -36,6 +37,21 @@ LEAD_CONCURRENCY = 4
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _mark(
+    session: Session, source: SourceConfig, lead: Lead, outcome: str, detail: str | None = None
+) -> SeenEntry:
+    """Record what became of a lead, so that it is processed once (or retried)."""
+    return queries.record_entry(
+        session,
+        source_id=source.id,
+        canonical_url=lead.canonical_url,
+        content_hash=lead.fingerprint,
+        title=lead.title,
+        outcome=outcome,
+        detail=detail,
+    )
 
 
 @dataclass(frozen=True)
@@ -129,14 +145,7 @@ class Collector:
                     continue
                 text = f"{lead.title or ''}\n{lead.summary}"
                 if filtered and not match_keyword(text, keywords):
-                    queries.record_entry(
-                        s,
-                        source_id=source.id,
-                        canonical_url=lead.canonical_url,
-                        content_hash=lead.fingerprint,
-                        title=lead.title,
-                        outcome="no_keyword",
-                    )
+                    _mark(s, source, lead, "no_keyword")
                     report.skipped += 1
                     log.debug("entry skipped: no keyword", source=source.id, url=lead.url)
                     continue
@@ -169,14 +178,7 @@ class Collector:
                 facts=facts,
                 now=self.now(),
             )
-            queries.record_entry(
-                s,
-                source_id=source.id,
-                canonical_url=lead.canonical_url,
-                content_hash=lead.fingerprint,
-                title=lead.title,
-                outcome="incident" if facts.is_incident else "not_incident",
-            )
+            _mark(s, source, lead, "incident" if facts.is_incident else "not_incident")
         report.notices.append(NewNotice(source.id, lead.url, facts, recorded))
         log.info(
             "notice",
@@ -192,15 +194,7 @@ class Collector:
         self, source: SourceConfig, lead: Lead, exc: OwabiError, report: SourceReport
     ) -> None:
         with self.sessions.begin() as s:
-            entry = queries.record_entry(
-                s,
-                source_id=source.id,
-                canonical_url=lead.canonical_url,
-                content_hash=lead.fingerprint,
-                title=lead.title,
-                outcome=queries.RETRY,
-                detail=f"{exc.code}: {exc}",
-            )
+            entry = _mark(s, source, lead, queries.RETRY, f"{exc.code}: {exc}")
             if entry.attempts >= MAX_LEAD_ATTEMPTS:
                 entry.outcome = "failed"
             attempts, final = entry.attempts, entry.outcome == "failed"

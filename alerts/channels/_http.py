@@ -9,30 +9,14 @@ exception (whose text may contain it) is not chained.
 from __future__ import annotations
 
 import datetime as dt
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
 from alerts.errors import DeliveryError
+from parsers.httpheaders import retry_after_seconds
 
 _BODY_SNIPPET = 200
-
-
-def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 def _scrub(text: str, secret: str) -> str:
@@ -75,7 +59,7 @@ async def post_json(
     detail = f"{kind}: HTTP {status}" + (f": {body}" if body.strip() else "")
     if status == 429 or status >= 500:
         now = dt.datetime.now(dt.UTC)
-        retry_after = parse_retry_after(response.headers.get("Retry-After"), now)
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"), now)
         reason = "http_429" if status == 429 else "http_5xx"
         raise DeliveryError(
             detail, reason=reason, retryable=True, retry_after=retry_after, channel=channel

@@ -17,9 +17,9 @@ import httpx
 import pytest
 
 from alerts.channels import CHANNEL_KINDS, Channel, ConsoleChannel, SlackChannel, WebhookChannel
-from alerts.channels._http import parse_retry_after
 from alerts.errors import DeliveryError
 from alerts.message import Alert
+from parsers.httpheaders import retry_after_seconds
 from tests.support.slack_receiver import SlackReceiver
 
 SECRET = "xoxSECRETtoken1234"
@@ -175,7 +175,7 @@ def test_repr_hides_the_url(kind: str) -> None:
 )
 def test_parse_retry_after(header: str | None, expected: float | None) -> None:
     now = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
-    assert parse_retry_after(header, now) == expected
+    assert retry_after_seconds(header, now) == expected
 
 
 def test_console_writes_to_the_injected_stream(make_alert: Any) -> None:
