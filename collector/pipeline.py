@@ -73,6 +73,7 @@ class SourceReport:
     error_code: str | None = None
     leads: int = 0
     skipped: int = 0
+    deferred: int = 0
     notices: list[NewNotice] = field(default_factory=list)
     lead_errors: list[str] = field(default_factory=list)
     duration: float = 0.0
@@ -139,7 +140,7 @@ class Collector:
         keywords = source.effective_keywords(self.keywords)
         filtered = source.kind in KEYWORD_FILTERED and bool(keywords)
         todo: list[Lead] = []
-        for lead in leads[: self.max_leads]:
+        for lead in leads:
             with self.sessions.begin() as s:
                 if queries.is_done(queries.seen_entry(s, lead.canonical_url, lead.fingerprint)):
                     continue
@@ -150,6 +151,10 @@ class Collector:
                     log.debug("entry skipped: no keyword", source=source.id, url=lead.url)
                     continue
             todo.append(lead)
+        if len(todo) > self.max_leads:
+            # Newest first; the rest stay unseen and are read on the next passes.
+            report.deferred = len(todo) - self.max_leads
+            todo = todo[: self.max_leads]
         report.leads = len(todo)
         gate = asyncio.Semaphore(LEAD_CONCURRENCY)
 
@@ -224,11 +229,12 @@ class Collector:
                 state.last_success_at = now
                 state.consecutive_failures = 0
                 # Validators are kept only when every lead was read: otherwise a 304 on
-                # the next pass would hide the leads still waiting for a retry.
-                if result is not None and not result.not_modified and not report.lead_errors:
-                    state.etag, state.last_modified = result.etag, result.last_modified
-                elif report.lead_errors:
+                # the next pass would hide the leads still waiting for a retry or a turn.
+                pending = bool(report.lead_errors or report.deferred)
+                if pending:
                     state.etag, state.last_modified = None, None
+                elif result is not None and not result.not_modified:
+                    state.etag, state.last_modified = result.etag, result.last_modified
             else:
                 state.last_error_at = now
                 state.last_error_code = report.error_code
@@ -251,6 +257,7 @@ class Collector:
                 "source fetched",
                 leads=report.leads,
                 skipped=report.skipped,
+                deferred=report.deferred,
                 notices=len(report.notices),
                 lead_errors=len(report.lead_errors),
                 **fields,

@@ -7,9 +7,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.support.cli import run_cli as run
-from tests.support.notices import CARD_LEAK_ARTICLE, MISDELIVERY_NOTICE_LINES, pdf_bytes
-from tests.support.site import LocalSite
+from tests.support.notices import (
+    CARD_LEAK_ARTICLE,
+    MISDELIVERY_NOTICE_LINES,
+    ORDINARY_ARTICLE,
+    pdf_bytes,
+    rss,
+)
+from tests.support.site import LocalSite, Page
 from tests.support.slack_receiver import SlackReceiver
 from tests.support.smtp_server import SmtpServer
 
@@ -64,3 +72,24 @@ def test_parse_jsonl_keeps_input_order(tmp_path: Path) -> None:
     assert lines[1]["error"] and lines[1]["is_incident"] is False
     assert "misdelivery" in lines[2]["categories"]
     assert code == 1 and "missing.txt" in err
+
+
+def test_entries_over_the_cap_are_read_on_later_passes(
+    env: dict, site: LocalSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = [
+        (
+            f"第{i}報 不正アクセスに関するお詫び",
+            site.url(f"/news/n{i}.html"),
+            "Fri, 10 May 2024 09:00:00 +0900",
+            "不正アクセス",
+        )
+        for i in range(5)
+    ]
+    site.pages["/feed.xml"] = Page(rss(items), "application/rss+xml")
+    for i in range(5):
+        site.pages[f"/news/n{i}.html"] = Page(ORDINARY_ARTICLE.encode(), "text/html")
+    monkeypatch.setenv("OWABI_MAX_ARTICLES_PER_SOURCE", "2")
+    for expected in (2, 4, 5, 5):
+        run("fetch", "--source", "test-news")
+        assert sum(site.hits(f"/news/n{i}.html") for i in range(5)) == expected
