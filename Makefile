@@ -41,5 +41,9 @@ test: lint
 test-slow: $(DEVSTAMP)
 	$(BIN)/python -m pytest -m slow
 
+# Parser throughput over ../shared/corpus; appends to bench/results.md.
+bench: $(DEVSTAMP)
+	$(BIN)/pip install -q beautifulsoup4 && $(BIN)/python bench/parse_bench.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info

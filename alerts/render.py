@@ -186,6 +186,8 @@ def facts(incident: Incident) -> list[tuple[str, str]]:
         rows.append(("発覚", incident.discovered.isoformat()))
     if incident.reported_to:
         rows.append(("報告先", "、".join(AUTHORITY_JA[a] for a in _unique(incident.reported_to))))
+    if incident.ppc_reportable:
+        rows.append(("個情委報告対象", "該当の可能性"))
     return rows
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from collector import cli_incidents, cli_sources
+from collector import cli_incidents, cli_sources, evalcmd
 from collector.app import Config
 from collector.clicontext import (
     EXIT_FAILED,
@@ -43,6 +43,7 @@ app = typer.Typer(
 )
 app.add_typer(cli_incidents.app, name="incidents")
 app.add_typer(cli_sources.app, name="sources")
+app.command("eval")(evalcmd.eval_command)
 
 
 @app.callback(invoke_without_command=True)

@@ -6,6 +6,7 @@ decide *which* count is the headline figure, never how to read one.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -100,7 +101,10 @@ def _number(s: str) -> int | None:
                 return None
             total += part * _BIG_UNITS[unit]
     tail = _part(rest)
-    return None if tail is None else round(total + tail)
+    if tail is None or not math.isfinite(total + tail):
+        # A run of hundreds of digits overflows float to inf: no count, not a crash.
+        return None
+    return round(total + tail)
 
 
 def find_counts(text: str) -> list[CountMatch]:

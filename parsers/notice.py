@@ -21,6 +21,7 @@ from parsers.fields.doc import Doc, Found
 from parsers.fields.heading import parse_heading
 from parsers.fields.is_incident import extract_is_incident
 from parsers.fields.organization import extract_organization, is_first_person
+from parsers.fields.ppc import extract_ppc_reportable
 from parsers.fields.reported_to import extract_reported_to
 from parsers.fields.services import extract_services
 from parsers.fields.stage import extract_stage
@@ -133,6 +134,10 @@ def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
         "cause": cause.evidence,
     }
     incident.evidence = {k: v for k, v in evidence.items() if v}
+    ppc = extract_ppc_reportable(doc.text, incident)
+    incident.ppc_reportable = ppc.value
+    if ppc.evidence:
+        incident.evidence["ppc_reportable"] = ppc.evidence
     return incident
 
 

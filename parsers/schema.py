@@ -81,6 +81,10 @@ class Incident(BaseModel):
     exposure_end: dt.date | None = None
     discovered: dt.date | None = None
     reported_to: list[Authority] = Field(default_factory=list)
+    # APPI reporting triggers met (個情委報告対象): card or other data open to financial
+    # misuse, 不正の目的, 要配慮個人情報, or more than 1,000 people. Added after v1; a triage
+    # hint derived from the other fields and the text, not the issuer's own statement.
+    ppc_reportable: bool = False
     cause: str | None = None
     evidence: dict[str, str] = Field(default_factory=dict)
 
