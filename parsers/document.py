@@ -13,7 +13,7 @@ from typing import Literal
 
 from parsers.charset import decode
 from parsers.errors import UnsupportedFormat
-from parsers.html_text import html_title, html_to_text
+from parsers.html_text import html_site_name, html_title, html_to_text
 from parsers.notice import NoticeHints, parse_text
 from parsers.pdf import pdf_to_text
 from parsers.schema import Incident
@@ -74,15 +74,15 @@ def _extract(
     charset: str | None,
     encoding_override: str | None,
     name: str | None,
-) -> tuple[str, str | None]:
-    """(text, html title or None)."""
+) -> tuple[str, str | None, str | None]:
+    """(text, html title or None, html site name or None)."""
     kind = _kind(data, media_type, name)
     if kind == "pdf":
-        return pdf_to_text(data), None
+        return pdf_to_text(data), None, None
     decoded = decode(data, http_charset=charset, override=encoding_override)
     if kind == "html":
-        return html_to_text(decoded.text), html_title(decoded.text)
-    return decoded.text, None
+        return html_to_text(decoded.text), html_title(decoded.text), html_site_name(decoded.text)
+    return decoded.text, None, None
 
 
 def document_text(
@@ -97,7 +97,7 @@ def document_text(
 
     Raises UnsupportedFormat, UndecodableText or PdfError (all ParseError).
     """
-    text, _ = _extract(
+    text, _, _ = _extract(
         data,
         media_type=media_type,
         charset=charset,
@@ -116,8 +116,9 @@ def parse_document(
     name: str | None = None,
     hints: NoticeHints | None = None,
 ) -> Incident:
-    """Parse a document into an Incident; an HTML title fills `hints.title` when unset."""
-    text, title = _extract(
+    """Parse a document into an Incident; an HTML title fills `hints.title` and its site
+    name `hints.organization` when unset."""
+    text, title, site = _extract(
         data,
         media_type=media_type,
         charset=charset,
@@ -127,4 +128,6 @@ def parse_document(
     hints = hints or NoticeHints()
     if title and not hints.title:
         hints = dataclasses.replace(hints, title=title)
+    if site and not hints.organization:
+        hints = dataclasses.replace(hints, organization=site)
     return parse_text(text, hints=hints)

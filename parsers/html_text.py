@@ -181,6 +181,42 @@ def html_to_text(html: str) -> str:
     return "\n".join(_lines(root))
 
 
+# What a site name wraps around the organization's own name.
+_SITE_WORDS = re.compile(
+    r"(?:の)?(?:公式)?(?:ホームページ|ウェブサイト|Webサイト|WEBサイト|サイト|オフィシャルサイト)$"
+)
+_LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|法人|\(株\)|（株）")
+_TITLE_SEPARATOR = re.compile(r"\s[|｜\-–—]\s|[|｜]")
+
+
+def html_site_name(html: str) -> str | None:
+    """Who publishes the page, from its site name (`og:site_name`, the `<title>` part after
+    ` | `, the header logo's text or alt): a notice page often names its issuer only there.
+    The caller decides whether the name is an organization's."""
+    tree = LexborHTMLParser(html)
+    candidates: list[str] = []
+    meta = tree.css_first('meta[property="og:site_name"]')
+    if meta is not None:
+        candidates.append(meta.attributes.get("content") or "")
+    title = tree.css_first("title")
+    if title is not None:
+        parts = _TITLE_SEPARATOR.split(title.text() or "")
+        if len(parts) > 1:
+            candidates.append(parts[-1])
+    for node in tree.css("[class*=logo], [id*=logo]"):
+        img = node.css_first("img")
+        candidates.append(node.text(separator=" ") or "")
+        if img is not None:
+            candidates.append(img.attributes.get("alt") or "")
+    for raw in candidates:
+        name = _SITE_WORDS.sub("", re.sub(r"\s+", " ", raw).strip()).strip()
+        # `SORA COSMETICS 株式会社アトリエ・ソラ`: the brand, then the company.
+        legal = [t for t in name.split() if _LEGAL_FORM.search(t)]
+        if legal or name:
+            return legal[-1] if legal else name
+    return None
+
+
 def html_title(html: str) -> str | None:
     """The notice's title: its `<h1>`, else `<title>` without an obvious ` | Site` suffix."""
     tree = LexborHTMLParser(html)

@@ -125,6 +125,21 @@ class PeriodMatch:
     text: str
 
 
+def _nearest_year(ref: dt.date, month: int, day: int) -> dt.date:
+    """`12月25日` after `2024年1月10日` is 2023-12-25, and `1月5日` after `2023年12月25日` is
+    2024-01-05: a month and day without a year mean the one nearest the date leaned on
+    (a timeline crossing New Year, a notice dated just after the events it reports)."""
+    candidates = []
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        raise ValueError(f"no date {month}/{day}")
+    return min(candidates, key=lambda d: (abs((d - ref).days), d.year != ref.year))
+
+
 def _resolve(m: re.Match[str], ref: dt.date | None) -> dt.date | None:
     """The date a partial match means, given the nearest earlier date `ref`."""
     if ref is None:
@@ -138,7 +153,7 @@ def _resolve(m: re.Match[str], ref: dt.date | None) -> dt.date | None:
         if g["same_day"]:
             return ref
         if g["md_m"]:
-            return dt.date(ref.year, int(g["md_m"]), int(g["md_d"]))
+            return _nearest_year(ref, int(g["md_m"]), int(g["md_d"]))
         return dt.date(ref.year, ref.month, int(g["d_only"]))
     except ValueError:
         return None

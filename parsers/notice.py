@@ -77,7 +77,7 @@ def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
         published = Found(hints.published, None)
     stage = extract_stage(doc)
     categories = extract_categories(doc)
-    is_incident = extract_is_incident(doc, categories)
+    is_incident = extract_is_incident(doc, categories, title.value)
     evidence: dict[str, str | None] = {
         "is_incident": is_incident.evidence,
         "organization": organization.evidence,
@@ -96,8 +96,9 @@ def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
         return incident
 
     cats = categories.value or [Category.OTHER]
-    items = extract_data_items(doc)
-    counts = extract_counts(doc)
+    held = bool({Category.LOSS_THEFT, Category.MISDELIVERY} & set(cats))
+    items = extract_data_items(doc, held=held)
+    counts = extract_counts(doc, held=held)
     card_leaked = any(item in CARD_ITEMS for item in items.value)
     cards = _card_total(counts.cards, counts.people, card_leaked)
     exposed = bool(items.value) or counts.people.value is not None or cards.value is not None

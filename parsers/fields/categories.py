@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.fields.doc import Doc, Found, negated_after, shorten
+from parsers.fields.doc import LEAK, Doc, Found, affirmed, negated_after, shorten
 from parsers.schema import Category
 
 _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
@@ -65,13 +65,31 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
         re.compile(r"紛失|盗難|置き忘れ|誤廃棄|盗まれ|所在不明|車上荒らし|ひったくり"),
     ),
 )
-# Sentences that warn, advise or describe defences rather than report what happened.
+# Sentences that warn, advise, describe defences or speak of threats in general (a
+# product release: `近年、ランサムウェア被害が増加しており…`) rather than report what happened.
 _HYPOTHETICAL = re.compile(
-    r"場合(?:は|には|も)|可能性が考えられ|おそれ|恐れ|ご注意|注意喚起|ないよう|ください|下さい|"
-    r"危険があ|防(?:ぐ|止)|対策を|防御|予防|守る"
+    r"場合(?:は|には|も)|可能性が考えられ|ご注意|注意喚起|ないよう|ください|下さい|"
+    r"危険があ|防(?:ぐ|止)|対策を|防御|予防|守る|"
+    r"近年|昨今|増加し|急増|多発し|相次い|後を絶た|巧妙化|高度化|脅威(?:から|に備え|への)|"
+    r"引き続き確認|事例"
 )
+# `おそれ` makes the keyword it follows hypothetical (`不正アクセスのおそれがある通信`), not a
+# leak it follows (`不正アクセスにより…流出したおそれがあります`).
+_FEARED_AFTER = re.compile(r"[^、。]{0,10}?(?:おそれ|恐れ)")
+# A keyword naming a defence (`不正アクセス対策強化`, `ランサムウェア対策製品`), not an attack.
+_DEFENCE_AFTER = re.compile(r"(?:への)?(?:対策|対応策|防止|防御|検知|予防|への備え|訓練|演習)")
+# Data left viewable is a misdelivery when set up by mistake, not when an intruder viewed it.
+_VIEWABLE_ONLY = re.compile(r"閲覧可能な状態|閲覧できる状態|見ることができる状態|閲覧可能となって")
+_TAMPERED = re.compile(r"改(?:ざん|竄)")
+_CARD_DATA = re.compile(r"カード(?:情報|番号|会員データ)")
 _OUTSIDER = re.compile(r"第三者|外部から|何者か|攻撃者|犯人")
 _RANSOM_NEAR = re.compile(r"ランサム|身代金")
+
+
+def _feared(sentence: str, pos: int) -> bool:
+    """Whether the keyword ending at `pos` is itself only feared, not the leak after it."""
+    m = _FEARED_AFTER.match(sentence, pos)
+    return bool(m) and not LEAK.search(m.group(0))
 
 
 def _stated(doc: Doc, category: Category, pattern: re.Pattern[str]) -> str | None:
@@ -81,7 +99,11 @@ def _stated(doc: Doc, category: Category, pattern: re.Pattern[str]) -> str | Non
         if _HYPOTHETICAL.search(plain):
             continue
         for m in pattern.finditer(plain):
-            if negated_after(plain, m.end()):
+            if (
+                negated_after(plain, m.end())
+                or _feared(plain, m.end())
+                or _DEFENCE_AFTER.match(plain, m.end())
+            ):
                 continue
             if category is Category.MALWARE:
                 window = plain[max(0, m.start() - 8) : m.end() + 10]
@@ -93,6 +115,37 @@ def _stated(doc: Doc, category: Category, pattern: re.Pattern[str]) -> str | Non
     return None
 
 
+def _misdirected_by_mistake(doc: Doc) -> bool:
+    """A misdelivery stated otherwise than as data left viewable."""
+    pattern = dict(_FAMILIES)[Category.MISDELIVERY]
+    for sentence in doc.sentences:
+        plain = doc.unquoted[sentence.start : sentence.end]
+        for m in pattern.finditer(plain):
+            if not _VIEWABLE_ONLY.fullmatch(m.group(0)) and not negated_after(plain, m.end()):
+                return True
+    return False
+
+
+def _card_leak(doc: Doc) -> str | None:
+    """A sentence stating that card data were (possibly) leaked."""
+    for sentence in doc.sentences:
+        plain = doc.unquoted[sentence.start : sentence.end]
+        if _CARD_DATA.search(plain) and affirmed(plain, LEAK):
+            return shorten(sentence.text)
+    return None
+
+
+def _skimming(doc: Doc) -> str | None:
+    """Tampering stated in one sentence and card data leaked in another: a tampered
+    script or third-party service captured the cards (`…のシステムが改ざんを受けた` … `お客様の
+    クレジットカード情報が漏洩した可能性`), even when no sentence says both."""
+    tampered = _stated(doc, Category.WEB_SKIMMING, _TAMPERED)
+    if tampered is None:
+        return None
+    leak = _card_leak(doc)
+    return None if leak is None else f"{tampered} / {leak}"
+
+
 def extract_categories(doc: Doc) -> Found[list[Category]]:
     """Every category the text states; evidence is the first stating sentence of each."""
     found: dict[Category, str] = {}
@@ -100,6 +153,17 @@ def extract_categories(doc: Doc) -> Found[list[Category]]:
         evidence = _stated(doc, category, pattern)
         if evidence is not None:
             found[category] = evidence
+    if Category.WEB_SKIMMING not in found:
+        skimming = _skimming(doc)
+        if skimming is not None:
+            found[Category.WEB_SKIMMING] = skimming
+    if (
+        Category.MISDELIVERY in found
+        and Category.UNAUTHORIZED_ACCESS in found
+        and _VIEWABLE_ONLY.search(found[Category.MISDELIVERY])
+        and not _misdirected_by_mistake(doc)
+    ):
+        found.pop(Category.MISDELIVERY)
     # A member of staff misusing access is insider misuse, not an outside intrusion.
     if Category.INSIDER in found and not _OUTSIDER.search(doc.unquoted):
         found.pop(Category.UNAUTHORIZED_ACCESS, None)

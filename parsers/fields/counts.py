@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from parsers.counts import CountMatch, find_counts
 from parsers.fields.doc import (
+    HELD,
     LEAK,
     Doc,
     Found,
+    Span,
     introduced_by_leak,
     is_item_line,
     negated_after,
@@ -26,15 +28,28 @@ _PEOPLE_UNITS = ("件", "名", "人")
 _NOT_RECORDS_BEFORE = re.compile(
     r"(?:メール|アクセス|ファイル|通知|サーバ|端末|タイトル|回数)[^、。]{0,3}$"
 )
-_NOT_RECORDS_AFTER = re.compile(r"^\s*(?:の)?(?:迷惑)?(?:電子)?(?:メール|アクセス|ファイル|通)")
+_NOT_RECORDS_AFTER = re.compile(
+    r"^\s*(?:の)?(?:迷惑)?(?:電子)?(?:メール(?!アドレス)|アクセス|ファイル|通)"
+)
 _GROUP_LABEL = re.compile(
     r"対象\s*\d|学内|学外|教職員|学生|生徒|児童|関係者|お客様|会員|職員|従業員|保護者|患者|利用者|"
     r"取引先|顧客|受講者|応募者|卒業生|組合員"
 )
 _NOT_GROUP = re.compile(r"内訳|うち|内数|上記|合計|総計|^計")
+# A group's line: its label, then its count, alone or heading the items (`学内 学生 312名分の
+# 氏名、学籍番号`), or a table row (`入院患者<TAB>120人`).
 _GROUP_LINE = re.compile(
-    r"^(?P<label>.+?)\s*[:：]?\s*(?:約|最大)?\s*(?P<count>\d[\d,]*\s*(?:件|名|人))(?:分)?\s*$"
+    r"^(?P<label>.+?)\s*[:：]?\s*(?:約|最大|のべ|延べ)?\s*(?P<count>\d[\d,]*\s*(?:件|名|人))(?:分)?"
+    r"\s*(?:$|の|[(（])"
 )
+_TOTAL_LINE = re.compile(r"^\s*(?:計|合計|総計|総数|全体)\s*[:：]?\s*(?:約|最大|のべ|延べ)?\s*\d")
+# A total (`…の計500名`, `合計で500名`) outranks the parts listed beside it; a sub-count
+# (`うち会員300名`, `内訳`) never is the headline figure.
+_TOTAL_BEFORE = re.compile(
+    r"(?:計|合計|総計|総数|全体で|合わせて|あわせて)(?:で|は|が)?\s*[:：]?\s*$"
+)
+_SUB_BEFORE = re.compile(r"(?:うち|内|内訳|内数|このうち|そのうち)[^、。\d]{0,20}$")
+_SUB_SENTENCE = re.compile(r"^\s*(?:なお、)?(?:その|この|上記の?|これらの)?(?:うち|内訳)")
 _CARD = re.compile(r"カード")
 _CLAUSE_START = re.compile(r".*(?:、|及び|および|並びに|ならびに|と|。)", re.DOTALL)
 
@@ -45,17 +60,29 @@ class Counts:
     cards: Found[int | None]
 
 
-def _leak_context(doc: Doc, count: CountMatch) -> bool:
+def _states_leak(doc: Doc, sentence: Span) -> bool:
+    plain = doc.unquoted[sentence.start : sentence.end]
+    return any(not negated_after(plain, m.end()) for m in LEAK.finditer(plain))
+
+
+def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
     sentence = doc.sentence_at(count.start)
     plain = doc.unquoted[sentence.start : sentence.end]
-    if any(not negated_after(plain, m.end()) for m in LEAK.finditer(plain)):
+    if _states_leak(doc, sentence):
         return True
-    if "対象" in plain and re.search(r"お客様|方|者|会員", plain):
+    if held and HELD.search(plain) and not _IF.search(plain):
+        return True  # `USBメモリには…児童延べ112人分の氏名…が保存されていた`
+    if _SUB_SENTENCE.match(plain) and sentence.start > 0:
+        # `…が漏えいした可能性があります。そのうちクレジットカード情報1,024件…`
+        previous = doc.sentence_at(sentence.start - 1)
+        if previous.text and _states_leak(doc, previous):
+            return True
+    if re.search(r"対象|該当", plain) and re.search(r"お客様|方|者|会員", plain):
         return True
     index = doc.line_index(count.start)
     if not is_item_line(doc.lines[index].text):
         return False
-    return introduced_by_leak(doc, index, back=2)
+    return introduced_by_leak(doc, index, back=2, held=held)
 
 
 def _is_record_count(doc: Doc, count: CountMatch) -> bool:
@@ -64,12 +91,26 @@ def _is_record_count(doc: Doc, count: CountMatch) -> bool:
     return not (_NOT_RECORDS_BEFORE.search(before) or _NOT_RECORDS_AFTER.match(after))
 
 
+def _is_sub_count(doc: Doc, count: CountMatch) -> bool:
+    line = doc.lines[doc.line_index(count.start)]
+    before = doc.text[max(line.start, count.start - 24) : count.start]
+    return bool(_SUB_BEFORE.search(before))
+
+
+def _is_total(doc: Doc, count: CountMatch) -> bool:
+    if re.match(r"(?:計|合計|総計|総数)", count.text):
+        return True
+    line = doc.lines[doc.line_index(count.start)]
+    return bool(_TOTAL_BEFORE.search(doc.text[max(line.start, count.start - 8) : count.start]))
+
+
 def _is_card_count(doc: Doc, count: CountMatch) -> bool:
-    if count.unit != "件":
-        return False
     sentence = doc.sentence_at(count.start)
     head = doc.text[sentence.start : count.start]
     clause = _CLAUSE_START.sub("", head)[-20:]
+    if count.unit != "件":
+        # `うちクレジットカード情報を含むお客様300名`: records that include card data.
+        return _is_sub_count(doc, count) and bool(_CARD.search(clause))
     if _CARD.search(clause):
         return True
     return bool(_CARD.search(sentence.text)) and "個人情報" not in clause
@@ -77,7 +118,7 @@ def _is_card_count(doc: Doc, count: CountMatch) -> bool:
 
 def _group_sum(doc: Doc) -> Found[int | None] | None:
     """`学内教職員 485件 / 学内学生 849件 / 学外関係者 788件` → 2122, when ≥2 such lines sit
-    together under a leak heading."""
+    together under a leak heading; a `計` line right below them is taken as it stands."""
     groups: list[tuple[int, int, str]] = []
     for i, line in enumerate(doc.lines):
         m = _GROUP_LINE.match(line.text)
@@ -90,24 +131,66 @@ def _group_sum(doc: Doc) -> Found[int | None] | None:
         return None
     if not introduced_by_leak(doc, groups[0][0], back=3):
         return None
+    last = groups[-1][0]
+    for line in doc.lines[last + 1 : last + 3]:
+        total = find_counts(line.text) if _TOTAL_LINE.match(line.text) else []
+        if total:
+            return Found(total[0].value, shorten(line.text, 60))
     return Found(sum(v for _, v, _ in groups), " / ".join(shorten(t, 60) for _, _, t in groups))
 
 
-def extract_counts(doc: Doc) -> Counts:
-    """The headline people count (or the sum of listed groups) and card count."""
+_IF = re.compile(r"場合|際は|際には|ください")
+# `申込児童104人の保護者86件のメールアドレス`: the first count only describes the second.
+_DESCRIBES_NEXT = re.compile(r"(?:分)?の[^、。\d]{1,10}?(?:約|最大|計)?\d")
+_JOINED = re.compile(r"[、,]|及び|および|並びに|ならびに|と|/")
+
+
+def _inline_groups(doc: Doc, first: CountMatch) -> Found[int | None] | None:
+    """`生徒123名及び保護者98名の氏名…` → 221: disjoint groups counted side by side in the
+    sentence of the headline count, each count right after its own group's name."""
+    sentence = doc.sentence_at(first.start)
+    counts = [
+        c
+        for c in find_counts(sentence.text)
+        if c.unit in _PEOPLE_UNITS and not re.match(r"(?:計|合計|総計|総数)", c.text)
+    ]
+    labels: list[str] = []
+    for c in counts:
+        before = _JOINED.split(sentence.text[max(0, c.start - 12) : c.start])[-1]
+        m = _GROUP_LABEL.search(before)
+        if m is None or _SUB_BEFORE.search(before) or re.search(r"計|うち|内訳", before):
+            return None
+        labels.append(m.group(0))
+    if len(counts) < 2 or len(set(labels)) < len(labels):
+        return None
+    return Found(sum(c.value for c in counts), shorten(sentence.text))
+
+
+def extract_counts(doc: Doc, *, held: bool = False) -> Counts:
+    """The headline people count (or the sum of listed groups) and card count. `held`: the
+    notice is about a lost or misdirected medium, so what it held counts as exposed."""
     people: Found[int | None] = Found(None)
+    total: Found[int | None] = Found(None)
     cards: Found[int | None] = Found(None)
     for count in find_counts(doc.text):
         if count.unit not in _PEOPLE_UNITS or count.value <= 0:
             continue
-        if not _is_record_count(doc, count) or not _leak_context(doc, count):
+        if not _is_record_count(doc, count) or not _leak_context(doc, count, held):
+            continue
+        if _DESCRIBES_NEXT.match(doc.text, count.end):
             continue
         evidence = shorten(doc.sentence_at(count.start).text)
         if _is_card_count(doc, count):
             if cards.value is None:
                 cards = Found(count.value, evidence)
+        elif _is_sub_count(doc, count):
+            continue
+        elif total.value is None and _is_total(doc, count):
+            total = Found(count.value, evidence)
         elif people.value is None:
-            people = Found(count.value, evidence)
+            people = _inline_groups(doc, count) or Found(count.value, evidence)
+    if total.value is not None:
+        return Counts(total, cards)
     grouped = _group_sum(doc)
     if grouped is not None:
         people = grouped

@@ -19,8 +19,8 @@ from parsers.jpdate import DateMatch, PeriodMatch
 
 _DISCOVERY = re.compile(
     r"発覚|判明|連絡を受け|連絡があ|一報を受け|報告を受け|指摘を受け|通報を受け|申告を受け|"
-    r"相談を受け|問い?合わせを受け|気づ|気付|検知|発見|"
-    r"確認(?:しました|いたしました|されました|した(?=ため|ところ|ことから|。)|し(?=、)|され(?=、|た。))|"
+    r"相談を受け|問い?合わせを受け|気づ|気付|検知|発見|認知|覚知|把握し|認識し|"
+    r"確認(?:しました|いたしました|されました|した(?=ため|ところ|ことから|。|\d|同)|し(?=、)|され(?=、|た。))|"
     r"異常(?:が|を)(?:み|見)られ|異常を(?:検知|確認)"
 )
 _DENIED = re.compile(
@@ -29,8 +29,8 @@ _DENIED = re.compile(
 # After a date: weekday, time of day, then `、` means the date opens the sentence.
 _AFTER_DATE = re.compile(
     r"\s*(?:[(（][月火水木金土日祝]+[)）])?\s*"
-    r"(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?|未明|早朝|朝|夕方?|夜|深夜|頃)?\s*"
-    r"(?:に)?\s*、"
+    r"(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?|午前|午後|未明|早朝|朝|昼|夕方?|夜|深夜|頃)?\s*"
+    r"(?:(?:頃|ごろ)?(?:に|から|以降))?\s*、"
 )
 _EMBEDDED = re.compile(r"こと")
 _PERIOD_FOLLOW = re.compile(
@@ -70,9 +70,16 @@ def _in_period(doc: Doc, d: DateMatch) -> bool:
     return any(p.span_start <= d.start and d.end <= p.span_end for p in doc.periods)
 
 
-def _attached(doc: Doc, d: DateMatch, verb_start: int) -> bool:
-    """Whether date `d` dates the verb at `verb_start` rather than an embedded event."""
-    if _AFTER_DATE.match(doc.text, d.end):
+# A date right after the topic (`この教員は10月15日に…ことに気づき`) dates the main verb.
+_TOPIC_BEFORE = re.compile(r"は[、\s]*$")
+
+
+def _attached(doc: Doc, d: DateMatch, verb: re.Match[str]) -> bool:
+    """Whether date `d` dates the verb rather than an embedded event."""
+    verb_start = verb.start()
+    if _AFTER_DATE.match(doc.text, d.end) or _TOPIC_BEFORE.search(
+        doc.text, max(0, d.start - 4), d.start
+    ):
         return True
     return not _EMBEDDED.search(doc.text, d.end, verb_start)
 
@@ -87,11 +94,29 @@ def extract_discovered(doc: Doc) -> Found[dt.date | None]:
         for m in _DISCOVERY.finditer(doc.unquoted, sentence.start, sentence.end):
             if _DENIED.match(doc.text[m.end() : m.end() + 12]):
                 continue
-            for d in dates:
-                dated = d.end <= m.start() and _attached(doc, d, m.start())
-                if dated and (best is None or d.date < best[0]):
+            before = [d for d in dates if d.end <= m.start()]
+            opening = before[0] if before and _opens(doc, sentence, before[0]) else None
+            # A date opening the sentence dates its main verb; later dates before the verb
+            # are events it reports (`9月24日、…同月11日に…取得していたことが判明`).
+            candidates = [opening] if opening else [d for d in before if _attached(doc, d, m)]
+            candidates += [d for d in dates if _modified_by(doc, m, d)]
+            for d in candidates:
+                if best is None or d.date < best[0]:
                     best = (d.date, shorten(sentence.text))
     return Found(best[0], best[1]) if best else Found(None)
+
+
+def _opens(doc: Doc, sentence: Span, d: DateMatch) -> bool:
+    lead = doc.text[sentence.start : d.start]
+    return len(lead.strip(" \u3000\n・")) <= 2 and bool(_AFTER_DATE.match(doc.text, d.end))
+
+
+def _modified_by(doc: Doc, verb: re.Match[str], d: DateMatch) -> bool:
+    """`被害を確認した6月10日に…`: the discovery verb modifies the date right after it."""
+    if d.start < verb.end() or d.start - verb.end() > 4:
+        return False
+    joined = verb.group(0) + doc.text[verb.end() : d.start].strip()
+    return joined.endswith(("した", "された"))
 
 
 def _stated_period(doc: Doc, p: PeriodMatch) -> bool:
@@ -132,18 +157,25 @@ def extract_exposure(doc: Doc, *, misdirected: bool) -> Exposure:
             start = Found(p.start.date, p.text)
         if end.value is None or p.end.date > end.value:
             end = Found(p.end.date, p.text)
-    if misdirected and start.value is None:
-        starts = _event_dates(doc, _EXPOSE_START)
-        if starts:
-            d, s = min(starts, key=lambda item: item[0].date)
-            start = Found(d.date, shorten(s.text))
-    if misdirected and end.value is None:
-        ends = [
-            (d, s)
-            for d, s in _event_dates(doc, _EXPOSE_END)
-            if start.value is None or d.date >= start.value
-        ]
-        if ends:
-            d, s = min(ends, key=lambda item: item[0].date)
-            end = Found(d.date, shorten(s.text))
+    if misdirected and start.value is None and end.value is None:
+        start, end = _visible_period(doc)
     return Exposure(start, end)
+
+
+def _visible_period(doc: Doc) -> tuple[Found[dt.date | None], Found[dt.date | None]]:
+    """When misdirected data became visible and when that stopped. A start needs an end:
+    a mail sent on one date with nothing withdrawn is a single event, not a period."""
+    starts = _event_dates(doc, _EXPOSE_START)
+    first = min(starts, key=lambda item: item[0].date) if starts else None
+    ends = [
+        (d, s)
+        for d, s in _event_dates(doc, _EXPOSE_END)
+        if first is None or d.date >= first[0].date
+    ]
+    if not ends:
+        return Found(None), Found(None)
+    last, last_sentence = min(ends, key=lambda item: item[0].date)
+    end = Found(last.date, shorten(last_sentence.text))
+    if first is None:
+        return Found(None), end
+    return Found(first[0].date, shorten(first[1].text)), end

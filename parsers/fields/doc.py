@@ -38,7 +38,10 @@ class Span:
 LEAK = re.compile(
     r"漏えい|漏洩|漏れ|流出|閲覧可能|閲覧でき|閲覧され|閲覧した|見ることができる|見られる状態|"
     r"不正取得|不正に取得|取得され|抜き取|誤送信|外部へ送信|外部に送信|"
-    r"漏出|公開され|アクセスが行われ|さらされ|不正に閲覧|盗ま|紛失|盗難|所在不明|誤廃棄"
+    r"漏出|公開され|アクセスが行われ|さらされ|不正に閲覧|盗ま|紛失|盗難|所在不明|誤廃棄|"
+    r"誤送付|誤配|誤交付|誤発送|誤掲載|誤公開|誤表示|表示され(?:る状態|ていた|た)|見える状態|知り得る状態|窃取され|詐取され|持ち出され|"
+    r"誤って[^。]{0,30}?(?:送信|送付|添付|公開|掲載|配布|転送)|"
+    r"(?:別の|他の|誤った|異なる|無関係の)[^。]{0,12}?(?:送付|送信|郵送|配布|交付|発送|同封)"
 )
 # Negation or absence following a statement (`…は確認されておりません`, `…はございません`).
 NEGATION = re.compile(
@@ -56,6 +59,12 @@ TOP_SECTION = re.compile(
     r"^\s*(?:\d{1,2}\s*[.．、](?!\d)|\d{1,2}\s+(?=[^\d\s])|第\s*\d+|[一二三四五六七八九十]+\s*[、.．])"
 )
 _SENTENCE_END = "。!?」』)）"
+# A label line heading a block (`【漏えいの恐れのある個人情報】`, `■流出した情報`,
+# `対象となる情報:`): short like a list item, but it introduces the lines below it.
+LABEL_HEADING = re.compile(
+    r"^\s*(?:【[^】]{2,40}】|[■◆□◇▼▽〈《<\[][^。]{2,40}|[^。・]{2,30}[:：]|"
+    r"[^。・、,\d]{2,30}(?:情報|項目|内容|データ|対象者?|もの|物)(?:等|など)?(?:について)?)\s*$"
+)
 
 
 def _lines(text: str) -> list[Span]:
@@ -152,7 +161,7 @@ class Doc:
             if TOP_SECTION.match(line.text):
                 out.append(line)
                 break
-            if SECTION.match(line.text):
+            if SECTION.match(line.text) or LABEL_HEADING.match(line.text):
                 out.append(line)
                 continue
             if is_item_line(line.text):
@@ -171,18 +180,49 @@ _CLAUSE_BREAK = re.compile(
 
 
 _INTRODUCES = re.compile(r"以下|下記|次の|[:：]\s*$")
+# Headings naming the data an incident concerns without a leak verb (`対象となる情報`,
+# `記録されていた情報`, `紛失物`): only as a heading, where they introduce the list below.
+_HELD_HEADING = re.compile(
+    r"(?:対象と(?:なる|なった)|対象の|(?:記録|保存|記載|格納)され(?:てい)?(?:る|た)|含まれ(?:てい)?(?:る|た)|"
+    r"該当する|関係する)(?:個人)?(?:情報|データ|項目)|紛失(?:物|した(?:もの|物|書類))"
+)
 
 
-def introduced_by_leak(doc: Doc, index: int, *, back: int = 4) -> bool:
+# Where data sat (`…が記録されていた`, `…が含まれる`). In a lost or misdirected medium,
+# or right after a sentence stating a leak, that is the data exposed.
+HELD = re.compile(
+    r"(?:記録|保存|記載|格納)(?:され|し)(?:てい|てお|た|ま)|含まれ|含む|入って|入った"
+)
+
+
+def introduced_by_leak(doc: Doc, index: int, *, back: int = 4, held: bool = False) -> bool:
     """Whether line `index` sits under a heading, or follows a sentence introducing a list
-    (`…漏えいした可能性のある情報は以下のとおりです`), that states a leak."""
-    for head in doc.context_lines(index, back=back):
+    (`…漏えいした可能性のある情報は以下のとおりです`), that states a leak. With `held` (the
+    notice is about a lost or misdirected medium), saying what it held is enough."""
+    for n, head in enumerate(doc.context_lines(index, back=back)):
         plain = doc.unquoted[head.start : head.end]
-        if not LEAK.search(plain) or negated_after(plain, LEAK.search(plain).end()):
+        heading = SECTION.match(head.text) or len(head.text) <= 40
+        m = (
+            LEAK.search(plain)
+            or (_HELD_HEADING.search(plain) if heading else None)
+            or (HELD.search(plain) if held else None)
+        )
+        if m is None or negated_after(plain, m.end()):
             continue
-        if SECTION.match(head.text) or len(head.text) <= 40 or _INTRODUCES.search(head.text):
+        # The prose line right above a list introduces it even without `以下`.
+        if heading or _INTRODUCES.search(head.text) or (n == 0 and head.text.endswith("。")):
             return True
     return False
+
+
+def labelled_leak(text: str) -> bool:
+    """A label line naming leaked data before its values (`・含まれる情報:氏名、住所`)."""
+    m = re.match(r"^[\s・●○■□◆◇\-*•]*([^:：]{2,24})[:：]", text)
+    if m is None:
+        return False
+    label = m.group(1)
+    hit = LEAK.search(label) or _HELD_HEADING.search(label)
+    return hit is not None and not negated_after(label, hit.end())
 
 
 def is_item_line(text: str) -> bool:
@@ -192,10 +232,17 @@ def is_item_line(text: str) -> bool:
     return len(text) <= 60 and not text.rstrip(")）").endswith("。")
 
 
+# Double negatives that affirm (`漏えいの可能性を否定できません` = it may have leaked).
+AFFIRMING = re.compile(
+    r"否定(?:することは|することが|は)?(?:でき|出来)(?:ない|ません|ず)|とは限ら(?:ない|ず)"
+)
+
+
 def negated_after(text: str, pos: int) -> bool:
     """Whether what stands at `pos` is denied later in its own clause."""
     cut = _CLAUSE_BREAK.search(text, pos)
-    return bool(NEGATION.search(text, pos, cut.start() if cut else len(text)))
+    clause = AFFIRMING.sub(lambda m: "＿" * len(m.group(0)), text[: cut.start() if cut else None])
+    return bool(NEGATION.search(clause, pos))
 
 
 def affirmed(sentence: str, pattern: re.Pattern[str]) -> re.Match[str] | None:

@@ -36,6 +36,9 @@ _TITLE_WORDS = re.compile(
 # Lines of a letter head are short; the first long line is the body.
 _HEAD_LINE_MAX = 50
 _HEAD_LINES_MAX = 15
+# A title is a heading line; a line holding a finished sentence or running on longer than
+# this is the first paragraph of a text that prints no title (a news excerpt, a pasted body).
+_TITLE_MAX = 120
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,12 @@ def _split_org_prefix(head: str) -> tuple[str | None, str]:
     return None, head
 
 
+def is_prose(text: str) -> bool:
+    """A paragraph rather than a heading: it ends a sentence, holds one, or runs long."""
+    text = text.strip()
+    return len(text) > _TITLE_MAX or text.endswith("。") or "。" in text[:-1]
+
+
 def _one_line_heading(line: Span, date: DateMatch) -> Heading:
     before = line.text[: date.start - line.start].strip()
     after = line.text[date.end - line.start :].strip()
@@ -87,13 +96,64 @@ def _one_line_heading(line: Span, date: DateMatch) -> Heading:
     return Heading(clean_org(org) if org else None, org, title or None, date, line.end)
 
 
+def _title_with_issuer(title: Span | None, issuer: Span | None) -> tuple[str | None, str | None]:
+    """(issuer printed before the title, title without it): `株式会社X 当社サーバーへの…`."""
+    if title is None:
+        return None, None
+    org, rest = _split_org_prefix(title.text)
+    if org is None:
+        m = re.match(
+            rf"^((?:{_LEGAL})[^\s、]{{1,30}}|[^\s、]{{1,30}}?(?:{_LEGAL}))、\s*(\S.*)$", title.text
+        )
+        org, rest = (m.group(1), m.group(2)) if m else (None, title.text)
+    if org is None or issuer is not None:
+        return None, rest
+    return org, rest
+
+
+# A department after the issuer (`例示市 市民生活部 市民課`, `X大学 情報基盤センター`,
+# `株式会社X お客様相談窓口`): the issuer is the organization, not its office.
+_DEPARTMENT = re.compile(
+    r"^\S{0,16}?(?:部|局|室|課|係|センター|窓口|本部|事務局|グループ|チーム|担当|相談室|支所|事務所)$"
+)
+_MUNICIPAL_UNIT = re.compile(
+    r"^((?:東京都|北海道|大阪府|京都府|\S{2,3}県)?\S{1,8}?[市区町村])(?:役場|役所)?"
+    r"(?:\S{1,12}?(?:部|局|室|課|係))+$"
+)
+_PREFECTURE = re.compile(r"^(?:東京都|北海道|大阪府|京都府|\S{2,3}県)(?=\S{1,10}?[市区町村]$)")
+
+
+def municipality(name: str) -> str:
+    """`東京都港区` → `港区`: a municipality calls itself by its own name."""
+    return _PREFECTURE.sub("", name)
+
+
+def issuer_of(text: str) -> str | None:
+    """The organization an issuer or sign-off line names, its departments dropped; None
+    when the line names none."""
+    stripped = _LABEL.sub("", text.strip())
+    if len(stripped) > 40:
+        return None
+    tokens = stripped.split()
+    if (
+        len(tokens) > 1
+        and looks_like_org(tokens[0])
+        and not _NOT_ISSUER.search(tokens[0])
+        and all(_DEPARTMENT.match(t) for t in tokens[1:])
+    ):
+        return municipality(tokens[0])
+    if _NOT_ISSUER.search(text):
+        return None
+    m = _MUNICIPAL_UNIT.match("".join(tokens))
+    if m:
+        return municipality(m.group(1))
+    if re.search(_LEGAL, stripped) or looks_like_org(stripped):
+        return clean_org(stripped)
+    return None
+
+
 def _is_issuer_line(text: str) -> bool:
-    stripped = _LABEL.sub("", text)
-    return (
-        not _NOT_ISSUER.search(text)
-        and len(stripped) <= 40
-        and (bool(re.search(_LEGAL, stripped)) or looks_like_org(stripped))
-    )
+    return issuer_of(text) is not None
 
 
 def parse_heading(doc: Doc) -> Heading:
@@ -101,6 +161,8 @@ def parse_heading(doc: Doc) -> Heading:
     if not doc.lines:
         return Heading(None, None, None, None, 0)
     first = doc.lines[0]
+    if is_prose(first.text):
+        return Heading(None, None, None, None, first.start)
     first_dates = [d for d in doc.dates_in(first.start, first.end) if is_full_date(d)]
     date_only = bool(first_dates) and len(first.text) <= len(first_dates[0].text) + 4
     if first_dates and not date_only:
@@ -128,10 +190,9 @@ def parse_heading(doc: Doc) -> Heading:
     issuer = next(
         (line for line in head if line is not title_line and _is_issuer_line(line.text)), None
     )
-    return Heading(
-        clean_org(issuer.text) if issuer else None,
-        issuer.text if issuer else None,
-        title_line.text if title_line else None,
-        date,
-        head[-1].end,
-    )
+    prefix, title = _title_with_issuer(title_line, issuer)
+    if issuer is not None:
+        organization, span = issuer_of(issuer.text), issuer.text
+    else:
+        organization, span = (clean_org(prefix), prefix) if prefix else (None, None)
+    return Heading(organization, span, title, date, head[-1].end)

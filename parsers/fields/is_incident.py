@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import re
+
 from parsers.fields.doc import LEAK, Doc, Found, negated_after, shorten
 from parsers.schema import Category
 
 _DATA_WORDS = ("個人情報", "情報", "データ", "お客様", "メールアドレス", "氏名")
+# A title announcing a product, service, event or report: security vendors' press releases
+# are full of ランサムウェア and 不正アクセス without anything having happened to anyone.
+_ANNOUNCEMENT = re.compile(
+    r"発売|販売(?:を)?開始|提供(?:を)?開始|リリース|ローンチ|新製品|新サービス|新機能|ソリューション|"
+    r"機能(?:を)?(?:追加|強化)|提携|協業|受賞|導入事例|セミナー|ウェビナー|開催案内|"
+    r"(?:レポート|白書|動向|調査結果)(?:を)?(?:公開|発表|発行)|注意喚起|ご注意|対策(?:の)?強化|"
+    r"(?:方針|規約|ポリシー)(?:の)?(?:改定|改訂|変更)"
+)
+# Sentences on what would happen (`漏えい等が発生した場合の対応として…`), not what did.
+_HYPOTHETICAL = re.compile(r"場合|際には|ないよう|ください|下さい|おそれがある(?:メール|サイト)")
+# An organization that suffered an incident apologizes; a press release does not.
+_APOLOGY = re.compile(r"お詫び|おわび|お詫|ご迷惑|ご心配|謝罪|申し訳")
 
 
 def _leak_statement(doc: Doc) -> str | None:
     """A sentence stating that data were (possibly) leaked or exposed."""
     for sentence in doc.sentences:
         plain = doc.unquoted[sentence.start : sentence.end]
-        if not any(word in plain for word in _DATA_WORDS):
+        if not any(word in plain for word in _DATA_WORDS) or _HYPOTHETICAL.search(plain):
             continue
         for m in LEAK.finditer(plain):
             if not negated_after(plain, m.end()):
@@ -20,9 +34,14 @@ def _leak_statement(doc: Doc) -> str | None:
     return None
 
 
-def extract_is_incident(doc: Doc, categories: Found[list[Category]]) -> Found[bool]:
+def extract_is_incident(
+    doc: Doc, categories: Found[list[Category]], title: str | None = None
+) -> Found[bool]:
     """True when a category is stated or a leak is stated. A phishing mention alone is a
-    warning, not an incident, unless something was leaked or harmed."""
+    warning, not an incident, unless something was leaked or harmed; a titled announcement
+    of a product or event that apologizes for nothing is no incident either."""
+    if title and _ANNOUNCEMENT.search(title) and not _APOLOGY.search(doc.text):
+        return Found(False)
     leak = _leak_statement(doc)
     cats = set(categories.value)
     if cats and cats != {Category.PHISHING}:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from parsers.fields.doc import Doc, Found
-from parsers.fields.heading import Heading, clean_org, looks_like_org
+from parsers.fields.heading import Heading, clean_org, issuer_of, looks_like_org, municipality
+from parsers.orgname import LEGAL_FORMS_JA
 
 # How an organization refers to itself; a text without any of these is a third party's
 # (news) account.
@@ -17,42 +18,125 @@ FIRST_PERSON = re.compile(
 _SELF_ALIAS = re.compile(
     r"([^\s「」、。()（）]{2,40}?)\s*[(（]\s*以下[、,]?\s*「(?:当社|弊社|当行|本学|当機構|本法人|当法人)」"
 )
-_NEWS_SUBJECT = re.compile(r"^\s*([^\s、。「」()（）]{2,30}?)(?:は|が)(?=\d|、|同|今|本|昨)")
+# The subject of a news lead, with an optional aside (`みなと中央病院(愛浜県汐見市)は2024年…`).
+_SUBJECT_TAIL = r"\s*(?:\([^()]{1,30}\))?\s*(?:は|が)(?=\d|、|同|今|本|昨)"
+_NEWS_SUBJECT = re.compile(rf"^\s*([^\s、。「」()（）]{{2,30}}?){_SUBJECT_TAIL}")
+_LEGAL = "|".join(re.escape(form) for form in LEGAL_FORMS_JA)
+# A subject with its legal form after a description (`…を提供する株式会社Xは、`).
+_DESCRIBED_SUBJECT = re.compile(
+    rf"((?:{_LEGAL})[^\s、。「」()]{{1,30}}?|[^\s、。「」()をにがでは]{{1,30}}?(?:{_LEGAL})){_SUBJECT_TAIL}"
+)
+# A first sentence opening with the issuer (`一般社団法人Xのサーバー機器が…`, `X株式会社は、`);
+# not a supplier named before what it supplies (`X株式会社が提供する…`).
+_LEGAL_SUBJECT = re.compile(
+    rf"^\s*((?:{_LEGAL})[^\s、。「」()（）のはが]{{1,30}}|[^\s、。「」()（）]{{1,30}}?(?:{_LEGAL}))"
+    r"\s*(?:は|では|において|にて|の(?!提供|委託|開発|販売)|が(?!提供|開発|販売))"
+)
+# A news sentence opening with where it happened (`山口県岩国市の公立中学校で`, `X生命保険の
+# 子会社の口座から`).
+_LEAD_ORG = re.compile(r"^\s*([^\s、。「」()（）をにへ]{2,30}?)(?:の|で|は|が|において|にて)")
+# A public school named in full (`富山市立八尾中学校`): the issuer in an article about it.
+_PUBLIC_SCHOOL = re.compile(
+    r"[^\s、。「」()（）のはがでに]{1,12}?[都道府県市区町村]立[^\s、。「」()（）のはがでに]{1,20}?"
+    r"(?:小学校|中学校|高等学校|高校|中等教育学校|義務教育学校|特別支援学校|幼稚園|保育園|保育所|こども園|大学)"
+)
+# A sign-off or contact line of a municipality or school (`例示市 総務部 情報政策課`,
+# `担当:例示市総務部建築管財課`): the municipality is the issuer.
+_CONTACT_LABEL = re.compile(
+    r"^(?:【?(?:担当|問い?合わせ先?|お問い?合わせ先?|発信|作成)】?\s*[:：]?\s*)"
+)
+_MUNICIPAL = re.compile(r"[市区町村]$")
+# A news outlet's site name is not the organization a news article is about.
+_MEDIA = re.compile(r"新聞|ニュース|NEWS|News|通信社|放送|テレビ|メディア|タイムズ|ジャーナル|出版")
+_BOARD = re.compile(r"教育委員会|市教委|県教委|町教委|村教委|区教委")
 
 
 def is_first_person(doc: Doc) -> bool:
     return bool(FIRST_PERSON.search(doc.text))
 
 
+# Words that point back or generalize (`同社`, `当市`, `各校`, `大手銀行`): never a name.
+_NOT_A_NAME = re.compile(r"^(?:同|当|弊|本|各|全|某|一部|大手|複数|多く|ある|その|この|他)")
+
+
+def _named(token: str) -> bool:
+    return looks_like_org(token) and not _NOT_A_NAME.match(token)
+
+
 def _signature(doc: Doc) -> Found[str | None] | None:
-    """A closing signature or contact block naming the issuer (`有限会社…` near the end)."""
+    """A closing signature or contact block naming the issuer (`有限会社…` near the end, or
+    a municipality's department: `例示市 総務部 情報政策課` → `例示市`)."""
     for line in reversed(doc.lines[-8:]):
-        text = line.text.strip()
-        if len(text) <= 40 and looks_like_org(text) and re.search(r"株式会社|有限会社|法人", text):
-            return Found(clean_org(text), text)
+        text = _CONTACT_LABEL.sub("", line.text.strip())
+        name = issuer_of(text)
+        if name is None:
+            continue
+        if re.search(r"株式会社|有限会社|法人", name) or _MUNICIPAL.search(name) or name != text:
+            return Found(name, line.text)
     return None
 
 
-def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
-    """`岡山県は2022年11月27日、…と発表した`: the subject of a news article's first sentence."""
+def _first_sentence(doc: Doc, heading: Heading) -> str | None:
     body = [s for s in doc.sentences if s.start >= heading.body_start]
-    if not body:
-        return None
-    m = _NEWS_SUBJECT.match(body[0].text)
-    if m and looks_like_org(m.group(1)):
+    return body[0].text if body else None
+
+
+def _legal_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
+    """`一般社団法人Xのサーバー機器が外部からの不正アクセスを受け…`: an issuer named with its
+    legal form at the start of the first sentence."""
+    first = _first_sentence(doc, heading)
+    m = _LEGAL_SUBJECT.match(first or "")
+    if m and _named(m.group(1)):
         return Found(clean_org(m.group(1)), m.group(0))
     return None
 
 
+def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
+    """`岡山県は2022年11月27日、…と発表した`: the subject of a news article's first sentence;
+    else a public school the article names in full; else the organization or municipality
+    the first sentence opens with (`山口県岩国市の公立中学校で…` → 岩国市)."""
+    first = _first_sentence(doc, heading)
+    if first is None:
+        return None
+    school = _PUBLIC_SCHOOL.search(doc.text[heading.body_start :])
+    for m in (_NEWS_SUBJECT.match(first), _DESCRIBED_SUBJECT.search(first)):
+        if m and _named(m.group(1)):
+            if school and _BOARD.search(m.group(1)):
+                break  # a school board announcing for one of its schools
+            return Found(municipality(clean_org(m.group(1))), m.group(0))
+    if school:
+        return Found(school.group(0), school.group(0))
+    m = _LEAD_ORG.match(first)
+    if m and _named(m.group(1)):
+        return Found(municipality(clean_org(m.group(1))), m.group(0))
+    return None
+
+
 def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
+    """The issuer; a school board writing about one of its schools named in full gives the
+    school, the organization the incident happened to."""
+    found = _issuer(doc, heading, hint)
+    if found.value and _BOARD.search(found.value):
+        schools = set(_PUBLIC_SCHOOL.findall(doc.text[heading.body_start :]))
+        if len(schools) == 1:
+            school = schools.pop()
+            return Found(school, school)
+    return found
+
+
+def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     """The issuer from the head; else a self-alias, signature, the caller's hint (a notice
-    that only says 弊社), or for a news article the subject of its first sentence."""
+    that only says 弊社), or for a news article the subject of its first sentence; a page
+    with neither falls back on the hint (its site name) when that names an organization."""
     if heading.organization:
         return Found(heading.organization, heading.organization_span)
     if is_first_person(doc):
         m = _SELF_ALIAS.search(doc.text)
         if m and looks_like_org(m.group(1)):
             return Found(clean_org(m.group(1)), m.group(0))
+        subject = _legal_subject(doc, heading)
+        if subject is not None:
+            return subject
         signed = _signature(doc)
         if signed is not None:
             return signed
@@ -60,4 +144,8 @@ def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[
             return Found(clean_org(hint), None)
         return Found(None)
     subject = _news_subject(doc, heading)
-    return subject if subject is not None else Found(None)
+    if subject is not None:
+        return subject
+    if hint and looks_like_org(hint) and not _MEDIA.search(hint):
+        return Found(clean_org(hint), None)
+    return Found(None)

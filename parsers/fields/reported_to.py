@@ -19,7 +19,7 @@ _AUTHORITIES: tuple[tuple[Authority, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_VERB = re.compile(r"報告|届出|届け出|通報|相談|申告|被害届")
+_VERB = re.compile(r"報告|届出|届け出|通報|相談|申告|被害届|遺失(?:物)?届|紛失届|盗難届|提出")
 _NOT_DONE_AFTER = re.compile(
     r"^(?:を受け|窓口|する|します|いたします|致します|させていただきます|の予定|予定|を予定|"
     r"を検討|とともに|して(?:まいり|参り)|(?:して)?ください|下さい)"
