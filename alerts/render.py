@@ -98,8 +98,9 @@ def mrkdwn_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _mrkdwn(text: str, limit: int) -> str:
-    """Clean, escape, then truncate without cutting an `&amp;` entity in half."""
+def mrkdwn(text: str, limit: int) -> str:
+    """Scraped text as Slack mrkdwn: clean, escape, then truncate to `limit` without
+    cutting an `&amp;` entity in half."""
     escaped = mrkdwn_escape(clean_line(text))
     if len(escaped) <= limit:
         return escaped
@@ -131,7 +132,8 @@ def safe_url(url: str) -> str | None:
     return quoted if len(quoted) <= SLACK_URL_MAX else None
 
 
-def _safe_links(links: Iterable[str]) -> list[str]:
+def safe_links(links: Iterable[str]) -> list[str]:
+    """The renderable links: safe, unique, at most MAX_LINKS."""
     seen: list[str] = []
     for link in links:
         url = safe_url(link)
@@ -221,18 +223,18 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
             "type": "section",
             "text": {
                 "type": "mrkdwn",
-                "text": f"*{_mrkdwn(_title(inc), 2000)}*\n{_mrkdwn(meta, 500)}",
+                "text": f"*{mrkdwn(_title(inc), 2000)}*\n{mrkdwn(meta, 500)}",
             },
         },
     ]
     fields = [
-        {"type": "mrkdwn", "text": f"*{label}*\n{_mrkdwn(value, SLACK_FIELD_MAX - 20)}"}
+        {"type": "mrkdwn", "text": f"*{label}*\n{mrkdwn(value, SLACK_FIELD_MAX - 20)}"}
         for label, value in facts(inc)[:SLACK_MAX_FIELDS]
     ]
     if fields:
         blocks.append({"type": "section", "fields": fields})
     for label, value in _narrative(inc):
-        text = f"*{label}*\n{_mrkdwn(value, SLACK_TEXT_MAX - 20)}"
+        text = f"*{label}*\n{mrkdwn(value, SLACK_TEXT_MAX - 20)}"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
     buttons = [
         {
@@ -241,16 +243,16 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
             "text": {"type": "plain_text", "text": _button_label(index, url)},
             "url": url,
         }
-        for index, url in enumerate(_safe_links(alert.links), start=1)
+        for index, url in enumerate(safe_links(alert.links), start=1)
     ]
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     context = f"ルール {alert.rule} · ソース {', '.join(alert.sources) or '-'}"
     blocks.append(
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": _mrkdwn(context, 2000)}]}
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(context, 2000)}]}
     )
     return {
-        "text": _mrkdwn(f"{summary(alert)} — {_title(inc)}", SLACK_TEXT_MAX),
+        "text": mrkdwn(f"{summary(alert)} — {_title(inc)}", SLACK_TEXT_MAX),
         "blocks": blocks[:SLACK_MAX_BLOCKS],
     }
 
@@ -282,15 +284,31 @@ def email_message(alert: Alert, *, sender: str, to: list[str]) -> EmailMessage:
     The Message-ID derives from the alert key, so a retried send is recognisably the
     same message. Date is left to the sender (this function does not read the clock).
     """
+    return mime_message(
+        subject=email_subject(alert),
+        sender=sender,
+        to=to,
+        message_id=f"<{alert.key}@owabi.invalid>",
+        text=_email_text(alert),
+        html_body=_email_html(alert),
+    )
+
+
+def mime_message(
+    *, subject: str, sender: str, to: list[str], message_id: str, text: str, html_body: str
+) -> EmailMessage:
+    """The one place an e-mail is assembled, so every kind gets the same header hygiene:
+    a one-line subject (RFC 2047-encoded by the policy), checked addresses, UTF-8 base64
+    bodies."""
     if not to:
         raise ValueError("an e-mail needs at least one recipient")
     msg = EmailMessage()
-    msg["Subject"] = email_subject(alert)
+    msg["Subject"] = clean_line(subject)
     msg["From"] = _address(sender)
     msg["To"] = ", ".join(_address(a) for a in to)
-    msg["Message-ID"] = f"<{alert.key}@owabi.invalid>"
-    msg.set_content(_email_text(alert), charset="utf-8", cte="base64")
-    msg.add_alternative(_email_html(alert), subtype="html", charset="utf-8", cte="base64")
+    msg["Message-ID"] = message_id
+    msg.set_content(text, charset="utf-8", cte="base64")
+    msg.add_alternative(html_body, subtype="html", charset="utf-8", cte="base64")
     return msg
 
 
@@ -305,7 +323,7 @@ def _rows(alert: Alert) -> list[tuple[str, str]]:
 def _email_text(alert: Alert) -> str:
     lines = [summary(alert), ""]
     lines += [f"{label}: {value}" for label, value in _rows(alert)]
-    links = _safe_links(alert.links)
+    links = safe_links(alert.links)
     if links:
         lines += ["", "お知らせ:", *(f"  {url}" for url in links)]
     lines += ["", f"ルール: {clean_line(alert.rule)} ({EVENT_JA[alert.event]})"]
@@ -320,7 +338,7 @@ def _email_html(alert: Alert) -> str:
         for label, value in _rows(alert)
     )
     links = "".join(
-        f'<li><a href="{esc(url)}">{esc(url)}</a></li>' for url in _safe_links(alert.links)
+        f'<li><a href="{esc(url)}">{esc(url)}</a></li>' for url in safe_links(alert.links)
     )
     rule = f"ルール: {clean_line(alert.rule)} ({EVENT_JA[alert.event]})"
     sources = f"ソース: {clean_line(', '.join(alert.sources)) or '-'}"
@@ -342,7 +360,7 @@ def console_text(alert: Alert) -> str:
     impact = " · ".join(f"{label} {truncate(value, 120)}" for label, value in facts(inc))
     if impact:
         lines.append(f"  {impact}")
-    lines += [f"  {url}" for url in _safe_links(alert.links)]
+    lines += [f"  {url}" for url in safe_links(alert.links)]
     lines.append(f"  rule={clean_line(alert.rule)} sources={clean_line(','.join(alert.sources))}")
     return "\n".join(lines)
 
@@ -350,11 +368,12 @@ def console_text(alert: Alert) -> str:
 def webhook_payload(alert: Alert) -> dict[str, Any]:
     """The generic JSON body: the incident in its spec shape plus delivery context."""
     return {
+        "kind": "alert",
         "rule": alert.rule,
         "event": alert.event,
         "incident_id": alert.incident_id,
         "key": alert.key,
         "incident": alert.incident.to_json_dict(),
-        "links": _safe_links(alert.links),
+        "links": safe_links(alert.links),
         "sources": list(alert.sources),
     }

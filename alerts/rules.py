@@ -4,8 +4,9 @@ Rules are DATA (a TOML/JSON table validated by the models below), never code: a
 condition names an `Incident` field, an operator and a value, and `matches` evaluates
 it with plain comparisons. Everything that can be wrong in a rule (an unknown field, an
 operator that does not fit the field's type, a value outside an enum, a bad regex, a
-duplicate rule name, a channel nobody defined) fails when the rules are loaded, so a
-typo is a start-up error instead of an alert that silently never fires.
+duplicate rule name, a channel nobody defined, a watchlist file that cannot be read)
+fails when the rules are loaded, so a typo is a start-up error instead of an alert that
+silently never fires.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import datetime as dt
 import re
 import types
 import typing
-from collections.abc import Iterator, Mapping
+import zoneinfo
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -29,6 +32,7 @@ from pydantic import (
     model_validator,
 )
 
+from alerts.durations import parse_duration
 from alerts.errors import RuleError
 from parsers.orgname import org_key
 from parsers.schema import Incident
@@ -39,6 +43,8 @@ Op = Literal[
     "is_null", "not_null",
 ]  # fmt: skip
 Event = Literal["new", "update"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = typing.get_args(Weekday)
 
 _ORDERING = frozenset({">=", "<=", ">", "<"})
 _TEXT_OPS = frozenset({"contains", "regex"})
@@ -214,16 +220,86 @@ def condition_holds(cond: Condition, incident: Incident) -> bool:
 # --- Channel specs ----------------------------------------------------------------------
 
 
-class ConsoleSpec(_Strict):
+_HHMM = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+class DigestSpec(_Strict):
+    """A periodic summary: `every` day or week, sent at `at` (HH:MM) in `timezone`.
+
+    A daily digest sent at 09:00 covers [yesterday 09:00, today 09:00); a weekly one,
+    the seven days ending at `weekday` `at`. Only the time zone makes "09:00" mean
+    anything, so it is validated against the system's tz database at load time.
+    """
+
+    every: Literal["daily", "weekly"]
+    at: str
+    weekday: Weekday = "mon"
+    timezone: str = "Asia/Tokyo"
+
+    @field_validator("at")
+    @classmethod
+    def _hhmm(cls, at: str) -> str:
+        match = _HHMM.fullmatch(at.strip())
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError(f"at must be a time HH:MM (00:00–23:59), not {at!r}")
+        return f"{int(match[1]):02d}:{match[2]}"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, timezone: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {timezone!r} (e.g. Asia/Tokyo)") from None
+        return timezone
+
+    @model_validator(mode="after")
+    def _weekday_only_weekly(self) -> DigestSpec:
+        if self.every == "daily" and "weekday" in self.model_fields_set:
+            raise ValueError("weekday applies only to every = 'weekly'")
+        return self
+
+    @property
+    def time(self) -> dt.time:
+        hour, minute = self.at.split(":")
+        return dt.time(int(hour), int(minute))
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class _ChannelBase(_Strict):
+    """What every channel kind shares: per-alert messages, a digest, pacing.
+
+    `each = false` with a digest makes a digest-only channel; `min_interval` is the
+    least time in seconds between two messages on this channel (the deliverer paces).
+    """
+
+    each: bool = True
+    digest: DigestSpec | None = None
+    min_interval: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _sends_something(self) -> _ChannelBase:
+        if not self.each and self.digest is None:
+            raise ValueError("each = false needs a digest, or the channel sends nothing")
+        return self
+
+
+class ConsoleSpec(_ChannelBase):
     kind: Literal["console"] = "console"
 
 
-class SlackSpec(_Strict):
+class SlackSpec(_ChannelBase):
+    """Slack accepts about one message a second per incoming webhook, hence the pacing."""
+
     kind: Literal["slack"]
     webhook_url_env: str = "OWABI_SLACK_WEBHOOK_URL"
+    min_interval: float = Field(default=1.0, ge=0.0, allow_inf_nan=False)
 
 
-class EmailSpec(_Strict):
+class EmailSpec(_ChannelBase):
     """`to=None` means the default recipients from settings."""
 
     kind: Literal["email"]
@@ -238,7 +314,7 @@ class EmailSpec(_Strict):
         return to
 
 
-class WebhookSpec(_Strict):
+class WebhookSpec(_ChannelBase):
     kind: Literal["webhook"]
     url_env: str = "OWABI_WEBHOOK_URL"
 
@@ -246,23 +322,79 @@ class WebhookSpec(_Strict):
 ChannelSpec = Annotated[
     ConsoleSpec | SlackSpec | EmailSpec | WebhookSpec, Field(discriminator="kind")
 ]
+_CHANNEL_KINDS = frozenset(
+    typing.get_args(spec.model_fields["kind"].annotation)[0]
+    for spec in (ConsoleSpec, SlackSpec, EmailSpec, WebhookSpec)
+)
 
 
 # --- Rules ------------------------------------------------------------------------------
 
 
+# A comment starts at a `#` at the start of a line or after whitespace, so an operator's
+# `株式会社A  # 主要取引先` still watches 株式会社A.
+_COMMENT = re.compile(r"(?:^|\s)#.*$")
+
+
+class Throttle(_Strict):
+    """At most `max` alerts of a rule per channel within any `per` seconds.
+
+    Alerts over the limit are delayed until the window has room, never dropped: a burst
+    of notices becomes a slower stream, and nothing committed is lost.
+    """
+
+    max: int = Field(ge=1)
+    per: float
+
+    @field_validator("per", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> float:
+        return parse_duration(value)
+
+
+def throttle_delay(
+    throttle: Throttle, sent_times: Sequence[dt.datetime], now: dt.datetime
+) -> float:
+    """Seconds to wait before one more alert may go out under `throttle` (0 if it may now).
+
+    `sent_times` are when earlier alerts of the same rule and channel were sent (any order,
+    older ones are ignored). A send at `t` occupies the window until `t + per`; when the
+    window is full, the wait ends as the oldest send that must leave it does. All
+    datetimes must be aware (or all naive in the same zone), as Python requires.
+    """
+    window = dt.timedelta(seconds=throttle.per)
+    recent = sorted(t for t in sent_times if t > now - window)
+    excess = len(recent) - throttle.max
+    if excess < 0:
+        return 0.0
+    return max(0.0, (recent[excess] + window - now).total_seconds())
+
+
 class Rule(_Strict):
-    """Send incidents that pass every condition (and the watchlist, if any) to channels."""
+    """Send incidents that pass every condition (and the watchlist and source tags, if
+    any) to channels, at most `throttle.max` per `throttle.per` per channel."""
 
     name: str = Field(min_length=1)
     conditions: list[Condition] = Field(default_factory=list)
     organizations: list[str] = Field(default_factory=list)
+    organizations_file: str | None = Field(default=None, min_length=1)
+    tags: list[str] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=lambda: ["new"], min_length=1)
     channels: list[str] = Field(min_length=1)
+    throttle: Throttle | None = None
     only_incidents: bool = True
     enabled: bool = True
 
-    _watch: tuple[str, ...] = PrivateAttr(default=())
+    _inline_watch: tuple[str, ...] = PrivateAttr(default=())
+    _file_watch: tuple[str, ...] | None = PrivateAttr(default=None)
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, tags: list[str]) -> list[str]:
+        for tag in tags:
+            if not tag.strip() or tag != tag.strip():
+                raise ValueError(f"tag {tag!r} is empty or has surrounding spaces")
+        return tags
 
     @model_validator(mode="after")
     def _normalize_watchlist(self) -> Rule:
@@ -272,8 +404,41 @@ class Rule(_Strict):
             if not norm:
                 raise ValueError(f"watchlist name {name!r} is empty once normalized")
             watch.append(norm)
-        self._watch = tuple(watch)
+        self._inline_watch = tuple(watch)
         return self
+
+    @property
+    def _watch(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((*self._inline_watch, *(self._file_watch or ()))))
+
+    def load_watchlist(self, base_dir: Path) -> None:
+        """Read `organizations_file` (relative to `base_dir`) into the watchlist."""
+        if self.organizations_file is None:
+            return
+        path = Path(self.organizations_file).expanduser()
+        if not path.is_absolute():
+            path = base_dir / path
+        where = f"rule {self.name!r} key 'organizations_file': {path}"
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except FileNotFoundError:
+            raise RuleError(f"{where}: file not found") from None
+        except OSError as exc:
+            raise RuleError(f"{where}: cannot read: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise RuleError(f"{where}: not UTF-8 (byte {exc.start})") from None
+        names: list[str] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            name = _COMMENT.sub("", line).strip()
+            if not name:
+                continue
+            norm = org_key(name)
+            if not norm:
+                raise RuleError(f"{where}: line {number}: {name!r} is empty once normalized")
+            names.append(norm)
+        if not names:
+            raise RuleError(f"{where}: no organization names in the file")
+        self._file_watch = tuple(names)
 
 
 class RulesConfig(_Strict):
@@ -296,14 +461,28 @@ class RulesConfig(_Strict):
                     raise ValueError(f"rule {rule.name!r} names undefined channel {channel!r}")
         return self
 
+    def load_watchlists(self, base_dir: Path) -> None:
+        """Read every rule's `organizations_file`; relative paths are relative to
+        `base_dir` (the rules file's folder). The one place alerts/ reads a file: the
+        watchlist is operator data too big for the rules file. Raises RuleError naming
+        the rule and the file when one is missing, unreadable, not UTF-8 or empty."""
+        for rule in self.rules:
+            rule.load_watchlist(base_dir)
 
-def parse_rules(data: Mapping[str, Any]) -> RulesConfig:
-    """Validate a rules table (from TOML/JSON); every problem named in one RuleError."""
+
+def parse_rules(data: Mapping[str, Any], *, base_dir: Path | None = None) -> RulesConfig:
+    """Validate a rules table (from TOML/JSON); every problem named in one RuleError.
+
+    With `base_dir`, watchlist files are read too (see `RulesConfig.load_watchlists`).
+    """
     try:
-        return RulesConfig.model_validate(data)
+        config = RulesConfig.model_validate(data)
     except ValidationError as exc:
         problems = [_describe_error(err, data) for err in exc.errors()]
         raise RuleError("invalid alert rules: " + "; ".join(problems)) from None
+    if base_dir is not None:
+        config.load_watchlists(base_dir)
+    return config
 
 
 def _describe_error(err: Any, data: Mapping[str, Any]) -> str:
@@ -314,6 +493,8 @@ def _describe_error(err: Any, data: Mapping[str, Any]) -> str:
         name = rule.get("name") if isinstance(rule, Mapping) else None
         parts.append(f"rule {name!r}" if name else f"rules[{loc[1]}]")
         loc = loc[2:]
+    elif len(loc) >= 3 and loc[0] == "channels" and loc[2] in _CHANNEL_KINDS:
+        loc = [*loc[:2], *loc[3:]]  # pydantic's union tag (`slack`) is noise to an operator
     if loc:
         parts.append(".".join(str(p) for p in loc))
     msg = str(err["msg"]).removeprefix("Value error, ")
@@ -327,14 +508,26 @@ def _item(seq: Any, index: int) -> Any:
 # --- Matching ---------------------------------------------------------------------------
 
 
-def _failures(rule: Rule, incident: Incident, event: str | None) -> Iterator[str]:
+def _failures(
+    rule: Rule, incident: Incident, event: str | None, tags: Collection[str] | None
+) -> Iterator[str]:
     if not rule.enabled:
         yield "rule is disabled"
     if event is not None and event not in rule.events:
         yield f"event {event!r} not in {rule.events}"
     if rule.only_incidents and not incident.is_incident:
         yield "not an incident (only_incidents is set)"
-    if rule._watch:
+    if isinstance(tags, str):  # a lone tag would be read as a set of characters
+        raise TypeError("tags must be a collection of tag names, not a string")
+    if rule.tags:
+        if tags is None:
+            yield f"source tags unknown; the rule needs one of {rule.tags}"
+        elif not set(tags) & set(rule.tags):
+            yield f"source tags {sorted(tags)} include none of {rule.tags}"
+    if rule.organizations_file is not None and rule._file_watch is None:
+        # Fail closed: an unread vendor list must not turn into "every organization".
+        yield f"organizations_file {rule.organizations_file!r} was not loaded"
+    elif rule._watch:
         org = org_key(incident.organization or "")
         if not org or not any(w == org or w in org for w in rule._watch):
             yield f"organization {incident.organization!r} is not on the watchlist"
@@ -346,13 +539,27 @@ def _failures(rule: Rule, incident: Incident, event: str | None) -> Iterator[str
             yield f"condition {index} ({cond.describe()}) failed: actual {actual}"
 
 
-def matches(rule: Rule, incident: Incident, *, event: str | None = None) -> bool:
-    """Whether the rule fires for the incident (and for `event`, when given)."""
-    return next(_failures(rule, incident, event), None) is None
+def matches(
+    rule: Rule,
+    incident: Incident,
+    *,
+    event: str | None = None,
+    tags: Collection[str] | None = None,
+) -> bool:
+    """Whether the rule fires for the incident (and for `event`, when given).
+
+    `tags` are the tags of the sources that carried the incident's notices; a rule with
+    `tags` fires only when they share one, and never when they are unknown (None).
+    """
+    return next(_failures(rule, incident, event, tags), None) is None
 
 
 def rule_matches_explained(
-    rule: Rule, incident: Incident, *, event: str | None = None
+    rule: Rule,
+    incident: Incident,
+    *,
+    event: str | None = None,
+    tags: Collection[str] | None = None,
 ) -> list[str]:
     """Every reason the rule does not fire; an empty list means it matches."""
-    return list(_failures(rule, incident, event))
+    return list(_failures(rule, incident, event, tags))

@@ -1,8 +1,9 @@
 """Delivery channels, one module per kind; `CHANNEL_KINDS` maps a spec's `kind` to its class.
 
-Every class satisfies `base.Channel`: `name`, `kind`, `async send(alert)` raising
-`DeliveryError`. Building one from a `ChannelSpec` plus settings (secrets from the
-environment) is the caller's job; the constructors take plain values.
+Every class satisfies `base.Channel`: `name`, `kind`, `async send(alert)` and
+`async send_digest(items, period)`, each one attempt raising `DeliveryError`. Building
+one from a `ChannelSpec` plus settings (secrets from the environment) is the caller's
+job; the constructors take plain values.
 """
 
 from __future__ import annotations

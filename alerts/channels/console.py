@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import ClassVar, TextIO
 
+from alerts.digest import DigestItem, Period, digest_console_text
 from alerts.errors import DeliveryError
 from alerts.message import Alert
 from alerts.render import console_text
@@ -23,10 +25,16 @@ class ConsoleChannel:
         return f"ConsoleChannel(name={self.name!r})"
 
     async def send(self, alert: Alert) -> None:
+        self._write(console_text(alert))
+
+    async def send_digest(self, items: Sequence[DigestItem], period: Period) -> None:
+        self._write(digest_console_text(items, period))
+
+    def _write(self, text: str) -> None:
         # Resolved at send time so a test's (or typer's) redirected stdout is honoured.
         stream = self._stream if self._stream is not None else sys.stdout
         try:
-            stream.write(console_text(alert) + "\n\n")
+            stream.write(text + "\n\n")
             stream.flush()
         except (OSError, ValueError) as exc:
             raise DeliveryError(

@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import smtplib
 import ssl
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import ClassVar
 
+from alerts.digest import DigestItem, Period, digest_email_message
 from alerts.errors import DeliveryError
 from alerts.message import Alert
 from alerts.render import email_message
@@ -57,6 +59,11 @@ class EmailChannel:
 
     async def send(self, alert: Alert) -> None:
         msg = email_message(alert, sender=self.sender, to=self.to)
+        msg["Date"] = formatdate(localtime=True)
+        await asyncio.to_thread(self._deliver, msg)
+
+    async def send_digest(self, items: Sequence[DigestItem], period: Period) -> None:
+        msg = digest_email_message(items, period, sender=self.sender, to=self.to)
         msg["Date"] = formatdate(localtime=True)
         await asyncio.to_thread(self._deliver, msg)
 

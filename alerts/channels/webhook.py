@@ -1,12 +1,15 @@
-"""Generic JSON webhook: the incident in its spec shape plus rule, event and key."""
+"""Generic JSON webhook: the incident in its spec shape plus rule, event and key, or a digest
+(`kind` = "alert" or "digest" in the body)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 import httpx
 
 from alerts.channels._http import post_json
+from alerts.digest import DigestItem, Period, digest_webhook_payload
 from alerts.message import Alert
 from alerts.render import webhook_payload
 
@@ -27,4 +30,13 @@ class WebhookChannel:
     async def send(self, alert: Alert) -> None:
         await post_json(
             self._client, self._url, webhook_payload(alert), channel=self.name, kind=self.kind
+        )
+
+    async def send_digest(self, items: Sequence[DigestItem], period: Period) -> None:
+        await post_json(
+            self._client,
+            self._url,
+            digest_webhook_payload(items, period),
+            channel=self.name,
+            kind=self.kind,
         )

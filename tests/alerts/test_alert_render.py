@@ -264,6 +264,7 @@ def test_webhook_payload_is_the_spec_shape(make_alert: Any) -> None:
     payload = webhook_payload(make_alert(links=("https://ok.example/", "javascript:x")))
     assert payload["incident"]["categories"] == ["unauthorized_access", "web_skimming"]
     assert payload["incident"]["published"] == "2024-03-01"
+    assert payload["kind"] == "alert"
     assert payload["rule"] == "cards" and payload["event"] == "new"
     assert payload["links"] == ["https://ok.example/"]
     json.dumps(payload)
