@@ -5,7 +5,7 @@ Kept out of the CLI so that the one-shot `fetch` and the daemon build the same t
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from alerts.channels.console import ConsoleChannel
 from alerts.channels.email import EmailChannel
 from alerts.channels.slack import SlackChannel
 from alerts.channels.webhook import WebhookChannel
+from alerts.digest import DigestItem, Period
 from alerts.message import Alert
 from alerts.rules import ChannelSpec, ConsoleSpec, EmailSpec, RulesConfig, SlackSpec
 from collector.configfiles import load_rules, load_sources
@@ -91,12 +92,19 @@ class FallbackConsole:
         self.name = "console"
         self._console = ConsoleChannel("console")
         self._printed: set[tuple[int, str, str]] = set()
+        self._digests: set[tuple[str, tuple[int, ...]]] = set()
 
     async def send(self, alert: Alert) -> None:
         once = (alert.incident_id, alert.rule, alert.event)
         if once not in self._printed:
             await self._console.send(alert)
             self._printed.add(once)
+
+    async def send_digest(self, items: Sequence[DigestItem], period: Period) -> None:
+        once = (period.label, tuple(item.incident_id for item in items))
+        if once not in self._digests:
+            await self._console.send_digest(items, period)
+            self._digests.add(once)
 
 
 def _build(
@@ -154,6 +162,28 @@ def build_channels(
         name: _build(name, spec, settings, client, fallback)
         for name, spec in rules.channels.items()
     }
+
+
+def pacing(rules: RulesConfig, channels: Mapping[str, Channel]) -> dict[str, float]:
+    """Each channel's `min_interval`; the console standing in for an unconfigured channel
+    talks to no server, so it is not paced."""
+    return {
+        name: spec.min_interval
+        for name, spec in rules.channels.items()
+        if not isinstance(channels.get(name), FallbackConsole)
+    }
+
+
+def send_timeout(settings: Settings) -> float:
+    """The most one send may take before it counts as timed out: a channel's own timeout
+    bounds each step (connect, then read), so twice the larger one. The claim's lease is
+    derived from it (collector.delivery.lease_for)."""
+    return 2 * max(settings.http_timeout, settings.smtp_timeout)
+
+
+def source_tags(config: Config) -> dict[str, tuple[str, ...]]:
+    """Every configured source's tags, for rules restricted to source tags."""
+    return {source.id: source.tags for source in config.sources.sources}
 
 
 def secret_values(settings: Settings) -> list[str]:

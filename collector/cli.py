@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from collector import cli_incidents, cli_sources, evalcmd
+from collector import cli_alerts, cli_incidents, cli_sources, evalcmd
 from collector.app import Config
 from collector.clicontext import (
     EXIT_FAILED,
@@ -41,6 +41,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+app.add_typer(cli_alerts.app, name="alerts")
 app.add_typer(cli_incidents.app, name="incidents")
 app.add_typer(cli_sources.app, name="sources")
 app.command("eval")(evalcmd.eval_command)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from alerts.errors import RuleError
 from alerts.rules import RulesConfig
 from collector.errors import ConfigError
 from collector.sourceconfig import SourcesFile, merge_defaults
@@ -61,4 +62,9 @@ def load_sources(path: Path) -> SourcesFile:
 def load_rules(path: Path) -> RulesConfig:
     raw = read_toml(path)
     data = {"rules": raw.get("rule", []), **{k: v for k, v in raw.items() if k != "rule"}}
-    return validate(RulesConfig, data, path, "rules", "rule", "rule")
+    rules = validate(RulesConfig, data, path, "rules", "rule", "rule")
+    try:
+        rules.load_watchlists(path.parent)
+    except RuleError as exc:
+        raise ConfigError(f"{path}: {exc}", path=str(path), key="organizations_file") from exc
+    return rules

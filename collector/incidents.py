@@ -4,6 +4,7 @@ the alerts its event triggers, all inside the caller's transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -26,6 +27,14 @@ class Recorded:
     event: Event | None
     changes: tuple[str, ...]
     alerts_enqueued: int
+
+
+def tags_of(
+    source_ids: Iterable[str], source_tags: Mapping[str, Collection[str]]
+) -> frozenset[str]:
+    """The tags of the sources that carried an incident's notices (a source no longer
+    configured contributes none)."""
+    return frozenset(tag for sid in source_ids for tag in source_tags.get(sid, ()))
 
 
 def _apply(record: IncidentRecord, facts: Incident, now: dt.datetime) -> None:
@@ -74,16 +83,20 @@ def _enqueue(
     notice: NoticeRecord,
     changes: list[str],
     now: dt.datetime,
+    source_tags: Mapping[str, Collection[str]],
 ) -> int:
     links = [n.url for n in record.notices if n.url] or [notice.url]
     sources = sorted({n.source_id for n in record.notices} | {notice.source_id})
+    tags = tags_of(sources, source_tags)
     # An update is keyed by the notice that caused it, so each real update alerts once.
     revision = notice.id if event == "update" else None
     count = 0
     for rule in rules.rules:
-        if not rule.enabled or event not in rule.events or not matches(rule, facts):
+        if not matches(rule, facts, event=event, tags=tags):
             continue
         for channel in rule.channels:
+            if not rules.channels[channel].each:
+                continue  # a digest-only channel: the digest lists the incident later
             inserted = queries.insert_delivery(
                 session,
                 {
@@ -119,7 +132,13 @@ def record_notice(
     entry_title: str | None,
     facts: Incident,
     now: dt.datetime,
+    source_tags: Mapping[str, Collection[str]] | None = None,
 ) -> Recorded:
+    """Store the notice, attach it to an incident and enqueue the event's alerts.
+
+    `source_tags` maps every configured source id to its tags, so that rules restricted
+    to tags see the tags of all sources that carried the incident, not only this one.
+    """
     notice = NoticeRecord(
         source_id=source_id,
         url=url,
@@ -141,5 +160,7 @@ def record_notice(
     session.flush()
     enqueued = 0
     if event is not None:
-        enqueued = _enqueue(session, rules, record, merged, event, notice, changes, now)
+        enqueued = _enqueue(
+            session, rules, record, merged, event, notice, changes, now, source_tags or {}
+        )
     return Recorded(notice.id, record.id, event, tuple(changes), enqueued)

@@ -7,8 +7,16 @@ from dataclasses import dataclass
 
 import httpx
 
-from collector.app import Config, build_channels, fetch_settings, open_store
-from collector.delivery import DeliveryStats, deliver_due
+from collector.app import (
+    Config,
+    build_channels,
+    fetch_settings,
+    open_store,
+    pacing,
+    send_timeout,
+    source_tags,
+)
+from collector.delivery import DeliveryStats, Pacer, deliver_due
 from collector.errors import ConfigError
 from collector.fetch import Fetcher
 from collector.pipeline import Collector, SourceReport, utcnow
@@ -56,9 +64,16 @@ async def fetch_once(
                 keywords=config.sources.keywords,
                 max_leads=settings.max_articles_per_source,
                 concurrency=settings.concurrency,
+                source_tags=source_tags(config),
             )
             reports = await collector.run(sources, on_done)
             delivery = await deliver_due(
-                sessions, channels, now=utcnow, max_attempts=settings.delivery_max_attempts
+                sessions,
+                channels,
+                now=utcnow,
+                max_attempts=settings.delivery_max_attempts,
+                rules=config.rules,
+                pacer=Pacer(pacing(config.rules, channels)),
+                send_timeout=send_timeout(settings),
             )
     return PassResult(reports, delivery)

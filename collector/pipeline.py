@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import structlog
@@ -95,6 +95,8 @@ class Collector:
     max_leads: int = 30
     concurrency: int = 8
     now: Callable[[], dt.datetime] = utcnow
+    # Every configured source's tags, for rules restricted to tags (not only this pass's).
+    source_tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     async def run(
         self,
@@ -182,6 +184,7 @@ class Collector:
                 entry_title=lead.title,
                 facts=facts,
                 now=self.now(),
+                source_tags=self.source_tags,
             )
             _mark(s, source, lead, "incident" if facts.is_incident else "not_incident")
         report.notices.append(NewNotice(source.id, lead.url, facts, recorded))

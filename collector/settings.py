@@ -15,7 +15,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
-from collector.durations import parse_duration
+from alerts.durations import parse_duration
 from collector.errors import ConfigError
 
 ENV_PREFIX = "OWABI_"

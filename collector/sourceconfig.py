@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from collector.durations import parse_duration
+from alerts.durations import parse_duration
 from parsers.keywords import DEFAULT_INCIDENT_KEYWORDS
 
 SourceKind = Literal["feed", "page", "notice"]

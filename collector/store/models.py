@@ -115,7 +115,25 @@ class NoticeRecord(Base):
     incident: Mapped[IncidentRecord | None] = relationship(back_populates="notices")
 
 
-class Delivery(Base):
+class _Outbox:
+    """Columns every outbox row shares: its state, its retry schedule and its claim.
+
+    A sender first claims a due row (`claimed_by`, `claimed_until`) in a short
+    transaction, sends, then marks it sent only if the claim is still its own; a lease
+    that runs out (the sender crashed) makes the row due again.
+    """
+
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Delivery(_Outbox, Base):
     """The alert outbox: written in the transaction that records the incident event,
     sent afterwards. `key` (incident, rule, channel, event) makes a second insert a no-op."""
 
@@ -123,6 +141,7 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("key"),
         Index("ix_delivery_status_next", "status", "next_attempt_at"),
+        Index("ix_delivery_rule_channel_sent", "rule", "channel", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -131,10 +150,23 @@ class Delivery(Base):
     rule: Mapped[str] = mapped_column(String(128))
     channel: Mapped[str] = mapped_column(String(128))
     event: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DigestRun(_Outbox, Base):
+    """One channel's digest for one period. `key` (channel, period end) makes each
+    period's digest a single row, so a re-run, a crash or a second replica sends it once."""
+
+    __tablename__ = "digest"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        Index("ix_digest_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(255))
+    channel: Mapped[str] = mapped_column(String(128))
+    period_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    period_end: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    label: Mapped[str] = mapped_column(Text)
+    incidents: Mapped[int | None] = mapped_column(Integer)

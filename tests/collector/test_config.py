@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from collector.cli import app
 from collector.configfiles import load_rules, load_sources
-from collector.durations import parse_duration
 from collector.errors import ConfigError
 from collector.settings import load_settings
+from collector.sourceconfig import SourceConfig
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -39,13 +39,18 @@ def test_example_env_lists_every_setting() -> None:
     ("text", "seconds"), [("90", 90), (45, 45), ("15m", 900), ("1h30m", 5400), ("2d", 172800)]
 )
 def test_durations(text: str | int, seconds: float) -> None:
-    assert parse_duration(text) == seconds
+    """Config files read durations with alerts' parser, the one rule throttles use."""
+    source = SourceConfig(id="a", url="https://a.example/", kind="feed", interval=text)
+    assert source.interval == seconds
+    assert load_settings(None, default_interval=text).default_interval == seconds
 
 
 @pytest.mark.parametrize("bad", ["", "soon", "-5", "0", "5x"])
 def test_bad_durations(bad: str) -> None:
-    with pytest.raises(ValueError):
-        parse_duration(bad)
+    with pytest.raises(ValueError, match="duration"):
+        SourceConfig(id="a", url="https://a.example/", kind="feed", interval=bad)
+    with pytest.raises(ConfigError, match="OWABI_DEFAULT_INTERVAL"):
+        load_settings(None, default_interval=bad)
 
 
 def _sources(tmp_path: Path, body: str) -> Path:

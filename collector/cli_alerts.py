@@ -1,0 +1,454 @@
+"""`owabi alerts test|failed|retry|digest`: try rules on stored incidents, see and resend
+parked alerts, send the due digests."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Annotated
+
+import httpx
+import typer
+from rich.table import Table
+from rich.text import Text
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.channels.base import Channel
+from alerts.digest import DigestItem, due_period
+from alerts.errors import DeliveryError
+from alerts.message import Alert, alert_key
+from alerts.render import console_text, email_message, slack_payload, webhook_payload
+from alerts.rules import (
+    EmailSpec,
+    Rule,
+    RulesConfig,
+    SlackSpec,
+    WebhookSpec,
+    matches,
+    rule_matches_explained,
+)
+from collector.app import (
+    Config,
+    build_channels,
+    open_store,
+    pacing,
+    send_timeout,
+    source_tags,
+)
+from collector.clicontext import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_OK,
+    cli_errors,
+    ctx_of,
+    err,
+    fail,
+    out,
+)
+from collector.delivery import (
+    DeliveryStats,
+    DigestResult,
+    Pacer,
+    deliver_due,
+    send_due_digests,
+    utc,
+)
+from collector.errors import ConfigError
+from collector.incidents import tags_of
+from collector.pipeline import utcnow
+from collector.settings import Settings
+from collector.store import queries
+from collector.store.models import Delivery, DigestRun, IncidentRecord
+from parsers.schema import Incident
+
+app = typer.Typer(help="Alert rules, failed alerts and digests.", no_args_is_help=True)
+
+PLACEHOLDER_TO = "recipient@example.invalid"
+
+
+# --- test -------------------------------------------------------------------------------
+
+
+def _select_rules(rules: RulesConfig, name: str | None, path: str) -> list[Rule]:
+    if name is None:
+        return list(rules.rules)
+    found = [r for r in rules.rules if r.name == name]
+    if not found:
+        known = ", ".join(repr(r.name) for r in rules.rules) or "none"
+        raise ConfigError(f"{path}: no rule named {name!r} (known: {known})", path=path)
+    return found
+
+
+def _event(rule: Rule) -> str:
+    """The event a test message shows: `new` unless the rule fires on updates only."""
+    return "new" if "new" in rule.events else "update"
+
+
+def _alert(rule: Rule, record: IncidentRecord, facts: Incident, channel: str) -> Alert:
+    event = _event(rule)
+    return Alert(
+        rule=rule.name,
+        event=event,  # type: ignore[arg-type]
+        incident_id=record.id,
+        incident=facts,
+        links=tuple(dict.fromkeys(n.url for n in record.notices if n.url)),
+        sources=tuple(sorted({n.source_id for n in record.notices})),
+        key=alert_key(record.id, rule.name, channel, event, revision="test"),  # type: ignore[arg-type]
+    )
+
+
+def _preview(config: Config, channel: str, alert: Alert) -> str:
+    """The message exactly as the channel would send it (e-mail: subject and text part)."""
+    spec = config.rules.channels[channel]
+    if isinstance(spec, SlackSpec):
+        return json.dumps(slack_payload(alert), ensure_ascii=False, indent=2)
+    if isinstance(spec, WebhookSpec):
+        return json.dumps(webhook_payload(alert), ensure_ascii=False, indent=2)
+    if isinstance(spec, EmailSpec):
+        settings = config.settings
+        to = spec.to or settings.smtp_to or [PLACEHOLDER_TO]
+        msg = email_message(alert, sender=settings.smtp_from, to=list(to))
+        body = msg.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+        return f"Subject: {msg['Subject']}\nTo: {msg['To']}\n\n{text}"
+    return console_text(alert)
+
+
+def _incidents(s: Session, incident_id: int | None, limit: int) -> list[IncidentRecord]:
+    if incident_id is None:
+        return list(queries.list_incidents(s, limit))
+    record = s.get(IncidentRecord, incident_id)
+    if record is None:
+        fail(f"no incident with id {incident_id}")
+    return [record]
+
+
+@app.command("test")
+def test_(
+    ctx: typer.Context,
+    rule: Annotated[str | None, typer.Option("--rule", "-r", help="Only this rule.")] = None,
+    incident: Annotated[
+        int | None, typer.Option("--incident", "-i", help="Only this stored incident.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="Newest N incidents.")] = 20,
+    send: Annotated[
+        bool, typer.Option("--send", help="Send one test message to the rule's channels.")
+    ] = False,
+) -> None:
+    """Which stored incidents each rule matches, and the exact message it would send.
+
+    With --incident, the reasons a rule does not match are listed too. With --send, one
+    message (the given incident, else the newest match, else the newest incident) goes to
+    each channel of the rule, straight away, outside the outbox.
+    """
+    c = ctx_of(ctx)
+    with cli_errors():
+        config = c.config
+        path = str(c.settings.rules_file)
+        selected = _select_rules(config.rules, rule, path)
+        if send and len(selected) != 1:
+            raise ConfigError("--send needs --rule NAME (one rule at a time)", key="rule")
+        tags_by_source = source_tags(config)
+        with open_store(c.settings) as sessions, sessions() as s:
+            records = _incidents(s, incident, limit)
+            facts = {r.id: Incident.model_validate(r.data) for r in records}
+            tags = {
+                r.id: tags_of((n.source_id for n in r.notices), tags_by_source) for r in records
+            }
+            first: IncidentRecord | None = None
+            for one in selected:
+                matched = [r for r in records if matches(one, facts[r.id], tags=tags[r.id])]
+                _print_rule(
+                    config, one, records, matched, facts, tags, explain=incident is not None
+                )
+                first = next(iter(matched or records), None)
+            if send:
+                if first is None:
+                    fail("the store holds no incident to send; run `owabi fetch` first")
+                failed = asyncio.run(_send_test(config, selected[0], first, facts[first.id]))
+                raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _print_rule(
+    config: Config,
+    rule: Rule,
+    records: Sequence[IncidentRecord],
+    matched: Sequence[IncidentRecord],
+    facts: dict[int, Incident],
+    tags: dict[int, frozenset[str]],
+    *,
+    explain: bool,
+) -> None:
+    state = "" if rule.enabled else " (disabled)"
+    table = Table(title=f"Rule {rule.name}{state}: {len(matched)} of {len(records)} incidents")
+    for col in ("id", "organization", "tags", "match", "why not"):
+        table.add_column(col, justify="right" if col == "id" else "left")
+    hits = {r.id for r in matched}
+    for record in records:
+        if record.id not in hits and not explain:
+            continue
+        reasons = rule_matches_explained(rule, facts[record.id], tags=tags[record.id])
+        table.add_row(
+            str(record.id),
+            Text(record.organization or "?"),
+            ", ".join(sorted(tags[record.id])) or "–",
+            "yes" if record.id in hits else "no",
+            Text("; ".join(reasons)),
+        )
+    out.print(table)
+    for record in matched:
+        for channel in rule.channels:
+            spec = config.rules.channels[channel]
+            out.print(
+                f"── {rule.name} → {channel} ({spec.kind}), incident {record.id}", markup=False
+            )
+            if not spec.each:
+                out.print("   digest only: listed in the channel's digest", markup=False)
+                continue
+            print(_preview(config, channel, _alert(rule, record, facts[record.id], channel)))
+
+
+async def _send_test(config: Config, rule: Rule, record: IncidentRecord, facts: Incident) -> bool:
+    """Send one message per channel of `rule`; True when any channel failed."""
+    now = utcnow()
+    failed = False
+    async with httpx.AsyncClient(timeout=config.settings.http_timeout) as client:
+        channels = build_channels(config.rules, config.settings, client)
+        for name in rule.channels:
+            spec, channel = config.rules.channels[name], channels[name]
+            try:
+                async with asyncio.timeout(send_timeout(config.settings)):
+                    if spec.each or spec.digest is None:
+                        await channel.send(_alert(rule, record, facts, name))
+                    else:
+                        item = DigestItem(
+                            record.id,
+                            facts,
+                            tuple(n.url for n in record.notices),
+                            utc(record.created_at),
+                        )
+                        await channel.send_digest([item], due_period(spec.digest, now))
+            except (DeliveryError, TimeoutError) as exc:
+                failed = True
+                err.print(f"[red]✗[/] {name}: {_esc(str(exc) or 'timed out')}")
+            else:
+                out.print(f"✓ {name}: test message sent (incident {record.id})", markup=False)
+    return failed
+
+
+# --- failed / retry ---------------------------------------------------------------------
+
+
+@app.command()
+def failed(ctx: typer.Context) -> None:
+    """Alerts and digests that were given up on (parked), with their last error."""
+    with cli_errors(), open_store(ctx_of(ctx).settings) as sessions, sessions() as s:
+        rows = s.scalars(select(Delivery).where(Delivery.status == "parked").order_by(Delivery.id))
+        digests = s.scalars(
+            select(DigestRun).where(DigestRun.status == "parked").order_by(DigestRun.id)
+        )
+        lines = [
+            (str(r.id), r.rule, r.channel, f"{r.event} #{r.incident_id}", r.attempts, r)
+            for r in rows
+        ] + [(f"d{d.id}", "(digest)", d.channel, d.label, d.attempts, d) for d in digests]
+        if not lines:
+            out.print("no failed alerts")
+            raise typer.Exit(EXIT_OK)
+        table = Table(title=f"Failed alerts ({len(lines)}): `owabi alerts retry ID…` resends")
+        for col in ("id", "rule", "channel", "what", "attempts", "since", "last error"):
+            table.add_column(col)
+        for ident, rule, channel, what, attempts, row in lines:
+            table.add_row(
+                ident,
+                Text(rule),
+                Text(channel),
+                Text(what),
+                str(attempts),
+                utc(row.created_at).strftime("%Y-%m-%d %H:%M"),
+                Text(row.last_error or ""),
+            )
+    out.print(table)
+
+
+def _parse_ids(ids: Sequence[str]) -> tuple[set[int], set[int]]:
+    """`12` is an alert, `d3` a digest (as `owabi alerts failed` shows them)."""
+    alerts, digests = set(), set()
+    for ident in ids:
+        text = ident.strip().lower()
+        target, number = (digests, text[1:]) if text.startswith("d") else (alerts, text)
+        if not number.isdigit():
+            fail(
+                f"not an alert id: {ident!r} (use the ids `owabi alerts failed` shows)", EXIT_CONFIG
+            )
+        target.add(int(number))
+    return alerts, digests
+
+
+def _requeue(
+    sessions: sessionmaker[Session], alerts: set[int] | None, digests: set[int] | None
+) -> tuple[int, int]:
+    """Make parked rows due now, with a fresh attempt count; None means every parked row.
+    Ids that are unknown or not parked stop everything (nothing is requeued)."""
+    now = utcnow()
+    counts = []
+    with sessions.begin() as s:
+        for model, wanted, label in ((Delivery, alerts, ""), (DigestRun, digests, "d")):
+            query = select(model).where(model.status == "parked")
+            if wanted is not None:
+                query = query.where(model.id.in_(wanted))
+            rows = s.scalars(query).all()
+            missing = sorted((wanted or set()) - {r.id for r in rows})
+            if missing:
+                names = ", ".join(f"{label}{i}" for i in missing)
+                raise ConfigError(f"not a failed alert: {names} (see `owabi alerts failed`)")
+            for row in rows:
+                row.status, row.attempts, row.next_attempt_at = "pending", 0, now
+                row.claimed_by, row.claimed_until = None, None
+            counts.append(len(rows))
+    return counts[0], counts[1]
+
+
+@app.command()
+def retry(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[str] | None, typer.Argument(help="Ids from `owabi alerts failed` (d… = digest).")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every failed alert and digest.")] = False,
+) -> None:
+    """Send failed (parked) alerts again now; those that fail again are retried later
+    with backoff, as new ones are. Exit code 1 when any could not be sent yet."""
+    if not ids and not all_:
+        fail("name the ids to retry (see `owabi alerts failed`) or pass --all", EXIT_CONFIG)
+    alerts, digests = (None, None) if all_ else _parse_ids(ids or [])
+    c = ctx_of(ctx)
+    with cli_errors():
+        config = c.config
+        with open_store(c.settings) as sessions:
+            n_alerts, n_digests = _requeue(sessions, alerts, digests)
+            stats, results = asyncio.run(_resend(config, sessions, n_digests > 0))
+    out.print(
+        f"requeued {n_alerts} alerts, {n_digests} digests · alerts: {stats.sent} sent,"
+        f" {stats.retrying} retrying, {stats.parked} failed"
+        + (f" · digests: {sum(r.outcome == 'sent' for r in results)} sent" if results else "")
+    )
+    pending = stats.retrying + stats.parked + sum(r.outcome != "sent" for r in results)
+    raise typer.Exit(EXIT_FAILED if pending else EXIT_OK)
+
+
+async def _resend(
+    config: Config, sessions: sessionmaker[Session], digests: bool
+) -> tuple[DeliveryStats, list[DigestResult]]:
+    settings = config.settings
+    async with httpx.AsyncClient(timeout=settings.http_timeout) as client:
+        channels = build_channels(config.rules, settings, client)
+        stats = await deliver_due(
+            sessions,
+            channels,
+            now=utcnow,
+            max_attempts=settings.delivery_max_attempts,
+            rules=config.rules,
+            pacer=Pacer(pacing(config.rules, channels)),
+            send_timeout=send_timeout(settings),
+        )
+        results = []
+        if digests:
+            results = await _digests(config, sessions, channels, utcnow(), None, create=False)
+    return stats, results
+
+
+# --- digest -----------------------------------------------------------------------------
+
+
+async def _digests(
+    config: Config,
+    sessions: sessionmaker[Session],
+    channels: dict[str, Channel],
+    now: dt.datetime,
+    only: str | None,
+    *,
+    create: bool = True,
+) -> list[DigestResult]:
+    settings: Settings = config.settings
+    return await send_due_digests(
+        sessions,
+        channels,
+        config.rules,
+        now,
+        only=only,
+        create=create,
+        source_tags=source_tags(config),
+        max_attempts=settings.delivery_max_attempts,
+        send_timeout=send_timeout(settings),
+    )
+
+
+def _parse_at(value: str | None) -> dt.datetime:
+    if value is None:
+        return utcnow()
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--at: not an ISO date-time: {value!r} (e.g. 2024-05-13T09:00+09:00)", EXIT_CONFIG)
+    return when if when.tzinfo is not None else when.astimezone()
+
+
+@app.command()
+def digest(
+    ctx: typer.Context,
+    channel: Annotated[
+        str | None, typer.Option("--channel", "-c", help="Only this digest channel.")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Act as if it were this ISO date-time (default: now)."),
+    ] = None,
+) -> None:
+    """Send each digest channel's most recent completed period, unless already sent.
+
+    Safe to run as often as you like (cron, or several replicas): each period's digest
+    is one row in the store and goes out once. Exit code 1 when a digest failed.
+    """
+    now = _parse_at(at)
+    c = ctx_of(ctx)
+    with cli_errors():
+        config = c.config
+        named = {n for n, spec in config.rules.channels.items() if spec.digest is not None}
+        if channel is not None and channel not in named:
+            path = str(c.settings.rules_file)
+            known = ", ".join(sorted(named)) or "none"
+            raise ConfigError(
+                f"{path}: channel {channel!r} has no digest (digest channels: {known})",
+                path=path,
+                key="channels",
+            )
+        if not named:
+            out.print("no channel has a digest (add `digest = {...}` to a channel)")
+            raise typer.Exit(EXIT_OK)
+        with open_store(c.settings) as sessions:
+            results = asyncio.run(_run_digests(config, sessions, now, channel))
+    table = Table(title="Digests")
+    for col in ("channel", "period", "incidents", "result", "error"):
+        table.add_column(col, justify="right" if col == "incidents" else "left")
+    for r in results:
+        table.add_row(
+            Text(r.channel), Text(r.label), str(r.incidents), r.outcome, Text(r.error or "")
+        )
+    out.print(table)
+    bad = [r for r in results if r.outcome in ("retrying", "parked", "lost")]
+    raise typer.Exit(EXIT_FAILED if bad else EXIT_OK)
+
+
+async def _run_digests(
+    config: Config, sessions: sessionmaker[Session], now: dt.datetime, only: str | None
+) -> list[DigestResult]:
+    async with httpx.AsyncClient(timeout=config.settings.http_timeout) as client:
+        channels = build_channels(config.rules, config.settings, client)
+        return await _digests(config, sessions, channels, now, only)
+
+
+def _esc(text: str) -> str:
+    return text.replace("[", "\\[")
