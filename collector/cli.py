@@ -95,7 +95,7 @@ def fetch(
         out.print(table)
     for line in failures(reports.reports):
         err.print(f"[red]✗[/] {_esc(line)}")
-    out.print(summary(reports.reports, reports.delivery))
+    out.print(summary(reports.reports, reports.delivery, reports.digests))
     raise typer.Exit(EXIT_OK if all(r.clean for r in reports.reports) else EXIT_FAILED)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -16,7 +16,13 @@ from collector.app import (
     send_timeout,
     source_tags,
 )
-from collector.delivery import DeliveryStats, Pacer, deliver_due
+from collector.delivery import (
+    DeliveryStats,
+    DigestResult,
+    Pacer,
+    deliver_due,
+    send_due_digests,
+)
 from collector.errors import ConfigError
 from collector.fetch import Fetcher
 from collector.pipeline import Collector, SourceReport, utcnow
@@ -27,6 +33,7 @@ from collector.sourceconfig import SourceConfig
 class PassResult:
     reports: list[SourceReport]
     delivery: DeliveryStats
+    digests: list[DigestResult] = field(default_factory=list)
 
 
 def select_sources(config: Config, ids: Sequence[str]) -> list[SourceConfig]:
@@ -76,4 +83,14 @@ async def fetch_once(
                 pacer=Pacer(pacing(config.rules, channels)),
                 send_timeout=send_timeout(settings),
             )
-    return PassResult(reports, delivery)
+            # A cron-driven `fetch` also sends each digest once its period is over.
+            digests = await send_due_digests(
+                sessions,
+                channels,
+                config.rules,
+                utcnow(),
+                source_tags=source_tags(config),
+                max_attempts=settings.delivery_max_attempts,
+                send_timeout=send_timeout(settings),
+            )
+    return PassResult(reports, delivery, digests)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
-from collector.delivery import DeliveryStats
+from collector.delivery import DeliveryStats, DigestResult
 from collector.pipeline import SourceReport
 from parsers.schema import Incident
 
@@ -57,7 +57,11 @@ def failures(reports: Sequence[SourceReport]) -> list[str]:
     return lines
 
 
-def summary(reports: Sequence[SourceReport], delivery: DeliveryStats) -> str:
+def summary(
+    reports: Sequence[SourceReport],
+    delivery: DeliveryStats,
+    digests: Sequence[DigestResult] = (),
+) -> str:
     ok = sum(r.ok for r in reports)
     failed = len(reports) - ok
     unchanged = sum(r.unchanged for r in reports)
@@ -73,4 +77,8 @@ def summary(reports: Sequence[SourceReport], delivery: DeliveryStats) -> str:
         f"incidents: {new} new, {updated} updated",
         f"alerts: {delivery.sent} sent, {delivery.retrying} retrying, {delivery.parked} failed",
     ]
+    sent = sum(d.outcome == "sent" for d in digests)
+    failing = sum(d.outcome in ("retrying", "parked") for d in digests)
+    if sent or failing:
+        parts.append(f"digests: {sent} sent, {failing} failed")
     return " · ".join(parts)

@@ -93,3 +93,23 @@ def test_entries_over_the_cap_are_read_on_later_passes(
     for expected in (2, 4, 5, 5):
         run("fetch", "--source", "test-news")
         assert sum(site.hits(f"/news/n{i}.html") for i in range(5)) == expected
+
+
+def test_fetch_sends_a_due_digest_once(
+    env: dict, site: LocalSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = tmp_path / "digest-rules.toml"
+    rules.write_text(
+        '[[rule]]\nname = "everything"\nchannels = ["daily"]\n'
+        '[channels.daily]\nkind = "slack"\neach = false\n'
+        'digest = { every = "daily", at = "00:00", timezone = "UTC" }\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("OWABI_RULES_FILE", str(rules))
+    code, out, err = run("fetch")
+    assert code == 0, err
+    assert "digests: 1 sent, 0 failed" in out
+    slack: SlackReceiver = env["slack"]
+    assert len(slack.requests) == 1  # the digest only: per-alert messages are off
+    code, out, _ = run("fetch")
+    assert "digests:" not in out and len(slack.requests) == 1
