@@ -26,7 +26,7 @@ from parsers.fields.reported_to import extract_reported_to
 from parsers.fields.services import extract_services
 from parsers.fields.stage import extract_stage
 from parsers.fields.title import extract_title
-from parsers.pdf import repair_spacing
+from parsers.pdf import repair_spacing, unwrap_lines
 from parsers.schema import CARD_ITEMS, Category, Incident
 from parsers.textnorm import nfkc
 
@@ -50,8 +50,9 @@ _CIRCLED = re.compile("[\u2460-\u2473]")
 
 
 def normalize(text: str) -> str:
-    """The one normalization every extractor relies on: list bullets, NFKC, PDF letter-spacing."""
-    return repair_spacing(nfkc(_CIRCLED.sub("・", text)))
+    """The one normalization every extractor relies on: list bullets, hard-wrapped lines of
+    PDF-derived text rejoined, NFKC, PDF letter-spacing."""
+    return repair_spacing(nfkc(unwrap_lines(_CIRCLED.sub("・", text))))
 
 
 def _card_total(

@@ -29,7 +29,7 @@ _NOT_RECORDS_BEFORE = re.compile(
     r"(?:メール|アクセス|ファイル|通知|サーバ|端末|タイトル|回数)[^、。]{0,3}$"
 )
 _NOT_RECORDS_AFTER = re.compile(
-    r"^\s*(?:の)?(?:迷惑)?(?:電子)?(?:メール(?!アドレス)|アクセス|ファイル|通)"
+    r"^\s*(?:の)?(?:迷惑)?(?:電子)?(?:メール(?!アドレス)|アクセス|ファイル|通(?![知帳信販院学勤常]))"
 )
 _GROUP_LABEL = re.compile(
     r"対象\s*\d|学内|学外|教職員|学生|生徒|児童|関係者|お客様|会員|職員|従業員|保護者|患者|利用者|"
@@ -37,10 +37,12 @@ _GROUP_LABEL = re.compile(
 )
 _NOT_GROUP = re.compile(r"内訳|うち|内数|上記|合計|総計|^計")
 # A group's line: its label, then its count, alone or heading the items (`学内 学生 312名分の
-# 氏名、学籍番号`), or a table row (`入院患者<TAB>120人`).
+# 氏名、学籍番号`, `(1)生徒 612名:氏名、住所`), or a table row (`入院患者<TAB>120人`).
+# The count starts a number (not inside a digit run), so a line of thousands of digits is
+# tried once, not once per digit.
 _GROUP_LINE = re.compile(
-    r"^(?P<label>.+?)\s*[:：]?\s*(?:約|最大|のべ|延べ)?\s*(?P<count>\d[\d,]*\s*(?:件|名|人))(?:分)?"
-    r"\s*(?:$|の|[(（])"
+    r"^(?P<label>.+?)\s*[:：]?\s*(?:約|最大|のべ|延べ)?\s*"
+    r"(?P<count>(?<![\d,])\d[\d,]*\s*(?:件|名|人))(?:分)?\s*(?:$|の|[(（:：])"
 )
 _TOTAL_LINE = re.compile(r"^\s*(?:計|合計|総計|総数|全体)\s*[:：]?\s*(?:約|最大|のべ|延べ)?\s*\d")
 # A total (`…の計500名`, `合計で500名`) outranks the parts listed beside it; a sub-count
@@ -48,9 +50,11 @@ _TOTAL_LINE = re.compile(r"^\s*(?:計|合計|総計|総数|全体)\s*[:：]?\s*(
 _TOTAL_BEFORE = re.compile(
     r"(?:計|合計|総計|総数|全体で|合わせて|あわせて)(?:で|は|が)?\s*[:：]?\s*$"
 )
-_SUB_BEFORE = re.compile(r"(?:うち|内|内訳|内数|このうち|そのうち)[^、。\d]{0,20}$")
+# `内` alone marks a part only as its own word (`その内`), not inside one (`学内者`, `社内`).
+_SUB_BEFORE = re.compile(r"(?:うち|(?<![\u4e00-\u9fff])内(?:訳|数)?)[^、。\d]{0,20}$")
 _SUB_SENTENCE = re.compile(r"^\s*(?:なお、)?(?:その|この|上記の?|これらの)?(?:うち|内訳)")
 _CARD = re.compile(r"カード")
+_OF_CARDS = re.compile(r"(?:分)?の(?:クレジット)?カード")
 _CLAUSE_START = re.compile(r".*(?:、|及び|および|並びに|ならびに|と|。)", re.DOTALL)
 
 
@@ -109,6 +113,9 @@ def _is_card_count(doc: Doc, count: CountMatch) -> bool:
     head = doc.text[sentence.start : count.start]
     clause = _CLAUSE_START.sub("", head)[-20:]
     if count.unit != "件":
+        # `お客様3,870名のクレジットカード情報`: the people whose card data it is.
+        if _OF_CARDS.match(doc.text, count.end):
+            return True
         # `うちクレジットカード情報を含むお客様300名`: records that include card data.
         return _is_sub_count(doc, count) and bool(_CARD.search(clause))
     if _CARD.search(clause):
@@ -124,6 +131,8 @@ def _group_sum(doc: Doc) -> Found[int | None] | None:
         m = _GROUP_LINE.match(line.text)
         if not m or not _GROUP_LABEL.search(m.group("label")) or _NOT_GROUP.search(line.text):
             continue
+        if _OF_CARDS.match(line.text, m.end("count")):
+            continue  # the card holders among the groups, not a group of its own
         counts = find_counts(m.group("count"))
         if counts:
             groups.append((i, counts[0].value, line.text))

@@ -12,6 +12,7 @@ from parsers.fields.doc import (
     AFFIRMING,
     HELD,
     LEAK,
+    SECTION,
     Doc,
     Found,
     introduced_by_leak,
@@ -28,11 +29,11 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
     (DataItem.CARD_NUMBER, r"(?:クレジット)?カード番号|(?:クレジット)?カード情報|カード会員データ"),
     (DataItem.CARD_EXPIRY, r"有効期限|有効期間"),
     (DataItem.CARD_CVV, r"セキュリティ\s*・?\s*コード|CVV|CVC"),
-    (DataItem.BANK_ACCOUNT, r"口座番号|銀行口座|決済口座|口座情報|振込先口座"),
+    (DataItem.BANK_ACCOUNT, r"口座番号|銀行口座|決済口座|口座情報|振込先?口座|預金口座"),
     (
         DataItem.LOGIN_ID,
         r"ログインID|ユーザー?\s*ID|会員ID|会員番号|アカウント名|アカウントID|ユーザー?名|ログイン名|"
-        r"(?<!メール)(?<!管理)アカウント(?![をの]|管理)|(?<![A-Za-z])ID(?![A-Za-z])",
+        r"(?<!メール)(?<!管理)アカウント(?![をのでにへがは]|管理)|(?<![A-Za-z])ID(?![A-Za-z])",
     ),
     (DataItem.PASSWORD, r"パスワード|暗証番号"),
     (DataItem.NAME, r"氏名|お名前|名前|姓名|フリガナ|ふりがな"),
@@ -45,7 +46,7 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
     (
         DataItem.HEALTH,
         r"病歴|病名|病状|症状|傷病|診療|診察|診断|治療|健康(?!保険)|健診|既往歴|服薬|投薬|処方|カルテ|"
-        r"検査結果|障害の有無|障がいの有無|アレルギー|介護度|要介護",
+        r"検査結果|障害の有無|障がいの有無|アレルギー|介護度|要介護|心身",
     ),
     (
         DataItem.OTHER,
@@ -67,7 +68,29 @@ _ITEM_DENIED = re.compile(
 _CLAUSE_END = re.compile(r"(?:ますが|ですが|たが|ものの|けれど|ところ)、|。")
 _IF = re.compile(r"場合|際は|際には|ください")
 # `パスワード変更を依頼` is advice, not a leaked password.
-_ADVICE_AFTER = re.compile(r"^[をの]?(?:全て|すべて)?(?:変更|リセット|再設定|再発行|総当たり)")
+_ADVICE_AFTER = re.compile(
+    r"^[をの]?(?:全て|すべて)?(?:変更|リセット|再設定|再発行|総当たり|無効化)"
+)
+
+
+# IDs and passwords an attacker used (`…とパスワードの組み合わせを用いた`, `IDとパスワードを
+# 入力し`) are the means of the attack, not data taken from the notice's organization.
+_CREDENTIALS = frozenset({DataItem.LOGIN_ID, DataItem.PASSWORD, DataItem.EMAIL})
+_MEANS_AFTER = re.compile(
+    r"[^、。]{0,14}?(?:を|で)(?:用い|使用し|使っ|入力し|悪用し|利用し)|[^、。]{0,6}?の組み合わせ"
+)
+# Enumerations of data: items separated by `、` `,` `及び` …, or by spaced bullets.
+_SEPARATOR = re.compile(r"[、，;；/]|,(?!\d)|及び|および|並びに|ならびに|(?:^|\s)[・●○■]")
+# Where the last item of an enumeration runs on into prose (`職歴などのデータを…`).
+_TOKEN_TAIL = re.compile(r"(?:など|等|の一部|が|を|は|[(（]|の(?:データ|情報|個人情報)|その他).*$")
+_ITEM_MAX = 16
+# A noun phrase: no kana but `の` joining two nouns (`月々の使用量`, `メールの件名`).
+_NOUN_PHRASE = re.compile(r"[^\sぁ-ゖ。、]{2,14}(?:の[^\sぁ-ゖ。、]{1,10})?")
+# What makes a segment prose, a count, a heading or a medium rather than a kind of data.
+_NOT_ITEM_TOKEN = re.compile(
+    r"\d|漏|流出|閲覧|対応|対策|経緯|原因|概要|問い?合わせ|窓口|^(?:個人)?情報$|^データ$|^個人$|"
+    r"カード|メール$|ファイル|書類|資料|文書|サーバ|パソコン|端末"
+)
 
 
 def _denied(text: str, pos: int) -> bool:
@@ -84,8 +107,45 @@ def _items_in(text: str) -> dict[DataItem, str]:
         if _ADVICE_AFTER.match(text[m.end() : m.end() + 8]) or _denied(text, m.end()):
             continue
         index = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
-        out.setdefault(_ITEMS[index][0], m.group(0))
+        item = _ITEMS[index][0]
+        if item in _CREDENTIALS and _MEANS_AFTER.match(text, m.end()):
+            continue
+        out.setdefault(item, m.group(0))
     return out
+
+
+def _unnamed_items(text: str) -> bool:
+    """Whether an enumeration of data items (`お名前、ご住所、口座番号、満期日、積立金額`)
+    also names kinds of data no item word covers: those are `other`. The enumeration must
+    name at least two known items, so that a sentence's ordinary commas do not count."""
+    run: list[bool] = []  # per segment of the current run: a known item?
+    for segment in [*_SEPARATOR.split(text), "。"]:
+        if not segment.strip():
+            continue  # `…、ならびに…`
+        known = _ITEM_RE.search(segment) is not None
+        if known or _token(segment) is not None:
+            run.append(known)
+            if len(segment.strip()) <= _ITEM_MAX:
+                continue
+        # A long segment (prose around the enumeration) ends a run, and may begin one.
+        if sum(run) >= 2 and not all(run):
+            return True
+        run = [True] if known else []
+    return False
+
+
+def _token(segment: str) -> str | None:
+    """The kind of data a segment of an enumeration names, or None if it names none. The
+    last segment may run on into prose (`職歴などのデータを…`), cut at `など` `の一部` `が`
+    …; what remains must be a noun phrase."""
+    raw = segment.strip()
+    token = _TOKEN_TAIL.sub("", raw).strip()
+    if len(raw) > _ITEM_MAX and token == raw:
+        return None
+    token = re.sub(r"^[ごお]|(?<=の)[ごお]", "", token)
+    if not _NOUN_PHRASE.fullmatch(token) or _NOT_ITEM_TOKEN.search(token) or _denied(raw, 0):
+        return None
+    return token
 
 
 def _leak_sentences(doc: Doc, held: bool) -> list[str]:
@@ -108,23 +168,42 @@ def _leak_sentences(doc: Doc, held: bool) -> list[str]:
     return out
 
 
-def _leak_lists(doc: Doc, held: bool) -> list[str]:
+def _leak_list_lines(doc: Doc, held: bool) -> list[int]:
     out = []
     for i, line in enumerate(doc.lines):
         if not is_item_line(line.text) or negated_after(line.text, 0):
             continue
         if labelled_leak(line.text) or introduced_by_leak(doc, i, held=held):
-            out.append(line.text)
+            out.append(i)
     return out
+
+
+def _list_runs(doc: Doc, lines: list[int]) -> list[str]:
+    """Leak list lines, each run of adjacent items as one enumeration (`・氏名⏎・住所⏎…`)."""
+    runs: list[list[int]] = []
+    for i in lines:
+        if SECTION.match(doc.lines[i].text):
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return ["、".join(doc.lines[i].text for i in run) for run in runs]
 
 
 def extract_data_items(doc: Doc, *, held: bool = False) -> Found[list[DataItem]]:
     """Items stated as leaked. `held`: the notice is about a lost or misdirected medium, so
     what it held (`…が記録されていた`) was exposed."""
     found: dict[DataItem, str] = {}
-    for passage in _leak_sentences(doc, held) + _leak_lists(doc, held):
+    sentences = _leak_sentences(doc, held)
+    lines = _leak_list_lines(doc, held)
+    for passage in sentences + [doc.lines[i].text for i in lines]:
         for item, word in _items_in(passage).items():
             found.setdefault(item, shorten(passage, 60) if word else passage)
+    if DataItem.OTHER not in found:
+        named = next((p for p in sentences + _list_runs(doc, lines) if _unnamed_items(p)), None)
+        if named is not None:
+            found[DataItem.OTHER] = shorten(named, 60)
     items = sorted(found, key=list(DataItem).index)
     evidence = " / ".join(dict.fromkeys(found.values())) or None
     return Found(items, evidence)

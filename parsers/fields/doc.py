@@ -39,7 +39,7 @@ LEAK = re.compile(
     r"漏えい|漏洩|漏れ|流出|閲覧可能|閲覧でき|閲覧され|閲覧した|見ることができる|見られる状態|"
     r"不正取得|不正に取得|取得され|抜き取|誤送信|外部へ送信|外部に送信|"
     r"漏出|公開され|アクセスが行われ|さらされ|不正に閲覧|盗ま|紛失|盗難|所在不明|誤廃棄|"
-    r"誤送付|誤配|誤交付|誤発送|誤掲載|誤公開|誤表示|表示され(?:る状態|ていた|た)|見える状態|知り得る状態|窃取され|詐取され|持ち出され|"
+    r"誤送付|誤配|誤交付|誤発送|誤掲載|誤公開|誤表示|表示され(?:る状態|ていた|た)|見える状態|知り得る状態|窃取され|詐取され|持ち出され|持ち出し(?:た|て)|"
     r"誤って[^。]{0,30}?(?:送信|送付|添付|公開|掲載|配布|転送)|"
     r"(?:別の|他の|誤った|異なる|無関係の)[^。]{0,12}?(?:送付|送信|郵送|配布|交付|発送|同封)"
 )
@@ -151,26 +151,58 @@ class Doc:
             return self.sentences[i]
         return Span("", pos, pos)
 
+    @cached_property
+    def _kinds(self) -> list[int]:
+        """Each line's part in `context_lines`: top-level heading, heading, list item or prose."""
+        return [_line_kind(line.text) for line in self.lines]
+
+    @cached_property
+    def _above(self) -> list[int]:
+        """For each line, the nearest line above it that is not a list item (-1 if none), so
+        that a walk up past a list of thousands of items costs one step, not thousands."""
+        out, last = [], -1
+        for i, kind in enumerate(self._kinds):
+            out.append(last)
+            if kind != _ITEM:
+                last = i
+        return out
+
     def context_lines(self, index: int, *, back: int = 4) -> list[Span]:
         """The lines that introduce line `index`: headings and prose lines above it (list
-        items skipped), at most `back` prose lines, up to and including a top-level heading."""
+        items skipped), at most `back` prose lines and `_MAX_HEADINGS` headings, up to and
+        including a top-level heading."""
         out: list[Span] = []
-        prose = 0
-        for i in range(index - 1, -1, -1):
-            line = self.lines[i]
-            if TOP_SECTION.match(line.text):
-                out.append(line)
+        prose = headings = 0
+        i = self._above[index] if 0 <= index < len(self.lines) else -1
+        while i >= 0:
+            out.append(self.lines[i])
+            kind = self._kinds[i]
+            if kind == _TOP:
                 break
-            if SECTION.match(line.text) or LABEL_HEADING.match(line.text):
-                out.append(line)
-                continue
-            if is_item_line(line.text):
-                continue
-            out.append(line)
-            prose += 1
-            if prose >= back:
-                break
+            if kind == _HEADING:
+                headings += 1
+                if headings >= _MAX_HEADINGS:
+                    break
+            else:
+                prose += 1
+                if prose >= back:
+                    break
+            i = self._above[i]
         return out
+
+
+_TOP, _HEADING, _ITEM, _PROSE = range(4)
+# Sub-headings read above a line before giving up on reaching its section's heading: a
+# notice nests a handful; a run of thousands is a table or garbage, not context.
+_MAX_HEADINGS = 12
+
+
+def _line_kind(text: str) -> int:
+    if TOP_SECTION.match(text):
+        return _TOP
+    if SECTION.match(text) or LABEL_HEADING.match(text):
+        return _HEADING
+    return _ITEM if is_item_line(text) else _PROSE
 
 
 # Where a new clause with its own predicate begins (`…ありますが、不正利用は…ません`).
