@@ -97,18 +97,18 @@ _PARTIAL_DATE = re.compile(
     r"|同月\s*(?P<pm_d>\d{1,2})\s*日"
     r"|(?P<same_day>同日)"
     r"|(?<![\d年度])(?P<md_m>\d{1,2})\s*月\s*(?P<md_d>\d{1,2})\s*日"
-    r"|(?<![\d月年度第])(?P<d_only>\d{1,2})\s*日(?=\s*(?:[(（][月火水木金土日][)）]|に|、|の|夕|朝|昼|夜|午|未明|深夜|以降|から))"
+    r"|(?<![\d月年度第])(?P<d_only>\d{1,2})\s*日(?=\s*(?:[(（][月火水木金土日](?:曜日?)?[)）]|に|、|の|夕|朝|昼|夜|午|未明|深夜|以降|から))"
 )
 
 # What may stand between the two ends of a period: a time of day, a weekday, then the
 # separator, then an optional `翌`.
 _PERIOD_GAP = re.compile(
-    r"\s*(?:[(（][月火水木金土日祝・]+[)）])?\s*"
+    r"\s*(?:[(（][月火水木金土日祝・]+(?:曜日?)?[)）])?\s*"
     r"(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?|午前中|午後|正午|頃|ごろ)?\s*"
     r"(?:から|より|[~～〜–—―－\-])\s*(?:翌|同)?\s*$"
 )
 _PERIOD_TAIL = re.compile(
-    r"\s*(?:[(（][月火水木金土日祝・]+[)）])?\s*"
+    r"\s*(?:[(（][月火水木金土日祝・]+(?:曜日?)?[)）])?\s*"
     r"(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?|午前中|午後|正午)?\s*"
     r"(?:まで)?"
 )
@@ -190,15 +190,27 @@ def find_all_dates(text: str) -> list[DateMatch]:
     return out
 
 
+# A window within one day (`15日午前10時ごろから午後2時40分ごろまで`): start = end.
+_TIME = r"(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?"
+_SAME_DAY_WINDOW = re.compile(
+    rf"\s*(?:[(（][月火水木金土日祝・]+(?:曜日?)?[)）])?\s*{_TIME}\s*(?:から|より|[~～〜])\s*{_TIME}\s*まで"
+)
+
+
 def find_periods(text: str) -> list[PeriodMatch]:
-    """Every `date から date (まで)` or `date ~ date`; ends resolved as in find_all_dates."""
+    """Every `date から date (まで)` or `date ~ date`, and `date time から time まで` (one
+    day); ends resolved as in find_all_dates."""
     norm = nfkc(text)
     dates = find_all_dates(norm)
     out: list[PeriodMatch] = []
+    for d in dates:
+        window = _SAME_DAY_WINDOW.match(norm, d.end)
+        if window:
+            out.append(PeriodMatch(d, d, d.start, window.end(), norm[d.start : window.end()]))
     for first, second in itertools.pairwise(dates):
         if not _PERIOD_GAP.match(norm, first.end, second.start) or second.date < first.date:
             continue
         tail = _PERIOD_TAIL.match(norm, second.end)
         end = tail.end() if tail else second.end
         out.append(PeriodMatch(first, second, first.start, end, norm[first.start : end]))
-    return out
+    return sorted(out, key=lambda p: p.span_start)

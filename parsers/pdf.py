@@ -253,13 +253,18 @@ def _centred(line: _Line, column: tuple[float, float]) -> bool:
     return indent > 0.5 * line.em and abs(indent - (right - line.x1)) < line.em
 
 
+# Words that only ever open a sentence (`なお、`, `ただし、`): a line starting with one
+# begins anew even when the line above, a list item, ends at the margin without `。`.
+_OPENS_SENTENCE = re.compile(r"(?:なお|ただし)[、,]?|(?:また|さらに|おって)[、,]|※")
+
+
 def _may_run_on(a: str, b: str) -> bool:
     """What the words allow: no break after `。` or a label's colon (a sentence that ends at
     the margin loses nothing by the break; a list item run into the next line would lose its
     line), none before a bullet or a numbered heading, none in a table row, and after a
     closing bracket only into a particle binding it to the sentence."""
     a, b = a.strip(), b.strip()
-    if a.endswith(_ENDS_LINE) or _BULLET.match(b):
+    if a.endswith(_ENDS_LINE) or _BULLET.match(b) or _OPENS_SENTENCE.match(b):
         return False
     if a.endswith(_CLOSES) and not _PARTICLE.match(b):
         return False
@@ -391,8 +396,17 @@ def pdf_to_text(data: bytes) -> str:
         raise PdfError(f"encrypted PDF, cannot be read: {type(exc).__name__}") from exc
     except (PDFException, PSException) as exc:
         raise PdfError(f"broken PDF: {type(exc).__name__}") from exc
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        # pdfminer reports some malformed structures as plain Python errors.
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+        AssertionError,
+    ) as exc:
+        # pdfminer reports some malformed structures as plain Python errors, and checks
+        # some tokens with `assert` (an octal escape above \377 in a string).
         raise PdfError(f"broken PDF: {type(exc).__name__}") from exc
     text = _layout(_drop_furniture(pages))
     if not text.strip():

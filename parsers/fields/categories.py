@@ -18,7 +18,9 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"不正アクセス|不正なアクセス|不正ログイン|不正にログイン|不正に侵入|不正侵入|サイバー攻撃|"
             r"ハッキング|SQLインジェクション|コマンドインジェクション|クロスサイトスクリプティング|"
             r"脆弱性を(?:つ|突|悪用|利用)|リスト型攻撃|総当たり攻撃|ブルートフォース|乗っ取られ|乗っ取り|"
-            r"踏み台|なりすましログイン"
+            r"踏み台|なりすましログイン|"
+            r"(?:ネットワーク|サーバー?|システム|環境)(?:内部)?に(?:外部から)?侵入|"
+            r"(?:アカウント|メールボックス)[^。]{0,15}?不正(?:に)?(?:利用|使用)され"
         ),
     ),
     (
@@ -45,7 +47,10 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
     (
         Category.INSIDER,
         re.compile(
-            r"元(?:社員|従業員|職員|派遣社員|委託先社員)|内部不正|"
+            r"元(?:社員|従業員|職員|派遣社員|委託先社員)"
+            # … as the one who acted, not among the data subjects (`元従業員の情報`).
+            r"(?!の(?:情報|皆様|皆さま|方|個人|氏名|データ|連絡先)|及び|および|[・、,]|等|など|を含)|"
+            r"内部不正|"
             r"(?:社員|従業員|職員|教員|教諭|委託先)[^。]{0,80}?"
             r"(?:(?:不正に|無断で?)(?:持ち出|取得|閲覧|ログイン|送金|使用|利用|アクセス|複製)|横領|私的に)"
         ),
@@ -53,8 +58,9 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
     (
         Category.MISDELIVERY,
         re.compile(
-            r"誤送信|誤って[^。]{0,30}?(?:送信|送付|送って|転送|公開|掲載|添付|入力|配布|配信|返却|共有)|"
-            r"誤送付|誤配送|誤配達|誤配布|誤配信|誤公開|誤掲載|誤表示|誤添付|"
+            r"誤送信|誤って[^。]{0,30}?(?:送信|送付|送って|転送|公開|掲載|添付|入力|配布|配信|返却|共有|"
+            r"同封|封入)|誤送付|誤配送|誤配達|誤配布|誤配信|誤公開|誤掲載|誤表示|誤添付|誤封入|"
+            r"(?:別の|他の|ほかの)(?:お客様|利用者|会員|ユーザー?|方|人)[^。]{0,20}?(?:が|を)表示|"
             r"(?:Cc|CC|cc)\s*(?:欄)?[^。]{0,20}?(?:送信|入力)|転送(?:先|設定)[^。]{0,20}?(?:ミス|誤)|"
             r"閲覧可能な状態|閲覧できる状態|見ることができる状態|閲覧可能となって|秘匿処理|"
             r"マスキング(?:処理)?(?:の)?(?:不備|漏れ)"
@@ -63,6 +69,16 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
     (
         Category.LOSS_THEFT,
         re.compile(r"紛失|盗難|置き忘れ|誤廃棄|盗まれ|所在不明|車上荒らし|ひったくり"),
+    ),
+    # A contractor's breach of its terms (subcontracting or using data without permission)
+    # is neither an attack, a mistake nor staff misuse: `other`, when nothing else fits.
+    (
+        Category.OTHER,
+        re.compile(
+            r"(?:無断で?|許可なく|承諾(?:を得ず|なく|を得ないまま)[^。]{0,30}?)再委託|"
+            r"(?:無断|許可なく|承諾(?:を得ず|なく))[^。]{0,30}?(?:第三者|別の事業者|他社)に[^。]{0,20}?提供|"
+            r"目的外(?:で(?:の)?)?(?:利用|使用)"
+        ),
     ),
 )
 # Sentences that warn, advise, describe defences or speak of threats in general (a
@@ -84,6 +100,10 @@ _TAMPERED = re.compile(r"改(?:ざん|竄)")
 _CARD_DATA = re.compile(r"カード(?:情報|番号|会員データ)")
 _OUTSIDER = re.compile(r"第三者|外部から|何者か|攻撃者|犯人")
 _RANSOM_NEAR = re.compile(r"ランサム|身代金")
+# Staff as the victim (`教員のアカウントが不正にログインされ`), not the one misusing access.
+_PASSIVE_AFTER = re.compile(r"され|を受け")
+# Credentials typed into a fake site by mistake are the phishing, not a misdelivery.
+_PHISHED = re.compile(r"偽(?:の)?(?:サイト|ログイン|画面|ページ)|フィッシング")
 
 
 def _feared(sentence: str, pos: int) -> bool:
@@ -109,7 +129,11 @@ def _stated(doc: Doc, category: Category, pattern: re.Pattern[str]) -> str | Non
                 window = plain[max(0, m.start() - 8) : m.end() + 10]
                 if _RANSOM_NEAR.search(window):
                     continue
-            if category is Category.INSIDER and _OUTSIDER.search(plain):
+            if category is Category.INSIDER and (
+                _OUTSIDER.search(plain) or _PASSIVE_AFTER.match(plain, m.end())
+            ):
+                continue
+            if category is Category.MISDELIVERY and _PHISHED.search(plain):
                 continue
             return shorten(sentence.text)
     return None
@@ -167,5 +191,7 @@ def extract_categories(doc: Doc) -> Found[list[Category]]:
     # A member of staff misusing access is insider misuse, not an outside intrusion.
     if Category.INSIDER in found and not _OUTSIDER.search(doc.unquoted):
         found.pop(Category.UNAUTHORIZED_ACCESS, None)
+    if len(found) > 1:
+        found.pop(Category.OTHER, None)
     evidence = " / ".join(dict.fromkeys(found.values())) or None
     return Found(sorted(found, key=list(Category).index), evidence)

@@ -37,12 +37,12 @@ _GROUP_LABEL = re.compile(
 )
 _NOT_GROUP = re.compile(r"内訳|うち|内数|上記|合計|総計|^計")
 # A group's line: its label, then its count, alone or heading the items (`学内 学生 312名分の
-# 氏名、学籍番号`, `(1)生徒 612名:氏名、住所`), or a table row (`入院患者<TAB>120人`).
+# 氏名、学籍番号`, `(1)生徒 612名:氏名、住所`), or a table row (`入院患者<TAB>120人<TAB>氏名`).
 # The count starts a number (not inside a digit run), so a line of thousands of digits is
 # tried once, not once per digit.
 _GROUP_LINE = re.compile(
     r"^(?P<label>.+?)\s*[:：]?\s*(?:約|最大|のべ|延べ)?\s*"
-    r"(?P<count>(?<![\d,])\d[\d,]*\s*(?:件|名|人))(?:分)?\s*(?:$|の|[(（:：])"
+    r"(?P<count>(?<![\d,])\d[\d,]*\s*(?:件|名|人))(?:分)?\s*(?:$|の|[(（:：\t])"
 )
 _TOTAL_LINE = re.compile(r"^\s*(?:計|合計|総計|総数|全体)\s*[:：]?\s*(?:約|最大|のべ|延べ)?\s*\d")
 # A total (`…の計500名`, `合計で500名`) outranks the parts listed beside it; a sub-count
@@ -84,14 +84,24 @@ def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
     if re.search(r"対象|該当", plain) and re.search(r"お客様|方|者|会員", plain):
         return True
     index = doc.line_index(count.start)
-    if not is_item_line(doc.lines[index].text):
+    line = doc.lines[index].text
+    # A long label line that ends in its count, not a sentence (`…の期間中に入力された
+    # クレジットカード情報 最大7,093件`), sits under its heading like a list item.
+    if not is_item_line(line) and (line.endswith("。") or count.end < doc.lines[index].end - 2):
         return False
     return introduced_by_leak(doc, index, back=2, held=held)
+
+
+# Staff who acted (`本学教員1名がフィッシングメールの…`), not people whose data leaked.
+_ACTOR = re.compile(r"(?:教員|教諭|職員|従業員|社員|担当者|委託先)\s*$")
+_ACTOR_AFTER = re.compile(r"^\s*(?:が|は)")
 
 
 def _is_record_count(doc: Doc, count: CountMatch) -> bool:
     before = doc.text[max(0, count.start - 12) : count.start].replace("メールアドレス", "")
     after = doc.text[count.end : count.end + 8]
+    if _ACTOR.search(before) and _ACTOR_AFTER.match(after):
+        return False
     return not (_NOT_RECORDS_BEFORE.search(before) or _NOT_RECORDS_AFTER.match(after))
 
 

@@ -18,8 +18,12 @@ from parsers.fields.heading import Heading, is_full_date
 from parsers.jpdate import DateMatch, PeriodMatch
 
 _DISCOVERY = re.compile(
-    r"発覚|判明|連絡を受け|連絡があ|一報を受け|報告を受け|指摘を受け|通報を受け|申告を受け|"
-    r"相談を受け|問い?合わせを受け|気づ|気付|検知|発見|認知|覚知|把握し|認識し|"
+    r"発覚|判明|一報を受け|"
+    # Told by someone (`ご連絡をいただき`, `お問い合わせがあり`), not asking to be told
+    # (`ご連絡いただきますよう`).
+    r"(?:連絡|報告|指摘|通報|申告|相談|問い?合わせ|申し出)(?:を|が)?"
+    r"(?:受け|あ(?:り|っ)|いただ(?!きますよう|けます)|頂(?!きますよう|けます))|"
+    r"気づ|気付|検知|発見|認知|覚知|把握し|認識し|"
     r"確認(?:しました|いたしました|されました|した(?=ため|ところ|ことから|。|\d|同)|し(?=、)|され(?=、|た。))|"
     r"異常(?:が|を)(?:み|見)られ|異常を(?:検知|確認)"
 )
@@ -28,11 +32,17 @@ _DENIED = re.compile(
 )
 # After a date: weekday, time of day, then `、` means the date opens the sentence.
 _AFTER_DATE = re.compile(
-    r"\s*(?:[(（][月火水木金土日祝]+[)）])?\s*"
+    r"\s*(?:[(（][月火水木金土日祝]+(?:曜日?)?[)）])?\s*"
     r"(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?|午前|午後|未明|早朝|朝|昼|夕方?|夜|深夜|頃)?\s*"
     r"(?:(?:頃|ごろ)?(?:に|から|以降))?\s*、"
 )
 _EMBEDDED = re.compile(r"こと")
+# A date marking since when something went on (`1月6日 21:00頃より、…メールが送信されて
+# いるとのご報告`) dates that event, not the moment the organization was told of it.
+_SINCE_AFTER = re.compile(
+    r"\s*(?:[(（][月火水木金土日祝]+(?:曜日?)?[)）])?\s*(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*"
+    r"(?:\d{1,2}\s*分?)?)?\s*(?:頃|ごろ)?\s*より"
+)
 _PERIOD_FOLLOW = re.compile(
     r"^\s*(?:の)?(?:期間|間|にかけて)|^\s*(?:に|で)(?!発注|登録|ご?購入|ご?注文)"
 )
@@ -40,9 +50,15 @@ _PERIOD_LABEL = re.compile(r"期間")
 _EXPOSE_START = re.compile(
     r"(?:設定|公開|掲載|アップロード|送信|転送|共有|配信)(?:を)?(?:開始|行|し|され)|(?:に|へ)(?:あげ|上げ|アップ)"
 )
+# Asking recipients to delete a sent mail (`削除をお願い`, `削除を依頼`) ends nothing: a
+# mail once sent stays readable, so a single sending is an event, not a period.
 _EXPOSE_END = re.compile(
-    r"停止|削除|非公開|見られない状態|閲覧できない状態|閲覧不可|取り下げ|公開を(?:停止|中止|終了)"
+    r"停止|削除(?!(?:を|の)?(?:お願い|依頼|要請|求め))|非公開|見られない状態|閲覧できない状態|"
+    r"閲覧不可|取り下げ|公開を(?:停止|中止|終了)"
 )
+# Data shown or visible to others during a stated window (`…から…まで発生した`, a display
+# fault): the window is when the data were exposed.
+_SHOWN_AFTER = re.compile(r"^[、\s]*[^。]{0,8}?(?:発生|表示|閲覧|公開|掲載)")
 
 
 @dataclass(frozen=True)
@@ -72,16 +88,23 @@ def _in_period(doc: Doc, d: DateMatch) -> bool:
 
 # A date right after the topic (`この教員は10月15日に…ことに気づき`) dates the main verb.
 _TOPIC_BEFORE = re.compile(r"は[、\s]*$")
+_RESULT_BEFORE = re.compile(r"(?:結果|ところ)[、\s]*$")
 
 
 def _attached(doc: Doc, d: DateMatch, verb: re.Match[str]) -> bool:
     """Whether date `d` dates the verb rather than an embedded event."""
-    verb_start = verb.start()
+    if _SINCE_AFTER.match(doc.text, d.end):
+        return False
+    embedded = _EMBEDDED.search(doc.text, d.end, verb.start()) is not None
+    # `調査の結果、同年9月28日に、…攻撃が行われ…たことが判明`: after `結果、` the date
+    # opens the finding the verb reports, even when a comma follows it.
+    if embedded and _RESULT_BEFORE.search(doc.text, max(0, d.start - 6), d.start):
+        return False
     if _AFTER_DATE.match(doc.text, d.end) or _TOPIC_BEFORE.search(
         doc.text, max(0, d.start - 4), d.start
     ):
         return True
-    return not _EMBEDDED.search(doc.text, d.end, verb_start)
+    return not embedded
 
 
 def extract_discovered(doc: Doc) -> Found[dt.date | None]:
@@ -119,8 +142,10 @@ def _modified_by(doc: Doc, verb: re.Match[str], d: DateMatch) -> bool:
     return joined.endswith(("した", "された"))
 
 
-def _stated_period(doc: Doc, p: PeriodMatch) -> bool:
+def _stated_period(doc: Doc, p: PeriodMatch, *, misdirected: bool = False) -> bool:
     after = doc.text[p.span_end : p.span_end + 8]
+    if misdirected and _SHOWN_AFTER.match(doc.text[p.span_end : p.span_end + 16]):
+        return True
     if p.text.endswith("まで") and after.startswith("に"):
         return False  # `…までに発注された`: a deadline defining whose records, not exposure
     if _PERIOD_FOLLOW.match(after):
@@ -151,7 +176,7 @@ def extract_exposure(doc: Doc, *, misdirected: bool) -> Exposure:
     start: Found[dt.date | None] = Found(None)
     end: Found[dt.date | None] = Found(None)
     for p in doc.periods:
-        if not _stated_period(doc, p):
+        if not _stated_period(doc, p, misdirected=misdirected):
             continue
         if start.value is None or p.start.date < start.value:
             start = Found(p.start.date, p.text)

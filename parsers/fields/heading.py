@@ -21,8 +21,11 @@ ORG_SUFFIX = (
     r"役場|委員会|研究所|事務所|ホールディングス|グループ|会社|製作所|工業|商事|新聞社|協議会|公社|"
     r"事業団|社|館|美術館|博物館|図書館)"
 )
+# `が`/`ケ` inside a place name (`東が丘`, `霞が関`, `自由が丘`) is not the particle `が`.
+PLACE_GA = r"[がケヶ](?=[丘岡谷崎関浜原森台島瀬沢坂峰尾野里池窪淵根])"
 _ORG_TOKEN = re.compile(
-    rf"^(?:(?:{_LEGAL})\S{{1,30}}|\S{{1,30}}?(?:{_LEGAL})|[^\s「」、。をがにへはで]{{1,30}}{ORG_SUFFIX})$"
+    rf"^(?:(?:{_LEGAL})\S{{1,30}}|\S{{1,30}}?(?:{_LEGAL})|"
+    rf"(?:[^\s「」、。をがにへはで]|{PLACE_GA}){{1,30}}{ORG_SUFFIX})$"
 )
 _LABEL = re.compile(r"^(?:会社名|社名|法人名|団体名|名称|発信者|発行者)\s*[:：]?\s*")
 _NOT_ISSUER = re.compile(
@@ -87,8 +90,13 @@ def is_prose(text: str) -> bool:
     return len(text) > _TITLE_MAX or text.endswith("。") or "。" in text[:-1]
 
 
+# A blog's or feed's series tag before a quoted heading (`【セキュリティ事件簿#2024-123】`,
+# `【重要】`): a label of the page, not part of the issuer's name.
+_TAG = re.compile(r"^(?:[【\[][^】\]]{1,40}[】\]]\s*)+")
+
+
 def _one_line_heading(line: Span, date: DateMatch) -> Heading:
-    before = line.text[: date.start - line.start].strip()
+    before = _TAG.sub("", line.text[: date.start - line.start]).strip()
     after = line.text[date.end - line.start :].strip()
     if after and looks_like_org(after):
         return Heading(clean_org(after), after, before or None, date, line.end)
@@ -152,6 +160,22 @@ def issuer_of(text: str) -> str | None:
     return None
 
 
+# What a head prints besides its title: the kind of document, a section of the site.
+_DOC_LABEL = re.compile(r"^(?:プレス|ニュース)?リリース$|^報道(?:発表|資料)$|^(?:重要な)?お知らせ$")
+
+
+def _untitled_heading(text: str) -> bool:
+    """A head line that can be a title without title words (`X、EDRサービスの提供を開始`):
+    not an addressee, a document label, an issuer or a bare date."""
+    return (
+        len(text) >= 8
+        and not _NOT_TITLE.search(text)
+        and not _DOC_LABEL.match(text)
+        and not _is_issuer_line(text)
+        and not re.fullmatch(r"[\d年月日/.\s()（）月火水木金土]+|(?:令和|平成)\S*", text)
+    )
+
+
 def _is_issuer_line(text: str) -> bool:
     return issuer_of(text) is not None
 
@@ -169,7 +193,13 @@ def parse_heading(doc: Doc) -> Heading:
         return _one_line_heading(first, first_dates[0])
     head = [first]
     for line in doc.lines[1:_HEAD_LINES_MAX]:
-        if len(line.text) > _HEAD_LINE_MAX or line.text.endswith("。"):
+        if line.text.endswith("。"):
+            break
+        if len(line.text) > _HEAD_LINE_MAX:
+            # A press release's long title (`【無料ウェビナー】「…」を8月6日に開催`) closes
+            # the head when no shorter line has titled it.
+            if not is_prose(line.text) and not any(_TITLE_WORDS.search(h.text) for h in head):
+                head.append(line)
             break
         head.append(line)
     date = next(
@@ -185,7 +215,9 @@ def parse_heading(doc: Doc) -> Heading:
         ),
         None,
     )
-    if title_line is None and not date_only:
+    if title_line is None:
+        title_line = next((line for line in head if _untitled_heading(line.text)), None)
+    if title_line is None and not date_only and not _NOT_TITLE.search(first.text):
         title_line = first
     issuer = next(
         (line for line in head if line is not title_line and _is_issuer_line(line.text)), None

@@ -18,8 +18,18 @@ _ANNOUNCEMENT = re.compile(
 )
 # Sentences on what would happen (`漏えい等が発生した場合の対応として…`), not what did.
 _HYPOTHETICAL = re.compile(r"場合|際には|ないよう|ください|下さい|おそれがある(?:メール|サイト)")
-# An organization that suffered an incident apologizes; a press release does not.
-_APOLOGY = re.compile(r"お詫び|おわび|お詫|ご迷惑|ご心配|謝罪|申し訳")
+# An organization that suffered an incident apologizes in its own words; a press release
+# does not (`顧客へのお詫びの作成のポイントを解説` names an apology, it makes none).
+_APOLOGY = re.compile(
+    r"(?:お詫び|おわび|お詫|謝罪)(?:を)?(?:申し上げ|申しあげ|いたし|致し|します)|"
+    r"ご迷惑(?:を|と)|ご心配を|申し訳"
+)
+# A correction of an earlier release (`(訂正)「…」の一部訂正について`, `お詫びと訂正`)
+# apologizes for a wrong figure, not for an incident, even when the release was about one.
+_CORRECTION = re.compile(
+    r"^[(（【]訂正[)）】]|一部訂正|訂正(?:について|のお知らせ|に関するお知らせ|のお詫び)|"
+    r"お詫びと訂正|訂正とお詫び"
+)
 
 
 def _leak_statement(doc: Doc) -> str | None:
@@ -40,7 +50,9 @@ def extract_is_incident(
     """True when a category is stated or a leak is stated. A phishing mention alone is a
     warning, not an incident, unless something was leaked or harmed; a titled announcement
     of a product or event that apologizes for nothing is no incident either."""
-    if title and _ANNOUNCEMENT.search(title) and not _APOLOGY.search(doc.text):
+    if title and _CORRECTION.search(title):
+        return Found(False)
+    if title and _ANNOUNCEMENT.search(title) and not _APOLOGY.search(doc.unquoted):
         return Found(False)
     leak = _leak_statement(doc)
     cats = set(categories.value)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 
 from parsers.fields.doc import Doc, Found
-from parsers.fields.heading import Heading, clean_org, issuer_of, looks_like_org, municipality
+from parsers.fields.heading import (
+    PLACE_GA,
+    Heading,
+    clean_org,
+    issuer_of,
+    looks_like_org,
+    municipality,
+)
 from parsers.orgname import LEGAL_FORMS_JA
 
 # How an organization refers to itself; a text without any of these is a third party's
@@ -37,7 +44,8 @@ _LEGAL_SUBJECT = re.compile(
 _LEAD_ORG = re.compile(r"^\s*([^\s、。「」()（）をにへ]{2,30}?)(?:の|で|は|が|において|にて)")
 # A public school named in full (`富山市立八尾中学校`): the issuer in an article about it.
 _PUBLIC_SCHOOL = re.compile(
-    r"[^\s、。「」()（）のはがでに]{1,12}?[都道府県市区町村]立[^\s、。「」()（）のはがでに]{1,20}?"
+    rf"(?:[^\s、。「」()（）のはがでに]|{PLACE_GA}){{1,12}}?[都道府県市区町村]立"
+    rf"(?:[^\s、。「」()（）のはがでに]|{PLACE_GA}){{1,20}}?"
     r"(?:小学校|中学校|高等学校|高校|中等教育学校|義務教育学校|特別支援学校|幼稚園|保育園|保育所|こども園|大学)"
 )
 # A sign-off or contact line of a municipality or school (`例示市 総務部 情報政策課`,
@@ -91,6 +99,40 @@ def _legal_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
     return None
 
 
+# A news article about an arrest or a court case opens with the police; the organization
+# the incident happened to is named as the victim (`被害に遭ったのは、株式会社X`).
+_VICTIM = re.compile(
+    r"(?:被害に(?:遭|あ)った|被害を受けた|標的(?:と|に)なった)(?:の|企業|会社|法人)は、?\s*"
+    r"([^\s、。「」()（）]{2,30}?)\s*(?=[(（、。]|で(?:ある|す)|だ)"
+)
+_PROSECUTION = re.compile(r"県警|府警|道警|警視庁|警察|地検|検察")
+_ANNOUNCED = re.compile(r"発表|公表|明らかに|公開|お知らせ")
+_HEADLINE_BREAK = "、,:： 　のでがはに"
+
+
+def _headline_named(doc: Doc, heading: Heading, subject: str) -> Found[str | None] | None:
+    """A lead's subject with no legal form or organization suffix (`東西急行電鉄は…と発表
+    した`, `計測機器メーカーの大和田計器(…)は`) when the headline opens with the same name:
+    news headlines lead with who it happened to."""
+    if heading.body_start == 0 or not doc.lines or doc.lines[0].start >= heading.body_start:
+        return None
+    headline = doc.lines[0].text
+    names = [subject] + [subject[i + 1 :] for i, ch in enumerate(subject) if ch == "の"]
+    for name in names:
+        after = headline[len(name) : len(name) + 1]
+        if (
+            len(name) >= 2
+            and headline.startswith(name)
+            and after
+            and after in _HEADLINE_BREAK
+            and not _NOT_A_NAME.match(name)
+            and not _MEDIA.search(name)
+            and not _PROSECUTION.search(name)
+        ):
+            return Found(municipality(clean_org(name)), name)
+    return None
+
+
 def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
     """`岡山県は2022年11月27日、…と発表した`: the subject of a news article's first sentence;
     else a public school the article names in full; else the organization or municipality
@@ -99,13 +141,22 @@ def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
     if first is None:
         return None
     school = _PUBLIC_SCHOOL.search(doc.text[heading.body_start :])
-    for m in (_NEWS_SUBJECT.match(first), _DESCRIBED_SUBJECT.search(first)):
+    lead = _NEWS_SUBJECT.match(first)
+    if lead and _PROSECUTION.search(lead.group(1)):
+        victim = _VICTIM.search(doc.text, heading.body_start)
+        if victim and _named(victim.group(1)):
+            return Found(clean_org(victim.group(1)), victim.group(0))
+    for m in (lead, _DESCRIBED_SUBJECT.search(first)):
         if m and _named(m.group(1)):
             if school and _BOARD.search(m.group(1)):
                 break  # a school board announcing for one of its schools
             return Found(municipality(clean_org(m.group(1))), m.group(0))
     if school:
         return Found(school.group(0), school.group(0))
+    if lead and _ANNOUNCED.search(first):
+        named = _headline_named(doc, heading, lead.group(1))
+        if named is not None:
+            return named
     m = _LEAD_ORG.match(first)
     if m and _named(m.group(1)):
         return Found(municipality(clean_org(m.group(1))), m.group(0))
@@ -146,6 +197,10 @@ def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     subject = _news_subject(doc, heading)
     if subject is not None:
         return subject
+    # A page that speaks of `本件` but never `弊社` (a game or service page) still signs off.
+    signed = _signature(doc)
+    if signed is not None and not _MEDIA.search(signed.value or ""):
+        return signed
     if hint and looks_like_org(hint) and not _MEDIA.search(hint):
         return Found(clean_org(hint), None)
     return Found(None)

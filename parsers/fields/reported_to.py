@@ -13,13 +13,24 @@ _AUTHORITIES: tuple[tuple[Authority, re.Pattern[str]], ...] = (
     (
         Authority.OTHER_AUTHORITY,
         re.compile(
-            r"総務省|経済産業省|文部科学省|厚生労働省|国土交通省|農林水産省|金融庁|財務局|"
-            r"総合通信局|監督官庁(?!である個人情報保護委員会)|所管官庁|関係官庁|関係省庁|教育委員会|"
-            r"[^\s、。・]{1,6}省(?=[にへ]|等|など|および|及び)"
+            r"総務省|経済産業省|文部科学省|厚生労働省|国土交通省|農林水産省|環境省|法務省|"
+            r"文科省|厚労省|経産省|国交省|農水省|金融庁|財務局|総合通信局|"
+            r"監督官庁(?!である個人情報保護委員会)|所管官庁|関係官庁|関係省庁|教育委員会|"
+            r"[^\s、。・]{1,6}(?:省|(?<!警視)庁)(?=[にへと]|等|など|および|及び)|"
+            # A prefecture's office supervising private schools, welfare or health
+            # (`県総務部私学振興課`): reporting upward to it, as a school board is.
+            r"(?:県|都|府|道)(?!警)(?:庁)?[^\s、。・「」]{0,10}?[部局](?:[^\s、。・「」]{1,10}?課)?"
+            r"(?=[にへと]|等|など|および|及び)|(?<=[、と])(?:県|都|府)(?=に|へ)"
         ),
     ),
 )
-_VERB = re.compile(r"報告|届出|届け出|通報|相談|申告|被害届|遺失(?:物)?届|紛失届|盗難届|提出")
+_VERB = re.compile(
+    r"報告|届出|届け出|通報|相談|申告|被害届|遺失(?:物)?届|紛失届|盗難届|提出|連絡(?=し|いた|済)"
+)
+# `…に報告するとともに、…` narrates what was done alongside another step, unless the
+# sentence puts it in the future before the verb (`今後、…に報告するとともに`).
+_ALONGSIDE = re.compile(r"^(?:する|いたす|致す)とともに")
+_FUTURE = re.compile(r"今後|予定")
 _NOT_DONE_AFTER = re.compile(
     r"^(?:を受け|窓口|する|します|いたします|致します|させていただきます|の予定|予定|を予定|"
     r"を検討|とともに|して(?:まいり|参り)|(?:して)?ください|下さい)"
@@ -39,7 +50,10 @@ def _reported(doc: Doc, m: re.Match[str]) -> bool:
         follow = doc.lines[line + 1 : line + 3]
         window_end = follow[-1].end if follow else sentence.end
     for verb in _VERB.finditer(doc.text, m.end(), window_end):
-        if not _NOT_DONE_AFTER.match(doc.text[verb.end() : verb.end() + 12]):
+        after = doc.text[verb.end() : verb.end() + 12]
+        if _ALONGSIDE.match(after) and not _FUTURE.search(doc.text, sentence.start, verb.start()):
+            return True
+        if not _NOT_DONE_AFTER.match(after):
             return True
     return False
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from parsers.fields.doc import Doc, Found
 from parsers.schema import Stage
 
-_FINAL = re.compile(r"最終報告|最終報|最終のご報告|最終版")
+# The investigator's final report received (`最終報告書を受領`) or one still to come
+# (`最終報告は…予定`) is not this notice calling itself the last.
+_FINAL = re.compile(
+    r"(?:最終報告|最終報(?!告)|最終のご報告|最終版)"
+    r"(?!書?(?:を|が)?(?:受領|受け|提出|入手|届)|書?(?:は|を|につきましては)[^。]{0,30}?予定)"
+)
 _NOTICE_VERB = r"(?:お知らせ|公表|開示|発表|ご報告|報告|掲載|ご案内|公開)"
 _UPDATE = re.compile(
     r"続報|第\s*[2-9二三四五六七八九]\s*報|中間報告|経過報告|進捗(?:状況)?(?:について|のお知らせ|のご報告|を(?:お知らせ|ご報告))"
@@ -19,13 +25,39 @@ _UPDATE = re.compile(
 )
 
 
-def extract_stage(doc: Doc) -> Found[Stage]:
+# A news follow-up recalls the organization's own earlier announcement (`同社は7月5日に
+# システム障害の発生を公表し`): a date before the article's own, then 公表/発表.
+_RECALLED = re.compile(
+    r"(?:同|当|弊)(?:社|市|町|村|区|県|大学|学|院|校|法人|組合|機構|金庫|行|財団|協会|"
+    r"グループ|センター)(?:は|では|が)"
+)
+_ANNOUNCED = re.compile(r"(?:公表|発表)(?:し|済)")
+
+
+def _earlier_announcement(doc: Doc, published: dt.date) -> str | None:
+    for sentence in doc.sentences:
+        subject = _RECALLED.search(sentence.text)
+        if subject is None:
+            continue
+        start = sentence.start + subject.end()
+        for d in doc.dates_in(start, sentence.end):
+            verb = _ANNOUNCED.search(doc.text, d.end, min(sentence.end, d.end + 40))
+            if d.date < published and verb and "。" not in doc.text[d.end : verb.start()]:
+                return doc.text[d.start : verb.end()]
+    return None
+
+
+def extract_stage(doc: Doc, published: dt.date | None = None) -> Found[Stage]:
     """`final` when the text calls itself the last report; `update` when it refers to an
-    earlier public notice of the same incident; `report` otherwise."""
+    earlier public notice of the same incident (for a dated article, also its subject's
+    earlier announcement); `report` otherwise."""
     m = _FINAL.search(doc.text)
     if m:
         return Found(Stage.FINAL, m.group(0))
     m = _UPDATE.search(doc.text)
     if m:
         return Found(Stage.UPDATE, m.group(0))
+    recalled = _earlier_announcement(doc, published) if published else None
+    if recalled:
+        return Found(Stage.UPDATE, recalled)
     return Found(Stage.REPORT)
