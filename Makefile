@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format test-slow bench clean
+.PHONY: run test lint format test-slow bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -41,9 +41,21 @@ test: lint
 test-slow: $(DEVSTAMP)
 	$(BIN)/python -m pytest -m slow
 
-# Parser throughput over ../shared/corpus; appends to bench/results.md.
+# The benchmark suite (bench/suite.py, ~10 minutes; figures, not pass/fail): poll cycles of
+# 1,000 loopback sources served by nginx (owabi at several concurrencies, a bare httpx floor,
+# urlwatch in its own venv), parser throughput, `owabi run` alert latency, peak RSS at 1,000
+# and 10,000 sources. Writes the `## poll` and `## parse` sections of bench/results.md.
+# Needs nginx (Debian: apt-get install -y nginx); it runs as a child, never as a service.
 bench: $(DEVSTAMP)
-	$(BIN)/pip install -q beautifulsoup4 && $(BIN)/python bench/parse_bench.py
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || \
+	  { echo "make bench needs nginx: apt-get update && apt-get install -y nginx"; exit 1; }
+	$(BIN)/pip install -q beautifulsoup4
+	$(BIN)/python -m bench.suite $(BENCH_ARGS)
+
+# `owabi run` against 1,000 loopback sources for ~5 minutes: RSS, fds and cycle time per
+# cycle, appended to bench/results.md. `make soak SOAK_ARGS="--minutes 30"` for the long run.
+soak: $(DEVSTAMP)
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -23,6 +23,7 @@ from collector.clicontext import (
     err,
     out,
 )
+from collector.daemon import run_daemon
 from collector.fetch import owabi_version
 from collector.oneshot import PassResult, fetch_once, select_sources
 from collector.parsecmd import parse_inputs, parse_table
@@ -122,6 +123,21 @@ async def _fetch_with_progress(config: Config, sources: list[SourceConfig]) -> P
             progress.update(task, advance=1, last=f"{mark} {report.source_id}")
 
         return await fetch_once(config, sources, done)
+
+
+@app.command()
+def run(ctx: typer.Context) -> None:
+    """Run as a service: poll each source on its interval, send alerts, serve /healthz,
+    /readyz and /metrics (OWABI_HTTP_HOST:OWABI_HTTP_PORT).
+
+    SIGHUP (or editing sources.toml / rules.toml) reloads the configuration; a bad edit
+    is rejected and the running one stays. SIGTERM/SIGINT stop gracefully (exit 0).
+    Exit code 2 on bad configuration or when another scheduler owns the SQLite store.
+    """
+    c = ctx_of(ctx)
+    with cli_errors():
+        asyncio.run(run_daemon(c.settings, c.config))
+    raise typer.Exit(EXIT_OK)
 
 
 class ParseFormat(StrEnum):

@@ -23,7 +23,13 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 # Off a terminal (pipes, logs, tests) tables get room instead of `…` in every cell.
 PIPE_WIDTH = 200
 out = Console(highlight=False, width=None if sys.stdout.isatty() else PIPE_WIDTH)
-err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else PIPE_WIDTH)
+# Errors are one line each, whatever their length: never wrapped.
+err = Console(
+    stderr=True,
+    highlight=False,
+    soft_wrap=True,
+    width=None if sys.stderr.isatty() else PIPE_WIDTH,
+)
 
 
 class StderrProxy:

@@ -77,6 +77,9 @@ class SourceReport:
     notices: list[NewNotice] = field(default_factory=list)
     lead_errors: list[str] = field(default_factory=list)
     duration: float = 0.0
+    failures: int = 0  # consecutive failed runs of the source, this one included
+    # When the daemon polls the source next (set only when the Collector has a `plan`).
+    next_run_at: dt.datetime | None = None
 
     @property
     def clean(self) -> bool:
@@ -97,6 +100,9 @@ class Collector:
     now: Callable[[], dt.datetime] = utcnow
     # Every configured source's tags, for rules restricted to tags (not only this pass's).
     source_tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The daemon's schedule: (source, consecutive failures, now) -> next poll. Stored with
+    # the run's outcome in one transaction, so the backoff survives a restart or handover.
+    plan: Callable[[SourceConfig, int, dt.datetime], dt.datetime] | None = None
 
     async def run(
         self,
@@ -197,6 +203,16 @@ class Collector:
             incident_id=recorded.incident_id,
             incident_event=recorded.event,
         )
+        if recorded.event is not None:
+            log.info(
+                f"incident {recorded.event}",
+                source=source.id,
+                url=lead.url,
+                incident_id=recorded.incident_id,
+                organization=facts.organization,
+                changes=list(recorded.changes),
+                alerts_enqueued=recorded.alerts_enqueued,
+            )
 
     def _lead_failed(
         self, source: SourceConfig, lead: Lead, exc: OwabiError, report: SourceReport
@@ -243,6 +259,10 @@ class Collector:
                 state.last_error_code = report.error_code
                 state.last_error = report.error
                 state.consecutive_failures = (state.consecutive_failures or 0) + 1
+            report.failures = state.consecutive_failures
+            if self.plan is not None:
+                report.next_run_at = self.plan(source, state.consecutive_failures, now)
+                state.next_run_at = report.next_run_at
 
     @staticmethod
     def _log(source: SourceConfig, report: SourceReport) -> None:

@@ -70,7 +70,25 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(30.0, gt=0)
     delivery_max_attempts: int = Field(8, ge=1)
 
-    @field_validator("default_interval", mode="before")
+    # The service (`owabi run`).
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(8080, ge=0, le=65535)
+    shutdown_timeout: float = 30.0
+    config_poll: float = 5.0
+    delivery_interval: float = 30.0
+    max_backoff: float = 21600.0
+    schedule_jitter: float = Field(0.1, ge=0, lt=1)
+    leader_poll: float = 5.0
+
+    @field_validator(
+        "default_interval",
+        "shutdown_timeout",
+        "config_poll",
+        "delivery_interval",
+        "max_backoff",
+        "leader_poll",
+        mode="before",
+    )
     @classmethod
     def _duration(cls, value: Any) -> float:
         return parse_duration(value)

@@ -53,6 +53,9 @@ class SourceState(Base):
     last_error_code: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    # When the daemon plans the next poll (interval, or backoff after failures): shown by
+    # `owabi sources status`, and where a restarted or newly elected scheduler resumes.
+    next_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SeenEntry(Base):

@@ -9,6 +9,7 @@ import datetime as dt
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, inspect, select
 
 from collector.delivery import deliver_due
@@ -102,7 +103,8 @@ def test_upgrade_from_0001_keeps_every_row_and_pending_alerts_still_go_out(
             ("k-pending", "pending", None, None),
         ]
         version = s.connection().exec_driver_sql("SELECT version_num FROM alembic_version")
-        assert version.scalar() == "0002"
+        # at the newest revision (0002 or later), every 0001 row kept
+        assert version.scalar() == ScriptDirectory.from_config(alembic_config()).get_current_head()
     # The pending alert of the old release is delivered by the new one, once.
     channel, clock = FakeChannel(), Clock()
     stats = asyncio.run(deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3))

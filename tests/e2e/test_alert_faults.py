@@ -41,7 +41,9 @@ conditions = [{ field = "cards_affected", op = ">=", value = 1000 }]
 [channels.slack]
 kind = "slack"
 """
-TIMEOUT = "0.5"  # http and smtp: a send is cut at 1 s, the claim's lease is 2 s
+# http and smtp: a send is cut at 3 s and the claim's lease is 6 s, long enough for a
+# restarted process to start up inside it even on a loaded CI machine.
+TIMEOUT = "1.5"
 
 
 @pytest.fixture

@@ -1,0 +1,200 @@
+"""`owabi run` as a real process against a loopback site: hot reload (file change and
+SIGHUP, a bad edit rejected in one log line while the old configuration keeps running),
+SIGTERM in the middle of a run (exit 0 within the deadline, a restart resumes without a
+duplicate alert), and a second scheduler on one SQLite file refused with exit 2."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.daemon import REPO, OwabiRun, wait_until
+from tests.support.notices import CARD_LEAK_ARTICLE, rss
+from tests.support.site import LocalSite, Page, local_site
+from tests.support.slack_receiver import SlackReceiver
+
+RULES = """
+[[rule]]
+name = "cards"
+channels = ["slack"]
+conditions = [{ field = "cards_affected", op = ">=", value = 1000 }]
+
+[channels.slack]
+kind = "slack"
+"""
+EMPTY_FEED = rss([])
+
+
+@pytest.fixture
+def site() -> Iterator[LocalSite]:
+    with local_site() as s:
+        for name in ("a", "b", "c"):
+            s.pages[f"/{name}.xml"] = Page(EMPTY_FEED, "application/rss+xml")
+        s.pages["/cards.xml"] = Page(
+            rss(
+                [
+                    (
+                        "テスト通販、カード情報2,345件が漏えいの可能性 不正アクセスで",
+                        s.url("/news/card-leak.html"),
+                        "Fri, 10 May 2024 09:00:00 +0900",
+                        "株式会社テスト通販は不正アクセスを受けたと発表した。",
+                    )
+                ]
+            ),
+            "application/rss+xml",
+        )
+        s.pages["/news/card-leak.html"] = Page(
+            CARD_LEAK_ARTICLE.encode(), "text/html; charset=utf-8"
+        )
+        s.pages["/slow/"] = Page(b"<html><body>slow</body></html>", "text/html", delay=20)
+        yield s
+
+
+def feeds(site: LocalSite, *names: str, interval: str = "0.2") -> str:
+    return "".join(
+        f'[[source]]\nid = "{n}"\nurl = "{site.url(f"/{n}.xml")}"\nkind = "feed"\n'
+        f'interval = "{interval}"\n\n'
+        for n in names
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path, sqlite_url: str) -> dict[str, str]:
+    (tmp_path / "rules.toml").write_text(RULES, encoding="utf-8")
+    return {
+        "OWABI_DATABASE_URL": sqlite_url,
+        "OWABI_SOURCES_FILE": str(tmp_path / "sources.toml"),
+        "OWABI_RULES_FILE": str(tmp_path / "rules.toml"),
+        "OWABI_POLITENESS_DELAY": "0",
+        "OWABI_FETCH_RETRIES": "0",
+        "OWABI_CONFIG_POLL": "0.2",
+        "OWABI_DELIVERY_INTERVAL": "0.2",
+    }
+
+
+def write(env: dict[str, str], body: str) -> None:
+    path = Path(env["OWABI_SOURCES_FILE"])
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(body, encoding="utf-8")
+    # a coarse filesystem clock must still see a change
+    if path.stat().st_mtime_ns == before:
+        path.touch()
+
+
+def grows(site: LocalSite, path: str, by: int = 2) -> None:
+    start = site.hits(path)
+    wait_until(lambda: site.hits(path) >= start + by, 10, f"{path} polled {by} more times")
+
+
+def test_edits_take_effect_and_a_bad_edit_is_rejected(env: dict[str, str], site: LocalSite) -> None:
+    write(env, feeds(site, "a"))
+    with OwabiRun(env) as owabi:
+        owabi.wait_for_event("scheduler started")
+        grows(site, "/a.xml")
+        assert site.hits("/b.xml") == 0
+
+        write(env, feeds(site, "a", "b"))  # add a source: it gets polled
+        owabi.wait_for_event("config reloaded")
+        grows(site, "/b.xml")
+
+        write(env, feeds(site, "a", "b") + '[[source]]\nid = "c"\nurl = "ftp://nope"\n')
+        rejected = owabi.wait_for_event("config rejected, keeping the running configuration")
+        assert "source 'c' key 'url'" in rejected["error"] and rejected["trigger"] == "file change"
+        lines = [line for line in owabi.text().splitlines() if "config rejected" in line]
+        assert len(lines) == 1  # one line, and only once for one bad edit
+        grows(site, "/a.xml")  # the old configuration keeps running
+        grows(site, "/b.xml")
+        assert site.hits("/c.xml") == 0
+
+        write(env, feeds(site, "b"))  # fixed: a is dropped
+        owabi.wait_for_event("config reloaded", count=2)
+        time.sleep(0.3)  # a run of a already in flight may still finish
+        hits_a = site.hits("/a.xml")
+        grows(site, "/b.xml")
+        assert site.hits("/a.xml") == hits_a
+        assert owabi.get("/readyz") == (200, "ready\n")
+
+
+def test_sighup_reloads_at_once(env: dict[str, str], site: LocalSite) -> None:
+    env["OWABI_CONFIG_POLL"] = "1h"  # so only the signal can have done it
+    write(env, feeds(site, "a"))
+    with OwabiRun(env) as owabi:
+        owabi.wait_for_event("scheduler started")
+        write(env, feeds(site, "a", "c"))
+        time.sleep(0.5)
+        assert site.hits("/c.xml") == 0
+        owabi.signal(signal.SIGHUP)
+        reloaded = owabi.wait_for_event("config reloaded")
+        assert reloaded["trigger"] == "SIGHUP"
+        grows(site, "/c.xml")
+
+        write(env, "[[source]\nbroken")
+        owabi.signal(signal.SIGHUP)
+        rejected = owabi.wait_for_event("config rejected, keeping the running configuration")
+        assert "not valid TOML" in rejected["error"]
+        grows(site, "/c.xml")
+
+
+def test_sigterm_mid_run_exits_cleanly_and_a_restart_sends_no_duplicate(
+    env: dict[str, str], site: LocalSite
+) -> None:
+    """The alert goes out, then SIGTERM arrives while the slow source is being fetched:
+    the process abandons that run after the 1 s deadline and exits 0. The restarted
+    process polls the slow source again at once (its plan was not advanced) and re-reads
+    the feed, yet the alert is not sent a second time."""
+    env["OWABI_SHUTDOWN_TIMEOUT"] = "1"
+    env["OWABI_SCHEDULE_JITTER"] = "0"  # the hourly slow source starts at once
+    write(
+        env,
+        feeds(site, "cards", interval="0.3")
+        + f'[[source]]\nid = "slow"\nurl = "{site.url("/slow/")}"\nkind = "page"\n'
+        'interval = "1h"\n',
+    )
+    with SlackReceiver() as slack:
+        env["OWABI_SLACK_WEBHOOK_URL"] = slack.url()
+        with OwabiRun(env) as owabi:
+            owabi.wait_for_event("alert sent")
+            wait_until(lambda: site.hits("/slow/") == 1, 10, "the slow source in flight")
+            started = time.monotonic()
+            owabi.signal(signal.SIGTERM)
+            assert owabi.wait(10) == 0
+            took = time.monotonic() - started
+            assert took < 4, took  # the 1 s deadline, then a quick exit
+            assert owabi.named("runs abandoned at shutdown")[0]["runs"] == 1
+            assert owabi.named("owabi run stopped")
+        assert len(slack.requests) == 1
+
+        with OwabiRun(env) as again:
+            again.wait_for_event("scheduler started")
+            wait_until(lambda: site.hits("/slow/") == 2, 10, "the abandoned run resumed")
+            grows(site, "/cards.xml")
+            time.sleep(0.5)  # two delivery sweeps
+            again.signal(signal.SIGTERM)
+            assert again.wait(10) == 0
+        assert len(slack.requests) == 1
+
+
+def test_a_second_scheduler_on_one_sqlite_file_is_refused(
+    env: dict[str, str], site: LocalSite
+) -> None:
+    write(env, feeds(site, "a", interval="1h"))
+    with OwabiRun(env) as first:
+        first.wait_for_event("scheduler started")
+        second = subprocess.run(
+            [sys.executable, "-m", "collector.cli", "run"],
+            env=first.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert second.returncode == 2
+        message = second.stderr.strip().splitlines()
+        assert len(message) == 1 and "another owabi scheduler is running on" in message[0]
+        assert first.get("/readyz")[0] == 200
