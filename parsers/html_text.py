@@ -158,6 +158,33 @@ def _densest_block(tree: LexborHTMLParser) -> LexborNode | None:
     return max(tally.values(), key=lambda item: item[1])[0]
 
 
+# How far above the densest block its title and date may sit, and how much other text the
+# block that holds them may add (a tag, a back link), before it is page rather than notice.
+_HEAD_LEVELS = 3
+_HEAD_EXTRA = 200
+_HEAD_SELECTOR = "h1, time, [class*=date]"
+
+
+def _with_head(dense: LexborNode) -> LexborNode:
+    """The densest block widened to the nearest ancestor that also holds the notice's `<h1>`
+    or date (`<section><div class=meta><time>…</time></div><h1>…</h1><div class=body>`):
+    the title and date printed above a body are part of the notice."""
+    if dense.css_first("h1") is not None:
+        return dense
+    own = _text_len(dense)
+    node = dense
+    for _ in range(_HEAD_LEVELS):
+        parent = node.parent
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        if _text_len(parent) - own > max(_HEAD_EXTRA, own // 3):
+            break
+        if parent.css_first(_HEAD_SELECTOR) is not None:
+            return parent
+        node = parent
+    return dense
+
+
 def _main_node(tree: LexborHTMLParser) -> LexborNode | None:
     body_len = _text_len(tree.body) if tree.body is not None else 0
     for selector in _MAIN_SELECTORS:
@@ -167,7 +194,7 @@ def _main_node(tree: LexborHTMLParser) -> LexborNode | None:
             return node
     dense = _densest_block(tree)
     if dense is not None and _text_len(dense) >= body_len // 3:
-        return dense
+        return _with_head(dense)
     return tree.body
 
 

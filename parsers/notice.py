@@ -78,7 +78,7 @@ def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
         published = Found(hints.published, None)
     stage = extract_stage(doc, published.value)
     categories = extract_categories(doc)
-    is_incident = extract_is_incident(doc, categories, title.value)
+    is_incident = extract_is_incident(doc, categories, title.value, news=news)
     evidence: dict[str, str | None] = {
         "is_incident": is_incident.evidence,
         "organization": organization.evidence,
@@ -99,11 +99,15 @@ def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
     cats = categories.value or [Category.OTHER]
     held = bool({Category.LOSS_THEFT, Category.MISDELIVERY} & set(cats))
     items = extract_data_items(doc, held=held)
-    counts = extract_counts(doc, held=held)
+    counts = extract_counts(doc, held=held, body_start=heading.body_start)
     card_leaked = any(item in CARD_ITEMS for item in items.value)
     cards = _card_total(counts.cards, counts.people, card_leaked)
     exposed = bool(items.value) or counts.people.value is not None or cards.value is not None
-    exposure = extract_exposure(doc, misdirected=Category.MISDELIVERY in cats)
+    exposure = extract_exposure(
+        doc,
+        misdirected=Category.MISDELIVERY in cats,
+        skimming=card_leaked or Category.WEB_SKIMMING in cats,
+    )
     if not exposed:
         exposure = type(exposure)(Found(None), Found(None))
     discovered = extract_discovered(doc)

@@ -22,6 +22,7 @@ import io
 import re
 import statistics
 import warnings
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,6 +38,13 @@ from parsers.errors import PdfError
 
 # A hostile or huge PDF must not keep a worker busy for minutes; notices are short.
 MAX_PAGES = 200
+# What all of a PDF's compressed streams may inflate to. pdfminer inflates a stream whole,
+# in memory, so a 1 MB page stream of compressed spaces costs it 2 GB and 10 s; a notice's
+# fonts and page streams come to a few MB.
+MAX_INFLATED = 128 * 1024 * 1024
+_INFLATE_STEP = 1 << 20
+_STREAM_START = re.compile(rb">>\s*stream\r?\n")
+_FLATE = re.compile(rb"/FlateDecode\b|/Fl\b")
 
 _CJK = (
     r"\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
@@ -375,6 +383,54 @@ def _wrap_width(lines: list[str]) -> int | None:
     return best if support >= _WRAP_LINES else None
 
 
+def _inflated_size(stream: bytes, layers: int, budget: int) -> int:
+    """How many bytes `layers` nested Flate filters make of `stream`, counting in steps and
+    stopping past `budget`, so that a bomb is measured without being held in memory.
+    Undecodable data counts as what it gave so far (pdfminer has its own say on it)."""
+    inflaters = [zlib.decompressobj() for _ in range(layers)]
+
+    def pieces(data: bytes, depth: int) -> Iterator[bytes]:
+        inflater = inflaters[depth]
+        while True:
+            piece = inflater.decompress(data, _INFLATE_STEP)
+            if depth + 1 < layers:
+                yield from pieces(piece, depth + 1)
+            else:
+                yield piece
+            data = inflater.unconsumed_tail
+            if not data and len(piece) < _INFLATE_STEP:
+                return
+
+    total = 0
+    try:
+        for piece in pieces(stream, 0):
+            total += len(piece)
+            if total > budget:
+                break
+    except zlib.error:
+        pass
+    return total
+
+
+def _check_inflation(data: bytes) -> None:
+    """Refuse a PDF whose Flate streams inflate to more than MAX_INFLATED in all, before
+    pdfminer inflates any of them. Every stream object appears in the file as
+    `<<…>> stream … endstream` (object streams cannot hold streams), so a scan finds them all."""
+    budget = MAX_INFLATED
+    for found in _STREAM_START.finditer(data):
+        start = found.end()
+        end = data.find(b"endstream", start)
+        header = data[data.rfind(b"obj", 0, found.start()) + 1 : found.start()]
+        layers = len(_FLATE.findall(header))
+        if layers:
+            budget -= _inflated_size(data[start : end if end >= 0 else len(data)], layers, budget)
+            if budget < 0:
+                raise PdfError(
+                    f"PDF streams inflate to over {MAX_INFLATED // (1 << 20)} MB (a compression"
+                    " bomb?); refused"
+                )
+
+
 def pdf_to_text(data: bytes) -> str:
     """The text of a PDF in reading order: wrapped lines joined, running headers, footers
     and page numbers dropped, a blank line where a page or a paragraph break was typed.
@@ -384,6 +440,7 @@ def pdf_to_text(data: bytes) -> str:
     """
     if not data.lstrip()[:5] == b"%PDF-":
         raise PdfError("not a PDF: the %PDF- header is missing")
+    _check_inflation(data)
     try:
         with warnings.catch_warnings(action="ignore"):
             layouts = extract_pages(

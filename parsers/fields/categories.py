@@ -51,6 +51,10 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             # … as the one who acted, not among the data subjects (`元従業員の情報`).
             r"(?!の(?:情報|皆様|皆さま|方|個人|氏名|データ|連絡先)|及び|および|[・、,]|等|など|を含)|"
             r"内部不正|"
+            # Looking up or taking data for private ends is misuse only staff can commit.
+            r"私的(?:に|な目的で)[^。]{0,6}?(?:閲覧|利用|使用|照会|持ち出|取得|複製)|"
+            r"業務(?:と|に)(?:は)?(?:関係|無関係)(?:なく|のない)[^。]{0,30}?(?:閲覧|照会|持ち出|取得)|"
+            r"業務外(?:の|で)?(?:目的で)?(?:閲覧|照会|利用|使用)|"
             r"(?:社員|従業員|職員|教員|教諭|委託先)[^。]{0,80}?"
             r"(?:(?:不正に|無断で?)(?:持ち出|取得|閲覧|ログイン|送金|使用|利用|アクセス|複製)|横領|私的に)"
         ),
@@ -77,7 +81,10 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
         re.compile(
             r"(?:無断で?|許可なく|承諾(?:を得ず|なく|を得ないまま)[^。]{0,30}?)再委託|"
             r"(?:無断|許可なく|承諾(?:を得ず|なく))[^。]{0,30}?(?:第三者|別の事業者|他社)に[^。]{0,20}?提供|"
-            r"目的外(?:で(?:の)?)?(?:利用|使用)"
+            r"目的外(?:で(?:の)?)?(?:利用|使用)|"
+            # Personal data destroyed or lost without anyone seeing it (`画像データの一部が
+            # 消失`): a personal-data incident that is neither a leak nor a lost device.
+            r"(?:データ|情報|ファイル|記録)[^。]{0,20}?(?:消失|滅失|毀損|き損)(?:し|する|した|され)"
         ),
     ),
 )

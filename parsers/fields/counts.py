@@ -81,7 +81,7 @@ def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
         previous = doc.sentence_at(sentence.start - 1)
         if previous.text and _states_leak(doc, previous):
             return True
-    if re.search(r"対象|該当", plain) and re.search(r"お客様|方|者|会員", plain):
+    if re.search(r"対象|該当", plain) and re.search(r"お客様|方|者|会員|皆様|皆さま", plain):
         return True
     index = doc.line_index(count.start)
     line = doc.lines[index].text
@@ -102,6 +102,8 @@ def _is_record_count(doc: Doc, count: CountMatch) -> bool:
     after = doc.text[count.end : count.end + 8]
     if _ACTOR.search(before) and _ACTOR_AFTER.match(after):
         return False
+    if count.unit in ("名", "人") and count.text.endswith("分"):
+        return True  # `通知書は17名分`: data of so many people, whatever held it
     return not (_NOT_RECORDS_BEFORE.search(before) or _NOT_RECORDS_AFTER.match(after))
 
 
@@ -185,13 +187,19 @@ def _inline_groups(doc: Doc, first: CountMatch) -> Found[int | None] | None:
     return Found(sum(c.value for c in counts), shorten(sentence.text))
 
 
-def extract_counts(doc: Doc, *, held: bool = False) -> Counts:
+def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Counts:
     """The headline people count (or the sum of listed groups) and card count. `held`: the
-    notice is about a lost or misdirected medium, so what it held counts as exposed."""
+    notice is about a lost or misdirected medium, so what it held counts as exposed. A
+    count in the head (before `body_start`) is taken only when the body states none: a
+    headline rounds (`15万人分`) what the body states exactly (`約15万8千人分`)."""
     people: Found[int | None] = Found(None)
     total: Found[int | None] = Found(None)
     cards: Found[int | None] = Found(None)
-    for count in find_counts(doc.text):
+    found = find_counts(doc.text)
+    ordered = [c for c in found if c.start >= body_start] + [
+        c for c in found if c.start < body_start
+    ]
+    for count in ordered:
         if count.unit not in _PEOPLE_UNITS or count.value <= 0:
             continue
         if not _is_record_count(doc, count) or not _leak_context(doc, count, held):

@@ -33,9 +33,9 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
     (
         DataItem.LOGIN_ID,
         r"ログインID|ユーザー?\s*ID|会員ID|会員番号|アカウント名|アカウントID|ユーザー?名|ログイン名|"
-        r"(?<!メール)(?<!管理)アカウント(?![をのでにへがは]|管理)|(?<![A-Za-z])ID(?![A-Za-z])",
+        r"(?<!メール)(?<!管理)アカウント(?![をのでにへがは数]|から|管理)|(?<![A-Za-z])ID(?![A-Za-z])",
     ),
-    (DataItem.PASSWORD, r"パスワード|暗証番号"),
+    (DataItem.PASSWORD, r"パスワード(?!リスト|スプレー)|暗証番号"),
     (DataItem.NAME, r"氏名|お名前|名前|姓名|フリガナ|ふりがな"),
     (DataItem.ADDRESS, r"住所|郵便番号"),
     (DataItem.PHONE, r"電話番号|携帯番号|TEL"),
@@ -56,7 +56,8 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
         r"登録日|利用枠|支払い?状況|契約内容|家族構成|顔写真|利用履歴|取引履歴|国籍|役職|部署|FAX|"
         r"ファックス|法人属性|音声|録音|学力|保険証|免許証|写真|画像|動画|社員番号|職員番号|生徒番号|"
         r"受験番号|出席番号|学生番号|通知表|所見|評価|家族|続柄|勤務先|収入|年収|給与|被保険者番号|"
-        r"患者ID|患者番号|診察券番号|保険料|引落|残高|保有銘柄|取引内容|回答内容|お届け先(?!住所)|術式|手術日|クラス|組番号",
+        r"患者ID|患者番号|診察券番号|保険料|引落|残高|保有銘柄|取引内容|回答内容|お届け先(?!住所)|術式|手術日|クラス|組番号|"
+        r"(?:問い?合わせ|相談|申込み?|申し込み|依頼)(?:の)?(?:内容|履歴)|税情報|課税|税額|所得",
     ),
 )
 _ITEM_RE = re.compile("|".join(f"(?P<i{n}>{p})" for n, (_, p) in enumerate(_ITEMS)))
@@ -68,6 +69,8 @@ _ITEM_DENIED = re.compile(
 )
 _CLAUSE_END = re.compile(r"(?:ますが|ですが|たが|ものの|けれど|ところ)、|。")
 _IF = re.compile(r"場合|際は|際には|ください")
+# `氏名が推測できる文字列` (in a mail address) is not the name itself.
+_GUESSABLE_AFTER = re.compile(r"(?:が|を|も)?(?:推測|類推|推定|特定)(?:でき|可能|され得)")
 # `パスワード変更を依頼` is advice, not a leaked password.
 _ADVICE_AFTER = re.compile(
     r"^[をの]?(?:全て|すべて)?(?:変更|リセット|再設定|再発行|総当たり|無効化)"
@@ -78,10 +81,22 @@ _ADVICE_AFTER = re.compile(
 # 入力し`) are the means of the attack, not data taken from the notice's organization.
 _CREDENTIALS = frozenset({DataItem.LOGIN_ID, DataItem.PASSWORD, DataItem.EMAIL})
 _MEANS_AFTER = re.compile(
-    r"[^、。]{0,14}?(?:を|で)(?:用い|使用し|使っ|入力し|悪用し|利用し)|[^、。]{0,6}?の組み合わせ"
+    r"[^、。]{0,14}?(?:を|で)(?:用い|使用し|使っ|入力し|悪用し|利用し)|[^、。]{0,6}?の組み合わせ|"
+    r"[^、。]{0,6}?が(?:悪用|不正(?:に)?(?:使用|利用))され"
+)
+# The credentials of the organization's own staff account, taken to break in (`職員の業務用
+# メールアカウントのID及びパスワードが窃取され`): the means of the attack, not the personal
+# data of the people the notice is about.
+_STAFF_ACCOUNT_BEFORE = re.compile(
+    r"(?:業務用|職員|従業員|社員|教職員|教員|スタッフ|担当者)[^、。]{0,10}?アカウント(?:の|に係る)?"
+    r"(?:[^、。]{0,12}?(?:及び|および|と|や|・))?$"
 )
 # Enumerations of data: items separated by `、` `,` `及び` …, or by spaced bullets.
-_SEPARATOR = re.compile(r"[、，;；/]|,(?!\d)|及び|および|並びに|ならびに|(?:^|\s)[・●○■]")
+_SEPARATOR = re.compile(
+    r"[、，;；/]|,(?!\d)|及び|および|並びに|ならびに|(?:^|\s)[・●○■]|"
+    # `住所や税情報`: `や` between two nouns, not inside a word (`はやし`).
+    r"(?<=[^\sぁ-ゖ])や(?=[^\sぁ-ゖ])"
+)
 # Where the last item of an enumeration runs on into prose (`職歴などのデータを…`).
 _TOKEN_TAIL = re.compile(r"(?:など|等|の一部|が|を|は|[(（]|の(?:データ|情報|個人情報)|その他).*$")
 _ITEM_MAX = 16
@@ -90,7 +105,7 @@ _NOUN_PHRASE = re.compile(r"[^\sぁ-ゖ。、]{2,14}(?:の[^\sぁ-ゖ。、]{1,1
 # What makes a segment prose, a count, a heading or a medium rather than a kind of data.
 _NOT_ITEM_TOKEN = re.compile(
     r"\d|漏|流出|閲覧|対応|対策|経緯|原因|概要|問い?合わせ|窓口|^(?:個人)?情報$|^データ$|^個人$|"
-    r"カード|メール$|ファイル|書類|資料|文書|サーバ|パソコン|端末"
+    r"カード|メール$|ファイル|書類|資料|文書|サーバ|パソコン|端末|アカウント$|^当該"
 )
 
 
@@ -100,16 +115,32 @@ def _denied(text: str, pos: int) -> bool:
     return bool(_ITEM_DENIED.search(clause, pos))
 
 
+# A member of staff typing their credentials into a phishing page (`当該教員が…フィッシング
+# メールに記載されたURLにアクセスし、IDとパスワードを入力`): the account taken over is the
+# means of the attack; its ID and password are not data of the people affected.
+_STAFF = re.compile(r"教職員|教員|職員|従業員|社員|スタッフ|担当者")
+_PHISHED_PAGE = re.compile(r"フィッシング|を装った|偽(?:の)?(?:サイト|ログイン|画面|ページ)")
+_ACCOUNT_ITEMS = frozenset({DataItem.LOGIN_ID, DataItem.PASSWORD})
+
+
 def _items_in(text: str) -> dict[DataItem, str]:
     """Items named in `text`, except those its own clause denies (`…が流出しましたが、
     クレジットカード情報は含まれておりません`)."""
     out: dict[DataItem, str] = {}
+    staff_phished = bool(_STAFF.search(text) and _PHISHED_PAGE.search(text))
     for m in _ITEM_RE.finditer(text):
         if _ADVICE_AFTER.match(text[m.end() : m.end() + 8]) or _denied(text, m.end()):
             continue
+        if _GUESSABLE_AFTER.match(text, m.end()):
+            continue
         index = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
         item = _ITEMS[index][0]
-        if item in _CREDENTIALS and _MEANS_AFTER.match(text, m.end()):
+        if staff_phished and item in _ACCOUNT_ITEMS:
+            continue
+        if item in _CREDENTIALS and (
+            _MEANS_AFTER.match(text, m.end())
+            or _STAFF_ACCOUNT_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
+        ):
             continue
         out.setdefault(item, m.group(0))
     return out
@@ -143,6 +174,8 @@ def _token(segment: str) -> str | None:
     token = _TOKEN_TAIL.sub("", raw).strip()
     if len(raw) > _ITEM_MAX and token == raw:
         return None
+    if re.search(r"\d", raw[len(token) :]):
+        return None  # `例示町は2023年6月12日`: a subject and its date, prose before a list
     token = re.sub(r"^[ごお]|(?<=の)[ごお]", "", token)
     if not _NOUN_PHRASE.fullmatch(token) or _NOT_ITEM_TOKEN.search(token) or _denied(raw, 0):
         return None

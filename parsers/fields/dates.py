@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from parsers.fields.doc import Doc, Found, Span, shorten
+from parsers.fields.doc import LEAK, Doc, Found, Span, shorten
 from parsers.fields.heading import Heading, is_full_date
 from parsers.jpdate import DateMatch, PeriodMatch
 
@@ -23,7 +23,7 @@ _DISCOVERY = re.compile(
     # (`ご連絡いただきますよう`).
     r"(?:連絡|報告|指摘|通報|申告|相談|問い?合わせ|申し出)(?:を|が)?"
     r"(?:受け|あ(?:り|っ)|いただ(?!きますよう|けます)|頂(?!きますよう|けます))|"
-    r"気づ|気付|検知|発見|認知|覚知|把握し|認識し|"
+    r"気づ|気付|検知|発見|認知|覚知|把握し|認識し|見つか(?:った|り(?!ませ))|"
     r"確認(?:しました|いたしました|されました|した(?=ため|ところ|ことから|。|\d|同)|し(?=、)|され(?=、|た。))|"
     r"異常(?:が|を)(?:み|見)られ|異常を(?:検知|確認)"
 )
@@ -142,12 +142,42 @@ def _modified_by(doc: Doc, verb: re.Match[str], d: DateMatch) -> bool:
     return joined.endswith(("した", "された"))
 
 
-def _stated_period(doc: Doc, p: PeriodMatch, *, misdirected: bool = False) -> bool:
+# A period defining whose records were stored (`…までの間に当サイトからご応募いただいた方の
+# 情報`): outside card skimming (where the payments made in the window are the ones captured)
+# it says nothing about when data were exposed.
+_WHOSE_AFTER = re.compile(
+    r"\s*(?:の(?:間|期間)|期間中?)に[^。]{0,30}?"
+    r"(?:応募|登録|購入|注文|申込|申し込|入会|加入|契約|受講|受験|来店|受診|利用)"
+    r"[^。]{0,8}?(?:いただいた|いただきました|された|した|の)\s*"
+    r"(?:方|お客様|お客さま|会員|皆様|皆さま|者|利用者|顧客)"
+)
+# What the organization did afterwards (`11月15日から18日にかけて、…訪問又は電話により経緯を
+# 説明し、お詫びしました`): a period of its response, not of exposure.
+_RESPONSE = re.compile(
+    r"説明|お詫び|おわび|謝罪|ご連絡|連絡を|訪問|電話(?:にて|で|により)|回収|通知(?:を|し)"
+)
+
+
+def _response_period(doc: Doc, p: PeriodMatch) -> bool:
+    sentence = doc.sentence_at(p.span_start)
+    rest = doc.unquoted[p.span_end : sentence.end]
+    return bool(_RESPONSE.search(rest)) and not LEAK.search(
+        doc.unquoted, sentence.start, sentence.end
+    )
+
+
+def _stated_period(
+    doc: Doc, p: PeriodMatch, *, misdirected: bool = False, skimming: bool = False
+) -> bool:
     after = doc.text[p.span_end : p.span_end + 8]
     if misdirected and _SHOWN_AFTER.match(doc.text[p.span_end : p.span_end + 16]):
         return True
     if p.text.endswith("まで") and after.startswith("に"):
         return False  # `…までに発注された`: a deadline defining whose records, not exposure
+    if not skimming and _WHOSE_AFTER.match(doc.text, p.span_end):
+        return False
+    if _response_period(doc, p):
+        return False
     if _PERIOD_FOLLOW.match(after):
         return True
     line = doc.lines[doc.line_index(p.span_start)]
@@ -170,13 +200,14 @@ def _event_dates(doc: Doc, pattern: re.Pattern[str]) -> list[tuple[DateMatch, Sp
     return out
 
 
-def extract_exposure(doc: Doc, *, misdirected: bool) -> Exposure:
+def extract_exposure(doc: Doc, *, misdirected: bool, skimming: bool = False) -> Exposure:
     """Earliest start and latest end of the stated exposure periods; for misdirected data,
-    missing ends are filled from when it was sent or made visible and when that stopped."""
+    missing ends are filled from when it was sent or made visible and when that stopped.
+    `skimming`: card data were captured as typed, so the window of payments is exposure."""
     start: Found[dt.date | None] = Found(None)
     end: Found[dt.date | None] = Found(None)
     for p in doc.periods:
-        if not _stated_period(doc, p, misdirected=misdirected):
+        if not _stated_period(doc, p, misdirected=misdirected, skimming=skimming):
             continue
         if start.value is None or p.start.date < start.value:
             start = Found(p.start.date, p.text)

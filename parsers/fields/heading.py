@@ -23,8 +23,10 @@ ORG_SUFFIX = (
 )
 # `が`/`ケ` inside a place name (`東が丘`, `霞が関`, `自由が丘`) is not the particle `が`.
 PLACE_GA = r"[がケヶ](?=[丘岡谷崎関浜原森台島瀬沢坂峰尾野里池窪淵根])"
+# Cooperatives put their kind before the name (`生活協同組合コープX`, `X農業協同組合` too).
+_ORG_PREFIX = r"(?:生活協同組合|農業協同組合|漁業協同組合|事業協同組合|協同組合)"
 _ORG_TOKEN = re.compile(
-    rf"^(?:(?:{_LEGAL})\S{{1,30}}|\S{{1,30}}?(?:{_LEGAL})|"
+    rf"^(?:(?:{_LEGAL})\S{{1,30}}|{_ORG_PREFIX}[^\s「」、。をがにへはで]{{1,30}}|\S{{1,30}}?(?:{_LEGAL})|"
     rf"(?:[^\s「」、。をがにへはで]|{PLACE_GA}){{1,30}}{ORG_SUFFIX})$"
 )
 _LABEL = re.compile(r"^(?:会社名|社名|法人名|団体名|名称|発信者|発行者)\s*[:：]?\s*")
@@ -70,11 +72,21 @@ def clean_org(text: str) -> str:
     return re.sub(r"\s+", "", _LABEL.sub("", text.strip()))
 
 
+# Words that continue a romanized company name after a space (`株式会社Crestline Japan`,
+# `株式会社Example Holdings`): the name does not end at the first space.
+_LATIN_TAIL = (
+    r"(?:\s(?:Japan|JAPAN|Holdings|HOLDINGS|Group|GROUP|Technologies|Technology|Systems|"
+    r"Solutions|International|Partners|Labs|Consulting|Services|Networks|Asia|Pacific))"
+)
+
+
 def _split_org_prefix(head: str) -> tuple[str | None, str]:
     """`ORG TITLE` → (ORG, TITLE); (None, head) when no leading token names an issuer."""
     head = head.strip()
-    m = re.match(rf"^((?:{_LEGAL})\S{{1,30}})\s+(\S.*)$", head) or re.match(
-        rf"^(\S.{{0,30}}?(?:{_LEGAL}))\s+(\S.*)$", head
+    m = (
+        re.match(rf"^((?:{_LEGAL})[A-Za-z][A-Za-z0-9&.\-']*{_LATIN_TAIL}+)\s+(\S.*)$", head)
+        or re.match(rf"^((?:{_LEGAL})\S{{1,30}})\s+(\S.*)$", head)
+        or re.match(rf"^(\S.{{0,30}}?(?:{_LEGAL}))\s+(\S.*)$", head)
     )
     if m:
         return m.group(1), m.group(2)

@@ -31,6 +31,18 @@ _CORRECTION = re.compile(
     r"お詫びと訂正|訂正とお詫び"
 )
 
+# A news article on statistics (`漏えい公表、上場企業で過去最多`, `…の集計結果を発表した`)
+# reports incidents in general, in the words of specific ones, about no one in particular.
+# (An investigation's 調査結果 is not one: a follow-up on a specific incident publishes it.)
+_STATISTICS = re.compile(r"集計(?:結果)?|統計|過去最多|過去最悪|前年比|前年同期比")
+
+
+def _statistics_article(doc: Doc, title: str | None) -> bool:
+    """A third party's article whose headline or lead sentence is about figures in general,
+    with no one apologizing (quoted words included)."""
+    lead = " ".join(s.text for s in doc.sentences[:2])
+    return bool(_STATISTICS.search(f"{title or ''} {lead}")) and not _APOLOGY.search(doc.text)
+
 
 def _leak_statement(doc: Doc) -> str | None:
     """A sentence stating that data were (possibly) leaked or exposed."""
@@ -45,12 +57,15 @@ def _leak_statement(doc: Doc) -> str | None:
 
 
 def extract_is_incident(
-    doc: Doc, categories: Found[list[Category]], title: str | None = None
+    doc: Doc, categories: Found[list[Category]], title: str | None = None, *, news: bool = False
 ) -> Found[bool]:
     """True when a category is stated or a leak is stated. A phishing mention alone is a
     warning, not an incident, unless something was leaked or harmed; a titled announcement
-    of a product or event that apologizes for nothing is no incident either."""
+    of a product or event that apologizes for nothing is no incident either, nor is a news
+    article (`news`) on statistics."""
     if title and _CORRECTION.search(title):
+        return Found(False)
+    if news and _statistics_article(doc, title):
         return Found(False)
     if title and _ANNOUNCEMENT.search(title) and not _APOLOGY.search(doc.unquoted):
         return Found(False)

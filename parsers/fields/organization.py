@@ -39,6 +39,12 @@ _LEGAL_SUBJECT = re.compile(
     rf"^\s*((?:{_LEGAL})[^\s、。「」()（）のはが]{{1,30}}|[^\s、。「」()（）]{{1,30}}?(?:{_LEGAL}))"
     r"\s*(?:は|では|において|にて|の(?!提供|委託|開発|販売)|が(?!提供|開発|販売))"
 )
+# A news lead's subject placed by an aside (`コープ例示(例示市)は2024年3月5日、`,
+# `X(本社・東京都港区)は`): how a newspaper introduces an organization by any name.
+_PLACED_SUBJECT = re.compile(
+    r"^\s*([^\s、。「」()（）]{2,30}?)\s*\((?:本社|本部|所在地)?[:・]?[^()]{0,16}?"
+    r"[都道府県市区町村](?:[^()]{0,12})\)\s*(?:は|が)(?=\d|、|同|今|本|昨)"
+)
 # A news sentence opening with where it happened (`山口県岩国市の公立中学校で`, `X生命保険の
 # 子会社の口座から`).
 _LEAD_ORG = re.compile(r"^\s*([^\s、。「」()（）をにへ]{2,30}?)(?:の|で|は|が|において|にて)")
@@ -133,6 +139,12 @@ def _headline_named(doc: Doc, heading: Heading, subject: str) -> Found[str | Non
     return None
 
 
+def _plausible_subject(name: str) -> bool:
+    """A lead's subject that may be named as it stands: not a pointer (`同社`), a news
+    outlet or the police."""
+    return not (_NOT_A_NAME.match(name) or _MEDIA.search(name) or _PROSECUTION.search(name))
+
+
 def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
     """`岡山県は2022年11月27日、…と発表した`: the subject of a news article's first sentence;
     else a public school the article names in full; else the organization or municipality
@@ -157,16 +169,45 @@ def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
         named = _headline_named(doc, heading, lead.group(1))
         if named is not None:
             return named
+        placed = _PLACED_SUBJECT.match(first)
+        if placed and _plausible_subject(placed.group(1)):
+            return Found(clean_org(placed.group(1)), placed.group(0))
     m = _LEAD_ORG.match(first)
     if m and _named(m.group(1)):
         return Found(municipality(clean_org(m.group(1))), m.group(0))
     return None
 
 
+# A holding company disclosing an incident at one of its subsidiaries (`当社の連結子会社で
+# ある株式会社X(以下「X」)において、…不正アクセスを受け`): the incident happened to the
+# subsidiary. A contractor (委託先) is not meant: its client's data is the client's incident.
+_SUBSIDIARY = re.compile(
+    r"(?:当社|弊社|当グループ|弊グループ)(?:の)?(?:連結|海外|国内|完全|100%)*(?:子会社|グループ会社|関係会社)"
+    r"(?:である|の|、)\s*"
+    rf"((?:{_LEGAL})[^\s、。「」()]{{1,30}}?|[^\s、。「」()をにがでは]{{1,30}}?(?:{_LEGAL}))"
+    r"\s*(?:\([^()]{0,60}\))?\s*(?:において|にて|で|は|が|の(?:サーバ|システム|ネットワーク|端末))"
+)
+
+
+def _subsidiary(doc: Doc, heading: Heading) -> Found[str | None] | None:
+    """The subsidiary an issuer's opening sentences say the incident happened at."""
+    body = [s for s in doc.sentences if s.start >= heading.body_start][:2]
+    for sentence in body:
+        m = _SUBSIDIARY.search(sentence.text)
+        if m and _named(m.group(1)):
+            return Found(clean_org(m.group(1)), m.group(0))
+    return None
+
+
 def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     """The issuer; a school board writing about one of its schools named in full gives the
-    school, the organization the incident happened to."""
+    school, and a parent company reporting on a subsidiary gives the subsidiary: the
+    organization the incident happened to."""
     found = _issuer(doc, heading, hint)
+    if is_first_person(doc):
+        subsidiary = _subsidiary(doc, heading)
+        if subsidiary is not None:
+            return subsidiary
     if found.value and _BOARD.search(found.value):
         schools = set(_PUBLIC_SCHOOL.findall(doc.text[heading.body_start :]))
         if len(schools) == 1:

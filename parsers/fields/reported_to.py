@@ -8,13 +8,16 @@ from parsers.fields.doc import Doc, Found, shorten
 from parsers.schema import Authority
 
 _AUTHORITIES: tuple[tuple[Authority, re.Pattern[str]], ...] = (
-    (Authority.PPC, re.compile(r"個人情報保護委員会")),
+    # A hard line break of PDF-derived text may fall inside the name (`個人情報保護委⏎員会`).
+    (Authority.PPC, re.compile(r"\s*".join("個人情報保護委員会"))),
     (Authority.POLICE, re.compile(r"警察|県警|府警|道警|警視庁")),
     (
         Authority.OTHER_AUTHORITY,
         re.compile(
             r"総務省|経済産業省|文部科学省|厚生労働省|国土交通省|農林水産省|環境省|法務省|"
             r"文科省|厚労省|経産省|国交省|農水省|金融庁|財務局|総合通信局|"
+            # Ministries' regional bureaus (`関東信越厚生局`, `東北農政局`, `近畿運輸局`).
+            r"厚生局|農政局|経済産業局|運輸局|整備局|財務事務所|"
             r"監督官庁(?!である個人情報保護委員会)|所管官庁|関係官庁|関係省庁|教育委員会|"
             r"[^\s、。・]{1,6}(?:省|(?<!警視)庁)(?=[にへと]|等|など|および|及び)|"
             # A prefecture's office supervising private schools, welfare or health

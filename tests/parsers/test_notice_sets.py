@@ -24,7 +24,7 @@ LABEL_KEYS = {
 }  # fmt: skip
 # Development-set floors: a little under what the parser reaches, so that a regression
 # fails while an unrelated small change does not.
-FLOORS = {"dev1": 0.98, "dev2": 0.97, "dev3": 0.96}
+FLOORS = {"dev1": 0.98, "dev2": 0.97, "dev3": 0.96, "dev4": 0.98}
 
 
 def set_dirs() -> list[Path]:
