@@ -34,7 +34,6 @@ from collector.app import (
     Config,
     build_channels,
     open_store,
-    pacing,
     send_timeout,
     source_tags,
 )
@@ -51,8 +50,6 @@ from collector.clicontext import (
 from collector.delivery import (
     DeliveryStats,
     DigestResult,
-    Pacer,
-    deliver_due,
     send_due_digests,
     utc,
 )
@@ -62,6 +59,7 @@ from collector.pipeline import utcnow
 from collector.settings import Settings
 from collector.store import queries
 from collector.store.models import Delivery, DigestRun, IncidentRecord
+from collector.wiring import channel_pacer, deliver_outbox
 from parsers.schema import Incident
 
 app = typer.Typer(help="Alert rules, failed alerts and digests.", no_args_is_help=True)
@@ -345,15 +343,7 @@ async def _resend(
     settings = config.settings
     async with httpx.AsyncClient(timeout=settings.http_timeout) as client:
         channels = build_channels(config.rules, settings, client)
-        stats = await deliver_due(
-            sessions,
-            channels,
-            now=utcnow,
-            max_attempts=settings.delivery_max_attempts,
-            rules=config.rules,
-            pacer=Pacer(pacing(config.rules, channels)),
-            send_timeout=send_timeout(settings),
-        )
+        stats = await deliver_outbox(config, sessions, channels, channel_pacer(config, channels))
         results = []
         if digests:
             results = await _digests(config, sessions, channels, utcnow(), None, create=False)

@@ -12,21 +12,19 @@ from collector.app import (
     build_channels,
     fetch_settings,
     open_store,
-    pacing,
     send_timeout,
     source_tags,
 )
 from collector.delivery import (
     DeliveryStats,
     DigestResult,
-    Pacer,
-    deliver_due,
     send_due_digests,
 )
 from collector.errors import ConfigError
 from collector.fetch import Fetcher
-from collector.pipeline import Collector, SourceReport, utcnow
+from collector.pipeline import SourceReport, utcnow
 from collector.sourceconfig import SourceConfig
+from collector.wiring import build_collector, channel_pacer, deliver_outbox
 
 
 @dataclass
@@ -64,24 +62,10 @@ async def fetch_once(
             httpx.AsyncClient(timeout=settings.http_timeout) as client,
         ):
             channels = build_channels(config.rules, settings, client)
-            collector = Collector(
-                sessions=sessions,
-                fetcher=fetcher,
-                rules=config.rules,
-                keywords=config.sources.keywords,
-                max_leads=settings.max_articles_per_source,
-                concurrency=settings.concurrency,
-                source_tags=source_tags(config),
-            )
+            collector = build_collector(config, sessions=sessions, fetcher=fetcher)
             reports = await collector.run(sources, on_done)
-            delivery = await deliver_due(
-                sessions,
-                channels,
-                now=utcnow,
-                max_attempts=settings.delivery_max_attempts,
-                rules=config.rules,
-                pacer=Pacer(pacing(config.rules, channels)),
-                send_timeout=send_timeout(settings),
+            delivery = await deliver_outbox(
+                config, sessions, channels, channel_pacer(config, channels)
             )
             # A cron-driven `fetch` also sends each digest once its period is over.
             digests = await send_due_digests(

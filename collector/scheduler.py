@@ -31,8 +31,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels.base import Channel
-from collector.app import Config, build_channels, pacing, send_timeout, source_tags
-from collector.delivery import Pacer, deliver_due, send_due_digests
+from collector.app import Config, build_channels, send_timeout, source_tags
+from collector.delivery import Pacer, send_due_digests
 from collector.fetch import Fetcher
 from collector.health import Probe
 from collector.metrics import Metrics
@@ -41,6 +41,7 @@ from collector.settings import Settings
 from collector.sourceconfig import SourceConfig
 from collector.store import queries
 from collector.store.models import Delivery, SourceState
+from collector.wiring import build_collector, channel_pacer, deliver_outbox
 
 log = structlog.get_logger("owabi.scheduler")
 
@@ -128,19 +129,9 @@ def build_runtime(
     policy: Policy,
 ) -> Runtime:
     """The Collector and channels `owabi fetch` would build, plus the daemon's plan."""
-    settings = config.settings
-    channels = build_channels(config.rules, settings, client)
-    collector = Collector(
-        sessions=sessions,
-        fetcher=fetcher,
-        rules=config.rules,
-        keywords=config.sources.keywords,
-        max_leads=settings.max_articles_per_source,
-        concurrency=settings.concurrency,
-        source_tags=source_tags(config),
-        plan=policy.plan,
-    )
-    return Runtime(config, collector, channels, Pacer(pacing(config.rules, channels)))
+    channels = build_channels(config.rules, config.settings, client)
+    collector = build_collector(config, sessions=sessions, fetcher=fetcher, plan=policy.plan)
+    return Runtime(config, collector, channels, channel_pacer(config, channels))
 
 
 def _job_id(source_id: str) -> str:
@@ -332,14 +323,8 @@ class Schedule:
         while True:
             self._deliver_again = False
             runtime = self.runtime
-            stats = await deliver_due(
-                self.sessions,
-                runtime.channels,
-                now=utcnow,
-                max_attempts=self.settings.delivery_max_attempts,
-                rules=runtime.config.rules,
-                pacer=runtime.pacer,
-                send_timeout=send_timeout(self.settings),
+            stats = await deliver_outbox(
+                runtime.config, self.sessions, runtime.channels, runtime.pacer
             )
             self.metrics.delivered(stats)
             with self.sessions() as s:
