@@ -20,8 +20,8 @@ from collector.health import HealthServer, Probe
 from collector.metrics import Metrics
 from collector.settings import load_settings
 from collector.store.engine import make_engine
-from tests.support.notices import CARD_LEAK_ARTICLE, ORDINARY_ARTICLE, rss
-from tests.support.site import LocalSite, Page, local_site
+from tests.support.notices import CARD_LEAK_ARTICLE, serve_news_feed
+from tests.support.site import LocalSite, local_site
 from tests.support.slack_receiver import SlackReceiver
 
 pytestmark = pytest.mark.anyio
@@ -160,29 +160,7 @@ async def test_http_endpoints() -> None:
 @pytest.fixture
 def site() -> Iterator[LocalSite]:
     with local_site() as s:
-        s.pages["/feed.xml"] = Page(
-            rss(
-                [
-                    (
-                        "テスト通販、カード情報2,345件が漏えいの可能性 不正アクセスで",
-                        s.url("/news/card-leak.html"),
-                        "Fri, 10 May 2024 09:00:00 +0900",
-                        "株式会社テスト通販は不正アクセスを受けたと発表した。",
-                    ),
-                    (
-                        "新製品発表会のお知らせ",
-                        s.url("/news/product.html"),
-                        "Thu, 09 May 2024 09:00:00 +0900",
-                        "新製品を発表します。",
-                    ),
-                ]
-            ),
-            "application/rss+xml",
-        )
-        s.pages["/news/card-leak.html"] = Page(
-            CARD_LEAK_ARTICLE.encode(), "text/html; charset=utf-8"
-        )
-        s.pages["/news/product.html"] = Page(ORDINARY_ARTICLE.encode(), "text/html; charset=utf-8")
+        serve_news_feed(s)
         yield s
 
 

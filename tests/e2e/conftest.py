@@ -9,12 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.support.notices import (
-    CARD_LEAK_ARTICLE,
     MISDELIVERY_NOTICE_LINES,
-    ORDINARY_ARTICLE,
     listing_page_sjis,
     pdf_bytes,
-    rss,
+    serve_news_feed,
 )
 from tests.support.site import LocalSite, Page, local_site
 from tests.support.slack_receiver import SlackReceiver
@@ -27,29 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 def site() -> Iterator[LocalSite]:
     with local_site() as s:
         s.pages["/robots.txt"] = Page(b"User-agent: *\nDisallow: /private/\n", "text/plain")
-        s.pages["/feed.xml"] = Page(
-            rss(
-                [
-                    (
-                        "テスト通販、カード情報2,345件が漏えいの可能性 不正アクセスで",
-                        s.url("/news/card-leak.html"),
-                        "Fri, 10 May 2024 09:00:00 +0900",
-                        "株式会社テスト通販は不正アクセスを受けたと発表した。",
-                    ),
-                    (
-                        "新製品発表会のお知らせ",
-                        s.url("/news/product.html"),
-                        "Thu, 09 May 2024 09:00:00 +0900",
-                        "新製品を発表します。",
-                    ),
-                ]
-            ),
-            "application/rss+xml",
-        )
-        s.pages["/news/card-leak.html"] = Page(
-            CARD_LEAK_ARTICLE.encode(), "text/html; charset=utf-8"
-        )
-        s.pages["/news/product.html"] = Page(ORDINARY_ARTICLE.encode(), "text/html; charset=utf-8")
+        serve_news_feed(s)
         s.pages["/corp/news/"] = Page(
             listing_page_sjis(
                 [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from tests.support.site import LocalSite, Page
+
 CARD_LEAK_ARTICLE = """<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><title>セキュリティニュース</title></head>
 <body>
@@ -90,3 +92,29 @@ def rss(items: list[tuple[str, str, str, str]], title: str = "テストニュー
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
         f"<title>{title}</title><link>http://example.invalid/</link>{body}</channel></rss>"
     ).encode()
+
+
+def serve_news_feed(site: LocalSite) -> None:
+    """A news feed with one card-leak article (matches the shipped rule) and one ordinary."""
+    site.pages["/feed.xml"] = Page(
+        rss(
+            [
+                (
+                    "テスト通販、カード情報2,345件が漏えいの可能性 不正アクセスで",
+                    site.url("/news/card-leak.html"),
+                    "Fri, 10 May 2024 09:00:00 +0900",
+                    "株式会社テスト通販は不正アクセスを受けたと発表した。",
+                ),
+                (
+                    "新製品発表会のお知らせ",
+                    site.url("/news/product.html"),
+                    "Thu, 09 May 2024 09:00:00 +0900",
+                    "新製品を発表します。",
+                ),
+            ]
+        ),
+        "application/rss+xml",
+    )
+    html = "text/html; charset=utf-8"
+    site.pages["/news/card-leak.html"] = Page(CARD_LEAK_ARTICLE.encode(), html)
+    site.pages["/news/product.html"] = Page(ORDINARY_ARTICLE.encode(), html)
