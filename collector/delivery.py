@@ -37,6 +37,7 @@ from alerts.digest import DigestItem, Period, due_period
 from alerts.errors import DeliveryError
 from alerts.message import Alert
 from alerts.rules import RulesConfig, matches, throttle_delay
+from collector import failpoints
 from collector.incidents import tags_of
 from collector.store.models import Delivery, DigestRun, IncidentRecord
 from parsers.schema import Incident
@@ -295,6 +296,8 @@ class _Run:
             else:
                 await self.pacer.turn(name)
                 error = await _attempt(channel.send(alert), self.send_timeout, name)
+                if error is None:
+                    failpoints.hit("after_send")
             self.settle(last_id, alert, error)
 
     def settle(self, row_id: int, alert: Alert, error: DeliveryError | None) -> None:

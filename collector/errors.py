@@ -76,6 +76,13 @@ class FetchError(OwabiError):
 
 
 class StoreError(OwabiError):
-    """The incident store could not read or write."""
+    """The incident store could not read or write.
+
+    str() is a single line: drivers add hints on lines of their own ("Is the server
+    running…?"), and an unreachable store must read as one line in the CLI and the logs.
+    """
 
     code = "store"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(_one_line(message))

@@ -18,6 +18,7 @@ import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.rules import RulesConfig
+from collector import failpoints
 from collector.fetch import Fetcher, FetchResult
 from collector.incidents import Recorded, record_notice
 from collector.reading import read_lead
@@ -130,6 +131,7 @@ class Collector:
             result = await self.fetcher.fetch(
                 source.url, source_id=source.id, etag=etag, last_modified=modified
             )
+            failpoints.hit("after_fetch")
             if result.not_modified:
                 report.unchanged = True
             else:
@@ -139,6 +141,7 @@ class Collector:
             result = None
         report.duration = time.monotonic() - started
         self._record_state(source, result, report)
+        failpoints.hit("after_store")
         self._log(source, report)
         return report
 
@@ -178,6 +181,7 @@ class Collector:
         except OwabiError as exc:
             self._lead_failed(source, lead, exc, report)
             return
+        failpoints.hit("after_parse")
         facts = doc.facts
         with self.sessions.begin() as s:
             recorded = record_notice(
@@ -193,6 +197,7 @@ class Collector:
                 source_tags=self.source_tags,
             )
             _mark(s, source, lead, "incident" if facts.is_incident else "not_incident")
+        failpoints.hit("after_outbox")
         report.notices.append(NewNotice(source.id, lead.url, facts, recorded))
         log.info(
             "notice",

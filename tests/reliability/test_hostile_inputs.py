@@ -1,0 +1,137 @@
+"""Hostile input: one real `owabi fetch` over a hostile loopback site plus a good source.
+Each hostile source costs bounded time and memory and ends as one `✗ id: cause` line;
+the good source's notice is stored. Unit tests pin the two bounds this suite added
+(bounded content decoding in collector/fetch.py, the inflation cap in parsers/pdf.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from collector.errors import FetchError
+from collector.fetch import Fetcher, FetchSettings
+from parsers.errors import PdfError
+from parsers.pdf import pdf_to_text
+from tests.reliability.conftest import owabi_env, store_counts
+from tests.support.hostile import HostileSite, pdf_stream_bomb
+from tests.support.notices import CARD_LEAK_ARTICLE, rss
+from tests.support.proc import run_owabi
+from tests.support.site import LocalSite, Page, local_site
+from tests.support.slack_receiver import SlackReceiver
+from tests.support.smtp_server import SmtpServer
+
+# source id -> (kind, path on the hostile site, what its one failure line must say)
+HOSTILE = {
+    "big-page": ("page", "/big", "body over"),
+    "endless": ("page", "/endless", "body over"),
+    "gzip-bomb": ("page", "/gzip-bomb", "body over"),
+    "br-bomb": ("page", "/br-bomb", "body over"),
+    "xml-bomb": ("feed", "/xml-bomb", "entities"),
+    "trickle": ("page", "/trickle", "timed out"),
+    "redirect-loop": ("page", "/loop", "redirect"),
+    "pdf-bomb": ("notice", "/pdf-bomb", "inflate"),
+    "pdf-pages": ("notice", "/pdf-pages", "pdf"),
+    "pdf-corrupt": ("notice", "/pdf-corrupt", "pdf"),
+    "invalid-bytes": ("notice", "/invalid-bytes", "decod"),
+}
+MAX_RSS_MB = 500
+MAX_SECONDS = 60
+
+
+@pytest.fixture
+def good_site() -> Iterator[LocalSite]:
+    with local_site() as s:
+        s.pages["/robots.txt"] = Page(b"", "text/plain")
+        s.pages["/feed.xml"] = Page(
+            rss(
+                [
+                    (
+                        "テスト通販 不正アクセスによるカード情報漏えいのお詫び",
+                        s.url("/article.html"),
+                        "Fri, 10 May 2024 09:00:00 +0900",
+                        "不正アクセス",
+                    )
+                ]
+            ),
+            "application/rss+xml",
+        )
+        s.pages["/article.html"] = Page(CARD_LEAK_ARTICLE.encode(), "text/html")
+        yield s
+
+
+@pytest.mark.slow
+def test_one_fetch_over_a_hostile_site_is_bounded(
+    tmp_path: Path, sqlite_url: str, good_site: LocalSite
+) -> None:
+    with HostileSite() as hostile, SlackReceiver() as slack, SmtpServer() as smtp:
+        blocks = [f'[[source]]\nid = "good"\nurl = "{good_site.url("/feed.xml")}"\nkind = "feed"']
+        blocks += [
+            f'[[source]]\nid = "{sid}"\nurl = "{hostile.url(path)}"\nkind = "{kind}"'
+            for sid, (kind, path, _) in HOSTILE.items()
+        ]
+        blocks.append(f'[[source]]\nid = "links"\nurl = "{hostile.url("/links")}"\nkind = "page"')
+        env = owabi_env(tmp_path, sqlite_url, "\n\n".join(blocks) + "\n", slack, smtp)
+        env.update({"OWABI_HTTP_TIMEOUT": "3", "OWABI_CONCURRENCY": "16"})
+        run = run_owabi("fetch", env=env, timeout=120)
+
+    failures = run.failure_lines()
+    for sid, (_, _, cause) in HOSTILE.items():
+        lines = [line for line in failures if line.startswith(f"✗ {sid}:")]
+        assert len(lines) == 1, (sid, failures, run.stderr[-3000:])
+        assert cause in lines[0].lower(), lines[0]
+    # 100,000 links: read (capped), none carries an incident keyword, so none is fetched.
+    assert not [line for line in failures if line.startswith("✗ links:")]
+    assert not [line for line in failures if line.startswith("✗ good:")]
+    assert len(failures) == len(HOSTILE)
+    assert run.returncode == 1
+    assert store_counts(sqlite_url)["incidents"] == 1
+    assert run.max_rss_mb < MAX_RSS_MB, run.max_rss_mb
+    assert run.seconds < MAX_SECONDS, run.seconds
+    assert not any(p.startswith("/item/") for p in hostile.requests)
+
+
+@pytest.mark.parametrize("path", ["/br-bomb", "/gzip-bomb", "/endless"])
+def test_compressed_and_endless_bodies_stop_at_the_cap(path: str) -> None:
+    settings = FetchSettings(max_bytes=5_000_000, retries=0, politeness_delay=0, timeout=10)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    async def go(url: str) -> FetchError:
+        async with Fetcher(settings) as fetcher:
+            with pytest.raises(FetchError) as caught:
+                await fetcher.fetch(url)
+            return caught.value
+
+    with HostileSite() as hostile:
+        error = asyncio.run(go(hostile.url(path)))
+    assert error.code == "too_large"
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100, grown_mb  # 1 GiB behind the bomb; httpx's decoder took it all
+
+
+def test_stacked_content_encodings_are_refused() -> None:
+    async def go(url: str) -> FetchError:
+        async with Fetcher(FetchSettings(retries=0, politeness_delay=0)) as fetcher:
+            with pytest.raises(FetchError) as caught:
+                await fetcher.fetch(url)
+            return caught.value
+
+    async def stacked(writer: asyncio.StreamWriter) -> None:
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip\r\nContent-Length: 0\r\n\r\n"
+        )
+
+    with HostileSite() as hostile:
+        hostile.routes["/stacked"] = stacked
+        error = asyncio.run(go(hostile.url("/stacked")))
+    assert "content-encoding" in str(error)
+
+
+def test_a_pdf_stream_bomb_is_refused_before_pdfminer_inflates_it() -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(PdfError, match="inflate"):
+        pdf_to_text(pdf_stream_bomb())
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024 < 100
