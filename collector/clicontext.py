@@ -11,9 +11,10 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from collector.app import Config, load_config, secret_values
-from collector.errors import ConfigError
+from collector.errors import ConfigError, StoreError
 from collector.logsetup import configure_logging
 from collector.settings import Settings, load_settings
 from parsers.errors import OwabiError
@@ -92,6 +93,10 @@ def cli_errors() -> Iterator[None]:
         fail(_escape(str(exc)), EXIT_CONFIG)
     except OwabiError as exc:
         fail(_escape(str(exc)), EXIT_FAILED)
+    except SQLAlchemyError as exc:
+        # The store went away in the middle of a command: one line, not a traceback.
+        reason = str(getattr(exc, "orig", None) or exc.__class__.__name__)
+        fail(_escape(str(StoreError(f"store: {reason}"))), EXIT_FAILED)
 
 
 def _escape(text: str) -> str:

@@ -179,3 +179,22 @@ def test_unknown_source_id_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     result = CliRunner().invoke(app, ["fetch", "--source", "nope"])
     assert result.exit_code == 2
     assert "'nope'" in result.stderr
+
+
+def test_store_failure_mid_command_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from collector import cli_incidents
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection\nhint"))
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OWABI_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    monkeypatch.setattr(cli_incidents.queries, "list_incidents", broken)
+    result = CliRunner().invoke(app, ["incidents", "list"])
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == ["owabi: store: server closed the connection hint"]
