@@ -1,0 +1,171 @@
+"""Poll passes over N loopback listings: `owabi fetch`, the bare-httpx floor and
+urlwatch, each a child process measured by its own rusage.
+
+A pass is either *unchanged* (every listing answers 304) or *changed* (every listing
+gained one entry since the last pass; about 1 % of those are incident notices, which
+owabi then fetches, parses, stores and alerts on the console). `advance` moves the
+site to its next version; every client that polls afterwards sees the same change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import content
+from bench.child import ChildFailed, Usage, run_child
+from bench.nginx import NginxSite
+from bench.urlwatch_env import prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+PER_HOST_MAX = 64  # the most OWABI_PER_HOST_CONCURRENCY accepts
+
+RULES = """
+[[rule]]
+name = "everything"
+channels = ["console"]
+
+[channels.console]
+kind = "console"
+"""
+
+
+@dataclass(frozen=True)
+class Pass:
+    client: str  # owabi | httpx floor | urlwatch
+    case: str  # unchanged | changed | first
+    sources: int
+    concurrency: int | None
+    requests: int
+    usage: Usage
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.usage.wall
+
+    @property
+    def cpu_ms_per_source(self) -> float:
+        return 1000 * self.usage.cpu / self.sources
+
+
+def owabi_env(tmp: Path, concurrency: int, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Settings of a benchmark run: a temp SQLite store and config; one host serves every
+    source, so the per-host limit is the global one (up to its cap) and there is no
+    politeness delay."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("OWABI_")},
+        "PYTHONPATH": str(ROOT),
+        "OWABI_SECRETS_DIR": str(tmp / "no-secrets"),
+        "OWABI_DATABASE_URL": f"sqlite:///{tmp}/owabi.db",
+        "OWABI_SOURCES_FILE": str(tmp / "sources.toml"),
+        "OWABI_RULES_FILE": str(tmp / "rules.toml"),
+        "OWABI_CONCURRENCY": str(concurrency),
+        "OWABI_PER_HOST_CONCURRENCY": str(min(concurrency, PER_HOST_MAX)),
+        "OWABI_POLITENESS_DELAY": "0",
+        "OWABI_LOG_FORMAT": "json",
+        **(extra or {}),
+    }
+
+
+class PollSite:
+    """The loopback listings of `sources` sources, at a version that only goes up."""
+
+    def __init__(self, site: NginxSite, sources: int) -> None:
+        self.site = site
+        self.sources = sources
+        self.version = 0
+        self.etags: list[str] = []
+        self._publish()
+
+    def _publish(self) -> None:
+        for i, k in content.new_notices(self.sources, self.version):
+            self.site.publish(content.entry_path(i, k), content.notice_html(i, k), self.version)
+        self.etags = [
+            self.site.publish(
+                content.listing_path(i), content.listing_html(i, self.version), self.version
+            )
+            for i in range(self.sources)
+        ]
+
+    def advance(self) -> None:
+        self.version += 1
+        self._publish()
+
+    def url(self, path: str) -> str:
+        return self.site.base_url + path
+
+    def notice_urls(self) -> list[str]:
+        return [
+            self.url(content.entry_path(i, k))
+            for i, k in content.new_notices(self.sources, self.version)
+        ]
+
+
+class Harness:
+    """Runs measured passes of each client against one PollSite, in its own temp dir."""
+
+    def __init__(self, poll: PollSite, tmp: Path) -> None:
+        self.poll = poll
+        self.tmp = tmp
+        self.runs = 0
+        tmp.mkdir(parents=True, exist_ok=True)
+        (tmp / "sources.toml").write_text(
+            content.sources_toml(poll.site.base_url, range(poll.sources)), encoding="utf-8"
+        )
+        (tmp / "rules.toml").write_text(RULES, encoding="utf-8")
+
+    def _log(self, name: str) -> Path:
+        self.runs += 1
+        return self.tmp / f"{self.runs:03d}-{name}.log"
+
+    def owabi(self, case: str, concurrency: int) -> Pass:
+        """One `owabi fetch`; checks from its log that every source was `case`."""
+        return self._owabi([], case, concurrency, self.poll.sources)
+
+    def owabi_startup(self, concurrency: int) -> Pass:
+        """`owabi fetch --source s0` on an unchanged listing: process start, imports, store
+        and config, one 304. The fixed part of every pass."""
+        return self._owabi(["--source", "s0"], "startup", concurrency, 1)
+
+    def _owabi(self, args: list[str], case: str, concurrency: int, sources: int) -> Pass:
+        log = self._log(f"owabi-{case}-{concurrency}")
+        usage = run_child(
+            [sys.executable, "-m", "collector.cli", "fetch", *args],
+            env=owabi_env(self.tmp, concurrency),
+            cwd=self.tmp,
+            log=log,
+        )
+        expect = "source fetched" if case in ("first", "changed") else "source unchanged"
+        seen = sum(f'"event": "{expect}"' in line for line in log.read_text().splitlines())
+        if seen != sources:
+            raise ChildFailed(f"{log}: {seen} × {expect!r}, not {sources}")
+        requests = (
+            sources + 1 + (len(self.poll.notice_urls()) if case in ("first", "changed") else 0)
+        )
+        return Pass("owabi", case, sources, concurrency, requests, usage)
+
+    def floor(self, case: str, concurrency: int) -> Pass:
+        """The same GETs as `owabi(case)`, robots.txt included, with a bare httpx client."""
+        listings = [self.poll.url(content.listing_path(i)) for i in range(self.poll.sources)]
+        if case == "unchanged":
+            jobs = list(zip(listings, self.poll.etags, strict=True))
+        else:
+            jobs = [(u, None) for u in listings + self.poll.notice_urls()]
+        jobs.append((self.poll.url("/robots.txt"), None))
+        path = self.tmp / "floor-jobs.json"
+        path.write_text(json.dumps(jobs))
+        usage = run_child(
+            [sys.executable, "-m", "bench.floor", str(path), str(concurrency)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            cwd=ROOT,
+            log=self._log(f"floor-{case}-{concurrency}"),
+        )
+        return Pass("httpx floor", case, self.poll.sources, concurrency, len(jobs), usage)
+
+    def urlwatch(self, case: str) -> Pass:
+        argv, env = prepare(self.tmp, self.poll.site.base_url, self.poll.sources)
+        usage = run_child(argv, env=env, cwd=self.tmp, log=self._log(f"urlwatch-{case}"))
+        return Pass("urlwatch", case, self.poll.sources, 10, self.poll.sources, usage)
