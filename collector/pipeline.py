@@ -151,17 +151,23 @@ class Collector:
         keywords = source.effective_keywords(self.keywords)
         filtered = source.kind in KEYWORD_FILTERED and bool(keywords)
         todo: list[Lead] = []
-        for lead in leads:
-            with self.sessions.begin() as s:
-                if queries.is_done(queries.seen_entry(s, lead.canonical_url, lead.fingerprint)):
+        # One transaction and one lookup for the whole listing: a changed listing of
+        # hundreds of entries used to cost a query and a commit per entry.
+        with self.sessions.begin() as s:
+            done = queries.done_entries(
+                s, [(lead.canonical_url, lead.fingerprint) for lead in leads]
+            )
+            for lead in leads:
+                if (lead.canonical_url, lead.fingerprint) in done:
                     continue
                 text = f"{lead.title or ''}\n{lead.summary}"
                 if filtered and not match_keyword(text, keywords):
                     _mark(s, source, lead, "no_keyword")
+                    done.add((lead.canonical_url, lead.fingerprint))
                     report.skipped += 1
                     log.debug("entry skipped: no keyword", source=source.id, url=lead.url)
                     continue
-            todo.append(lead)
+                todo.append(lead)
         if len(todo) > self.max_leads:
             # Newest first; the rest stay unseen and are read on the next passes.
             report.deferred = len(todo) - self.max_leads

@@ -38,9 +38,21 @@ def seen_entry(session: Session, canonical_url: str, content_hash: str) -> SeenE
     ).first()
 
 
-def is_done(entry: SeenEntry | None) -> bool:
-    """An entry is done once it has an outcome other than a pending retry."""
-    return entry is not None and entry.outcome != RETRY
+def done_entries(
+    session: Session, keys: Sequence[tuple[str, str]], chunk: int = 400
+) -> set[tuple[str, str]]:
+    """Which (canonical URL, content hash) pairs are done, in a few queries for a listing."""
+    found: set[tuple[str, str]] = set()
+    urls = sorted({url for url, _ in keys})
+    for start in range(0, len(urls), chunk):
+        rows = session.execute(
+            select(SeenEntry.canonical_url, SeenEntry.content_hash).where(
+                SeenEntry.canonical_url.in_(urls[start : start + chunk]),
+                SeenEntry.outcome != RETRY,
+            )
+        )
+        found.update((url, digest) for url, digest in rows)
+    return found
 
 
 def record_entry(

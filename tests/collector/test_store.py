@@ -153,8 +153,22 @@ def test_seen_entries_survive_restart(database_url: str) -> None:
                     outcome="incident",
                 )
             else:
-                assert queries.is_done(seen)
+                keys = [("https://a.example/1", "h1"), ("https://a.example/1", "h2")]
+                assert queries.done_entries(s, keys) == {("https://a.example/1", "h1")}
         engine.dispose()
+
+
+def test_an_entry_waiting_for_a_retry_is_not_done(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    with session_factory(engine).begin() as s:
+        for url, outcome in (("https://a/1", queries.RETRY), ("https://a/2", "no_keyword")):
+            queries.record_entry(
+                s, source_id="s", canonical_url=url, content_hash="h", title=None, outcome=outcome
+            )
+        done = queries.done_entries(s, [("https://a/1", "h"), ("https://a/2", "h")])
+    assert done == {("https://a/2", "h")}
+    engine.dispose()
 
 
 def test_sqlite_uses_wal(sqlite_url: str) -> None:
