@@ -19,10 +19,19 @@ from parsers.httpheaders import retry_after_seconds
 _BODY_SNIPPET = 200
 
 
+# Path segments at least this long are treated as credentials (a Slack webhook's token).
+_SECRET_SEGMENT = 8
+
+
 def _scrub(text: str, secret: str) -> str:
+    """The URL, its path and every long path segment out of a response body or message."""
     text = text.replace(secret, "<redacted>")
     path = httpx.URL(secret).raw_path.decode("ascii", "replace")
-    return text.replace(path, "<redacted>") if len(path) > 1 else text
+    pieces = [path] if len(path) > 1 else []
+    pieces += [seg for seg in path.split("?")[0].split("/") if len(seg) >= _SECRET_SEGMENT]
+    for piece in sorted(pieces, key=len, reverse=True):
+        text = text.replace(piece, "<redacted>")
+    return text
 
 
 async def post_json(

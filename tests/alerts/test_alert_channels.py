@@ -99,8 +99,8 @@ def test_status_code_classification(
     slack_receiver: SlackReceiver,
     make_alert: Any,
 ) -> None:
-    # A server that echoes the URL back must not smuggle it into the error text.
-    echo = f"invalid_token for {slack_receiver.url(SECRET_PATH)}".encode()
+    # A server that echoes the URL, or only its token, must not smuggle it into the error.
+    echo = f"invalid_token for {slack_receiver.url(SECRET_PATH)} (token {SECRET})".encode()
     slack_receiver.respond(status, body=echo, Location="http://127.0.0.1/x")
     err = deliver(kind, slack_receiver.url(SECRET_PATH), make_alert())
     assert err is not None
