@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.daemon import REPO, OwabiRun, wait_until
-from tests.support.notices import CARD_LEAK_ARTICLE, rss
+from tests.support.notices import rss, serve_card_leak_feed
 from tests.support.site import LocalSite, Page, local_site
 from tests.support.slack_receiver import SlackReceiver
 
@@ -36,22 +36,7 @@ def site() -> Iterator[LocalSite]:
     with local_site() as s:
         for name in ("a", "b", "c"):
             s.pages[f"/{name}.xml"] = Page(EMPTY_FEED, "application/rss+xml")
-        s.pages["/cards.xml"] = Page(
-            rss(
-                [
-                    (
-                        "テスト通販、カード情報2,345件が漏えいの可能性 不正アクセスで",
-                        s.url("/news/card-leak.html"),
-                        "Fri, 10 May 2024 09:00:00 +0900",
-                        "株式会社テスト通販は不正アクセスを受けたと発表した。",
-                    )
-                ]
-            ),
-            "application/rss+xml",
-        )
-        s.pages["/news/card-leak.html"] = Page(
-            CARD_LEAK_ARTICLE.encode(), "text/html; charset=utf-8"
-        )
+        serve_card_leak_feed(s, "/cards.xml")
         s.pages["/slow/"] = Page(b"<html><body>slow</body></html>", "text/html", delay=20)
         yield s
 

@@ -12,11 +12,10 @@ from sqlalchemy import func, select
 from collector.store.engine import make_engine, session_factory
 from collector.store.models import Delivery, IncidentRecord, NoticeRecord
 from tests.support.notices import (
-    CARD_LEAK_ARTICLE,
     MISDELIVERY_NOTICE_LINES,
     listing_page_sjis,
     pdf_bytes,
-    rss,
+    serve_card_leak_feed,
 )
 from tests.support.site import LocalSite, Page, local_site
 from tests.support.slack_receiver import SlackReceiver
@@ -43,22 +42,7 @@ EXPECTED_INCIDENTS = 2
 def site() -> Iterator[LocalSite]:
     with local_site() as s:
         s.pages["/robots.txt"] = Page(b"", "text/plain")
-        s.pages["/feed.xml"] = Page(
-            rss(
-                [
-                    (
-                        "テスト通販、カード情報2,345件が漏えいの可能性 不正アクセスで",
-                        s.url("/news/card-leak.html"),
-                        "Fri, 10 May 2024 09:00:00 +0900",
-                        "株式会社テスト通販は不正アクセスを受けたと発表した。",
-                    )
-                ]
-            ),
-            "application/rss+xml",
-        )
-        s.pages["/news/card-leak.html"] = Page(
-            CARD_LEAK_ARTICLE.encode(), "text/html; charset=utf-8"
-        )
+        serve_card_leak_feed(s)
         s.pages["/corp/news/"] = Page(
             listing_page_sjis(
                 [

@@ -94,27 +94,30 @@ def rss(items: list[tuple[str, str, str, str]], title: str = "テストニュー
     ).encode()
 
 
+def card_leak_item(site: LocalSite) -> tuple[str, str, str, str]:
+    """A feed item about a card leak (matches the shipped rule); serves its article too."""
+    site.pages["/news/card-leak.html"] = Page(
+        CARD_LEAK_ARTICLE.encode(), "text/html; charset=utf-8"
+    )
+    return (
+        "テスト通販、カード情報2,345件が漏えいの可能性 不正アクセスで",
+        site.url("/news/card-leak.html"),
+        "Fri, 10 May 2024 09:00:00 +0900",
+        "株式会社テスト通販は不正アクセスを受けたと発表した。",
+    )
+
+
+def serve_card_leak_feed(site: LocalSite, path: str = "/feed.xml") -> None:
+    site.pages[path] = Page(rss([card_leak_item(site)]), "application/rss+xml")
+
+
 def serve_news_feed(site: LocalSite) -> None:
     """A news feed with one card-leak article (matches the shipped rule) and one ordinary."""
-    site.pages["/feed.xml"] = Page(
-        rss(
-            [
-                (
-                    "テスト通販、カード情報2,345件が漏えいの可能性 不正アクセスで",
-                    site.url("/news/card-leak.html"),
-                    "Fri, 10 May 2024 09:00:00 +0900",
-                    "株式会社テスト通販は不正アクセスを受けたと発表した。",
-                ),
-                (
-                    "新製品発表会のお知らせ",
-                    site.url("/news/product.html"),
-                    "Thu, 09 May 2024 09:00:00 +0900",
-                    "新製品を発表します。",
-                ),
-            ]
-        ),
-        "application/rss+xml",
+    ordinary = (
+        "新製品発表会のお知らせ",
+        site.url("/news/product.html"),
+        "Thu, 09 May 2024 09:00:00 +0900",
+        "新製品を発表します。",
     )
-    html = "text/html; charset=utf-8"
-    site.pages["/news/card-leak.html"] = Page(CARD_LEAK_ARTICLE.encode(), html)
-    site.pages["/news/product.html"] = Page(ORDINARY_ARTICLE.encode(), html)
+    site.pages["/feed.xml"] = Page(rss([card_leak_item(site), ordinary]), "application/rss+xml")
+    site.pages["/news/product.html"] = Page(ORDINARY_ARTICLE.encode(), "text/html; charset=utf-8")
