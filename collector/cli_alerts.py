@@ -47,12 +47,8 @@ from collector.clicontext import (
     fail,
     out,
 )
-from collector.delivery import (
-    DeliveryStats,
-    DigestResult,
-    send_due_digests,
-    utc,
-)
+from collector.delivery import DeliveryStats, utc
+from collector.digests import DigestResult, send_due_digests
 from collector.errors import ConfigError
 from collector.incidents import tags_of
 from collector.pipeline import utcnow

@@ -23,23 +23,20 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels.base import Channel
-from alerts.digest import DigestItem, Period, due_period
 from alerts.errors import DeliveryError
 from alerts.message import Alert
-from alerts.rules import RulesConfig, matches, throttle_delay
+from alerts.rules import RulesConfig, throttle_delay
 from collector import failpoints
-from collector.incidents import tags_of
-from collector.store.models import Delivery, DigestRun, IncidentRecord
+from collector.store.models import Delivery, DigestRun
 from parsers.schema import Incident
 
 log = structlog.get_logger("owabi.delivery")
@@ -116,7 +113,7 @@ class Pacer:
 # --- Claims -----------------------------------------------------------------------------
 
 
-def _due(model: Outbox, now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+def due_filter(model: Outbox, now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
     return (
         model.status == "pending",
         model.next_attempt_at <= now,
@@ -141,7 +138,7 @@ def claim_next(
     runs under the database's single write lock, and the due conditions are repeated on
     the UPDATE, so a row claimed by someone else in between is never taken over.
     """
-    due = (*_due(model, now), *where)
+    due = (*due_filter(model, now), *where)
     pick = select(model.id).where(*due, model.id > after_id).order_by(model.id).limit(1)
     stamp = {"claimed_by": worker, "claimed_until": now + dt.timedelta(seconds=lease)}
     if session.get_bind().dialect.name == "postgresql":
@@ -167,13 +164,13 @@ def claim_next(
     return session.get(model, row_id, populate_existing=True)
 
 
-def _own(session: Session, model: Outbox, row_id: int, worker: str) -> Any:
+def owned_by(session: Session, model: Outbox, row_id: int, worker: str) -> Any:
     """The row, locked, if `worker` still holds its claim; None if the lease was lost."""
     row = session.get(model, row_id, with_for_update=True, populate_existing=True)
     return row if row is not None and row.claimed_by == worker else None
 
 
-def _settle(
+def settle(
     row: Delivery | DigestRun,
     error: DeliveryError | None,
     now: dt.datetime,
@@ -194,7 +191,7 @@ def _settle(
     return "parked"
 
 
-async def _attempt(send: Awaitable[None], timeout: float, channel: str) -> DeliveryError | None:
+async def attempt(send: Awaitable[None], timeout: float, channel: str) -> DeliveryError | None:
     """One send, bounded by `timeout` so the claim's lease always outlives it."""
     try:
         async with asyncio.timeout(timeout):
@@ -208,7 +205,7 @@ async def _attempt(send: Awaitable[None], timeout: float, channel: str) -> Deliv
     return None
 
 
-def _missing(channel: str) -> DeliveryError:
+def missing_channel(channel: str) -> DeliveryError:
     return DeliveryError(f"channel {channel!r} is not configured", retryable=False, reason="config")
 
 
@@ -292,22 +289,22 @@ class _Run:
                     continue
             channel = self.channels.get(name)
             if channel is None:
-                error: DeliveryError | None = _missing(name)
+                error: DeliveryError | None = missing_channel(name)
             else:
                 await self.pacer.turn(name)
-                error = await _attempt(channel.send(alert), self.send_timeout, name)
+                error = await attempt(channel.send(alert), self.send_timeout, name)
                 if error is None:
                     failpoints.hit("after_send")
             self.settle(last_id, alert, error)
 
     def settle(self, row_id: int, alert: Alert, error: DeliveryError | None) -> None:
         with self.sessions.begin() as s:
-            row = _own(s, Delivery, row_id, self.worker)
+            row = owned_by(s, Delivery, row_id, self.worker)
             if row is None:
                 self.stats.lost += 1
                 log.warning("alert claim lost", rule=alert.rule, incident=alert.incident_id)
                 return
-            outcome = _settle(row, error, self.clock(), self.max_attempts)
+            outcome = settle(row, error, self.clock(), self.max_attempts)
         setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         fields = {"rule": alert.rule, "channel": row.channel, "incident": alert.incident_id}
         if error is None:
@@ -353,180 +350,7 @@ async def deliver_due(
     )
     with sessions.begin() as s:
         names = s.scalars(
-            select(Delivery.channel).distinct().where(*_due(Delivery, run.clock()))
+            select(Delivery.channel).distinct().where(*due_filter(Delivery, run.clock()))
         ).all()
     await asyncio.gather(*(run.drain(name) for name in sorted(names)))
     return run.stats
-
-
-# --- Digests ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DigestResult:
-    """What became of one period's digest on one channel in this run."""
-
-    channel: str
-    key: str
-    label: str
-    incidents: int
-    outcome: str
-    error: str | None = None
-
-
-# How a due period that this run did not send stands.
-_STANDING = {"sent": "already sent", "pending": "retrying", "parked": "parked"}
-
-
-def digest_key(channel: str, period_end: dt.datetime) -> str:
-    return f"{channel}|{utc(period_end).isoformat()}"
-
-
-def _insert_digest(session: Session, channel: str, period: Period, now: dt.datetime) -> None:
-    """The period's row, unless it exists: a re-run or another replica adds nothing."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(
-        insert(DigestRun)
-        .values(
-            key=digest_key(channel, period.end),
-            channel=channel,
-            period_start=utc(period.start),
-            period_end=utc(period.end),
-            label=period.label,
-            status="pending",
-            attempts=0,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
-    )
-
-
-def digest_items(
-    session: Session,
-    rules: RulesConfig,
-    channel: str,
-    start: dt.datetime,
-    end: dt.datetime,
-    source_tags: Mapping[str, Collection[str]],
-) -> list[DigestItem]:
-    """Incidents first recorded in [start, end) that a rule naming `channel` matches."""
-    routed = [r for r in rules.rules if r.enabled and channel in r.channels]
-    records = session.scalars(
-        select(IncidentRecord)
-        .where(IncidentRecord.created_at >= utc(start), IncidentRecord.created_at < utc(end))
-        .order_by(IncidentRecord.id)
-    ).all()
-    items = []
-    for record in records:
-        facts = Incident.model_validate(record.data)
-        tags = tags_of((n.source_id for n in record.notices), source_tags)
-        if any(matches(rule, facts, tags=tags) for rule in routed):
-            links = tuple(dict.fromkeys(n.url for n in record.notices if n.url))
-            items.append(DigestItem(record.id, facts, links, utc(record.created_at)))
-    return items
-
-
-async def send_due_digests(
-    sessions: sessionmaker[Session],
-    channels: Mapping[str, Channel],
-    rules_config: RulesConfig,
-    now: dt.datetime,
-    *,
-    only: str | None = None,
-    create: bool = True,
-    source_tags: Mapping[str, Collection[str]] | None = None,
-    max_attempts: int = 8,
-    send_timeout: float = SEND_TIMEOUT,
-    worker: str | None = None,
-) -> list[DigestResult]:
-    """Send each digest channel's most recent completed period, once per period.
-
-    Every run (unless `create` is False) adds the row keyed (channel, period end), then
-    sends every due digest row of the channel, so a failed period is retried with
-    backoff like an alert. A due period that was not sent in this run (already sent,
-    parked, waiting for a retry, or claimed by another process) is reported as it stands.
-    """
-    run = _DigestRun(
-        sessions,
-        channels,
-        rules_config,
-        utc(now),
-        source_tags or {},
-        max_attempts,
-        send_timeout,
-        worker or new_worker_id(),
-    )
-    results: list[DigestResult] = []
-    for name, spec in rules_config.channels.items():
-        if spec.digest is None or (only is not None and name != only):
-            continue
-        period = due_period(spec.digest, now)
-        key = digest_key(name, period.end)
-        if create:
-            with sessions.begin() as s:
-                _insert_digest(s, name, period, run.now)
-        done = await run.drain(name, spec.digest.tz)
-        results += done
-        if create and key not in {r.key for r in done}:
-            with sessions() as s:
-                row = s.scalars(select(DigestRun).where(DigestRun.key == key)).one()
-                state = _STANDING.get(row.status, row.status)
-                if row.status == "pending" and not row.attempts:
-                    state = "claimed elsewhere"
-                results.append(
-                    DigestResult(name, key, row.label, row.incidents or 0, state, row.last_error)
-                )
-    return results
-
-
-@dataclass
-class _DigestRun:
-    sessions: sessionmaker[Session]
-    channels: Mapping[str, Channel]
-    rules: RulesConfig
-    now: dt.datetime
-    source_tags: Mapping[str, Collection[str]]
-    max_attempts: int
-    send_timeout: float
-    worker: str
-
-    async def drain(self, name: str, zone: dt.tzinfo) -> list[DigestResult]:
-        """Send every due digest row of one channel, each at most once."""
-        results: list[DigestResult] = []
-        last_id = 0
-        while True:
-            with self.sessions.begin() as s:
-                row = claim_next(
-                    s,
-                    DigestRun,
-                    worker=self.worker,
-                    now=self.now,
-                    lease=lease_for(self.send_timeout),
-                    after_id=last_id,
-                    where=(DigestRun.channel == name,),
-                )
-                if row is None:
-                    return results
-                last_id, key = row.id, row.key
-                start, end = utc(row.period_start), utc(row.period_end)
-                period = Period(start.astimezone(zone), end.astimezone(zone), row.label)
-                items = digest_items(s, self.rules, name, start, end, self.source_tags)
-                row.incidents = len(items)
-            channel = self.channels.get(name)
-            if channel is None:
-                error: DeliveryError | None = _missing(name)
-            else:
-                send = channel.send_digest(items, period)
-                error = await _attempt(send, self.send_timeout, name)
-            with self.sessions.begin() as s:
-                held = _own(s, DigestRun, last_id, self.worker)
-                outcome = (
-                    "lost" if held is None else _settle(held, error, self.now, self.max_attempts)
-                )
-            results.append(
-                DigestResult(
-                    name, key, period.label, len(items), outcome, str(error) if error else None
-                )
-            )
-            log.info(f"digest {outcome}", channel=name, period=period.label, incidents=len(items))

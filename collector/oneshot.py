@@ -15,11 +15,8 @@ from collector.app import (
     send_timeout,
     source_tags,
 )
-from collector.delivery import (
-    DeliveryStats,
-    DigestResult,
-    send_due_digests,
-)
+from collector.delivery import DeliveryStats
+from collector.digests import DigestResult, send_due_digests
 from collector.errors import ConfigError
 from collector.fetch import Fetcher
 from collector.pipeline import SourceReport, utcnow

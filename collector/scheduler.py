@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels.base import Channel
 from collector.app import Config, build_channels, send_timeout, source_tags
-from collector.delivery import Pacer, send_due_digests
+from collector.delivery import Pacer
+from collector.digests import send_due_digests
 from collector.fetch import Fetcher
 from collector.health import Probe
 from collector.metrics import Metrics
