@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.notices import (
-    MISDELIVERY_NOTICE_LINES,
-    listing_page_sjis,
-    pdf_bytes,
+    serve_corporate_listing,
     serve_news_feed,
 )
 from tests.support.site import LocalSite, Page, local_site
@@ -26,22 +24,12 @@ def site() -> Iterator[LocalSite]:
     with local_site() as s:
         s.pages["/robots.txt"] = Page(b"User-agent: *\nDisallow: /private/\n", "text/plain")
         serve_news_feed(s)
-        s.pages["/corp/news/"] = Page(
-            listing_page_sjis(
-                [
-                    (
-                        "2024年5月8日",
-                        "/corp/news/notice.pdf",
-                        "メール誤送信による個人情報漏えいに関するお詫び",
-                    ),
-                    ("2024年4月20日", "/corp/news/fair.html", "春の感謝祭を開催します"),
-                    ("2024年4月1日", "/corp/news/new-office.html", "新オフィス開設のお知らせ"),
-                ]
-            ),
-            "text/html",
-        )
-        s.pages["/corp/news/notice.pdf"] = Page(
-            pdf_bytes(MISDELIVERY_NOTICE_LINES), "application/pdf"
+        serve_corporate_listing(
+            s,
+            [
+                ("2024年4月20日", "/corp/news/fair.html", "春の感謝祭を開催します"),
+                ("2024年4月1日", "/corp/news/new-office.html", "新オフィス開設のお知らせ"),
+            ],
         )
         yield s
 

@@ -12,10 +12,8 @@ from sqlalchemy import func, select
 from collector.store.engine import make_engine, session_factory
 from collector.store.models import Delivery, IncidentRecord, NoticeRecord
 from tests.support.notices import (
-    MISDELIVERY_NOTICE_LINES,
-    listing_page_sjis,
-    pdf_bytes,
     serve_card_leak_feed,
+    serve_corporate_listing,
 )
 from tests.support.site import LocalSite, Page, local_site
 from tests.support.slack_receiver import SlackReceiver
@@ -43,21 +41,8 @@ def site() -> Iterator[LocalSite]:
     with local_site() as s:
         s.pages["/robots.txt"] = Page(b"", "text/plain")
         serve_card_leak_feed(s)
-        s.pages["/corp/news/"] = Page(
-            listing_page_sjis(
-                [
-                    (
-                        "2024年5月8日",
-                        "/corp/news/notice.pdf",
-                        "メール誤送信による個人情報漏えいに関するお詫び",
-                    ),
-                    ("2024年4月20日", "/corp/news/fair.html", "春の感謝祭を開催します"),
-                ]
-            ),
-            "text/html",
-        )
-        s.pages["/corp/news/notice.pdf"] = Page(
-            pdf_bytes(MISDELIVERY_NOTICE_LINES), "application/pdf"
+        serve_corporate_listing(
+            s, [("2024年4月20日", "/corp/news/fair.html", "春の感謝祭を開催します")]
         )
         yield s
 

@@ -121,3 +121,17 @@ def serve_news_feed(site: LocalSite) -> None:
     )
     site.pages["/feed.xml"] = Page(rss([card_leak_item(site), ordinary]), "application/rss+xml")
     site.pages["/news/product.html"] = Page(ORDINARY_ARTICLE.encode(), "text/html; charset=utf-8")
+
+
+def serve_corporate_listing(site: LocalSite, ordinary: list[tuple[str, str, str]]) -> None:
+    """A Shift_JIS news listing (no charset anywhere) whose one incident entry is a PDF
+    misdelivery notice, followed by the `ordinary` (date, href, title) entries."""
+    notice = (
+        "2024年5月8日",
+        "/corp/news/notice.pdf",
+        "メール誤送信による個人情報漏えいに関するお詫び",
+    )
+    site.pages["/corp/news/"] = Page(listing_page_sjis([notice, *ordinary]), "text/html")
+    site.pages["/corp/news/notice.pdf"] = Page(
+        pdf_bytes(MISDELIVERY_NOTICE_LINES), "application/pdf"
+    )
