@@ -19,7 +19,7 @@ from pathlib import Path
 from bench import content
 from bench.nginx import NginxSite
 from bench.poll import owabi_env
-from collector.settings import Settings
+from collector.config.settings import Settings
 from tests.support.daemon import OwabiRun
 from tests.support.slack_receiver import SlackReceiver
 

@@ -28,7 +28,7 @@ from bench.nginx import NginxSite
 from bench.poll import Harness, Pass, PollSite
 from bench.results_md import machine, write_section
 from bench.urlwatch_env import urlwatch_binary, urlwatch_version
-from collector.settings import Settings
+from collector.config.settings import Settings
 
 DEFAULT_CONCURRENCY: int = Settings.model_fields["concurrency"].default
 

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.rules import RulesConfig
 from collector import failpoints
+from collector.clock import SYSTEM
+from collector.config.sources_file import SourceConfig
 from collector.fetch import Fetcher, FetchResult
 from collector.incidents import Recorded, record_notice
-from collector.reading import read_lead
-from collector.sourceconfig import SourceConfig
 from collector.sources import KEYWORD_FILTERED, READERS, Lead
+from collector.sources.reading import read_lead
 from collector.store import queries
 from collector.store.models import SeenEntry
 from parsers.errors import OwabiError
@@ -36,8 +37,8 @@ MAX_LEAD_ATTEMPTS = 3
 LEAD_CONCURRENCY = 4
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+Plan = Callable[[SourceConfig, int, dt.datetime], dt.datetime]
+"""The daemon's schedule: (source, consecutive failures, now) -> next poll."""
 
 
 def _mark(
@@ -98,12 +99,12 @@ class Collector:
     keywords: tuple[str, ...]
     max_leads: int = 30
     concurrency: int = 8
-    now: Callable[[], dt.datetime] = utcnow
+    now: Callable[[], dt.datetime] = SYSTEM.now
     # Every configured source's tags, for rules restricted to tags (not only this pass's).
     source_tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The daemon's schedule: (source, consecutive failures, now) -> next poll. Stored with
     # the run's outcome in one transaction, so the backoff survives a restart or handover.
-    plan: Callable[[SourceConfig, int, dt.datetime], dt.datetime] | None = None
+    plan: Plan | None = None
 
     async def run(
         self,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from collector.config.sources_file import SourceConfig
 from collector.fetch import FetchResult
-from collector.sourceconfig import SourceConfig
 from collector.sources.base import Lead, canonical_url, fingerprint
 from collector.sources.feed import feed_leads
 from collector.sources.notice import notice_leads

@@ -3,8 +3,8 @@ summary-only entries point at the page to fetch."""
 
 from __future__ import annotations
 
+from collector.config.sources_file import SourceConfig
 from collector.fetch import FetchResult
-from collector.sourceconfig import SourceConfig
 from collector.sources.base import Lead, fingerprint
 from parsers.feed import parse_feed
 

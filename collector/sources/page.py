@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collector.config.sources_file import SourceConfig
 from collector.fetch import FetchResult
-from collector.sourceconfig import SourceConfig
 from collector.sources.base import Lead, fingerprint
 from parsers.charset import decode
 from parsers.errors import UnsupportedFormat

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from collector.cli import app
-from collector.configfiles import load_rules, load_sources
+from collector.cli.main import app
+from collector.config.files import load_rules, load_sources
+from collector.config.settings import load_settings
+from collector.config.sources_file import SourceConfig
 from collector.errors import ConfigError
-from collector.settings import load_settings
-from collector.sourceconfig import SourceConfig
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ def test_shipped_config_files_load() -> None:
 
 def test_example_env_lists_every_setting() -> None:
     text = (REPO / "config" / "owabi.example.env").read_text(encoding="utf-8")
-    from collector.settings import Settings
+    from collector.config.settings import Settings
 
     for name in Settings.model_fields:
         assert f"OWABI_{name.upper()}=" in text, name
@@ -186,7 +186,7 @@ def test_store_failure_mid_command_is_one_line(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from collector import cli_incidents
+    from collector.cli import incidents as cli_incidents
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection\nhint"))

@@ -1,4 +1,4 @@
-"""The daemon under a leadership it does not control (a stand-in for collector.leader):
+"""The daemon under a leadership it does not control (a stand-in for collector.service.leader):
 standby serves /healthz but not /readyz, leading starts the schedule, losing leadership
 stops it and waits to lead again, and a stop while waiting ends the process cleanly."""
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from collector.app import load_config
-from collector.daemon import Daemon
-from collector.settings import load_settings
+from collector.config.files import load_config
+from collector.config.settings import load_settings
+from collector.service.daemon import Daemon
 from tests.collector.test_health import get
 from tests.support.notices import rss
 from tests.support.site import LocalSite, Page, local_site

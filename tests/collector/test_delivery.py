@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.errors import DeliveryError
 from alerts.message import Alert
 from alerts.rules import RulesConfig
-from collector.delivery import Pacer, backoff, claim_next, deliver_due
+from collector.delivery.outbox import Pacer, backoff, claim_next, deliver_due
 from collector.incidents import record_notice
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade

@@ -16,10 +16,10 @@ import pytest
 from alerts.channels.console import ConsoleChannel
 from alerts.channels.slack import SlackChannel
 from alerts.rules import RulesConfig
-from collector.configfiles import load_rules
-from collector.delivery import deliver_due
+from collector.clock import SYSTEM
+from collector.config.files import load_rules
+from collector.delivery.outbox import deliver_due
 from collector.incidents import record_notice
-from collector.pipeline import utcnow
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from parsers.schema import Category, Incident
@@ -112,7 +112,7 @@ async def deliver_once(url: str) -> None:
             "slack": SlackChannel("slack", url, client=client),
             "console": ConsoleChannel(stream=io.StringIO()),
         }
-        stats = await deliver_due(session_factory(engine), channels, now=utcnow, max_attempts=3)
+        stats = await deliver_due(session_factory(engine), channels, now=SYSTEM.now, max_attempts=3)
     engine.dispose()
     assert (stats.parked, stats.sent) == (1, 1)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.digest import DigestItem, Period
 from alerts.errors import DeliveryError
 from alerts.rules import RulesConfig
-from collector.digests import send_due_digests
+from collector.delivery.digests import send_due_digests
 from collector.incidents import record_notice
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels.slack import SlackChannel
 from alerts.rules import RulesConfig
-from collector.delivery import Pacer, deliver_due
+from collector.delivery.outbox import Pacer, deliver_due
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from collector.store.models import Delivery

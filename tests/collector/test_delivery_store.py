@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, inspect, select
 
-from collector.delivery import deliver_due
+from collector.delivery.outbox import deliver_due
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import alembic_config, upgrade
 from collector.store.models import Base, Delivery, IncidentRecord, NoticeRecord

@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from collector.netguard import address_kind, blocked_reason, system_resolver
+from collector.fetch.addresses import address_kind, blocked_reason, system_resolver
 
 pytestmark = pytest.mark.anyio
 

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from collector.robots import RobotsCache, RobotsPolicy
+from collector.fetch.robots import RobotsCache, RobotsPolicy
 
 pytestmark = pytest.mark.anyio
 

@@ -14,11 +14,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
-from collector.app import load_config
-from collector.daemon import Daemon
-from collector.health import HealthServer, Probe
-from collector.metrics import Metrics
-from collector.settings import load_settings
+from collector.config.files import load_config
+from collector.config.settings import load_settings
+from collector.service.daemon import Daemon
+from collector.service.health import HealthServer, Probe
+from collector.service.metrics import Metrics
 from collector.store.engine import make_engine
 from tests.support.notices import CARD_LEAK_ARTICLE, serve_news_feed
 from tests.support.site import LocalSite, local_site

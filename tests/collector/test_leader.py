@@ -17,15 +17,15 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from collector.config.settings import load_settings
 from collector.errors import ConfigError
-from collector.leader import (
+from collector.service.leader import (
     LOCK_KEY,
     PostgresLeadership,
     SoleLeadership,
     SqliteLeadership,
     make_leadership,
 )
-from collector.settings import load_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -167,7 +167,7 @@ async def test_sqlite_second_scheduler_is_refused_with_the_db_path(tmp_path: Pat
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from collector.leader import SqliteLeadership
+from collector.service.leader import SqliteLeadership
 SqliteLeadership(Path(sys.argv[1]), node_id="child")
 print("locked", flush=True)
 time.sleep(60)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from collector.merge import Candidate, find_match, merge_facts, significant_changes
+from collector.incidents.merge import Candidate, find_match, merge_facts, significant_changes
 from parsers.schema import Category, DataItem, Incident, Stage
 
 D = dt.date(2024, 5, 10)

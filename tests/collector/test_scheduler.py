@@ -16,15 +16,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from collector.app import Config, fetch_settings, load_config
-from collector.delivery import utc
+from collector.clock import utc
+from collector.config.files import Config, load_config
+from collector.config.settings import load_settings
+from collector.config.sources_file import SourceConfig
 from collector.fetch import Fetcher
-from collector.health import Probe
-from collector.metrics import Metrics
 from collector.pipeline import Collector
-from collector.scheduler import Policy, Schedule, build_runtime, run_delay
-from collector.settings import load_settings
-from collector.sourceconfig import SourceConfig
+from collector.runtime import build_runtime, fetch_settings
+from collector.service.health import Probe
+from collector.service.metrics import Metrics
+from collector.service.scheduler import Policy, Schedule, run_delay
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from collector.store.models import SourceState
@@ -253,7 +254,7 @@ async def scheduled(config: Config) -> AsyncIterator[tuple[Schedule, Probe, Fetc
     policy = Policy.from_settings(config.settings)
     async with Fetcher(fetch_settings(config.settings)) as fetcher, httpx.AsyncClient() as client:
         runtime = build_runtime(
-            config, sessions=sessions, fetcher=fetcher, client=client, policy=policy
+            config, sessions=sessions, fetcher=fetcher, client=client, plan=policy.plan
         )
         probe = Probe(ping_store=lambda: None)
         schedule = Schedule(runtime, sessions, config.settings, policy, Metrics(), probe)
@@ -325,7 +326,7 @@ async def test_reload_adds_drops_and_replans_jobs(
                 sessions=schedule.sessions,
                 fetcher=fetcher,
                 client=client,
-                policy=schedule.policy,
+                plan=schedule.policy.plan,
             )
         )
         assert set(schedule.next_runs()) == {"a", "b"}

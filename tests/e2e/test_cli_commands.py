@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from collector.configfiles import load_sources
+from collector.config.files import load_sources
 from tests.support.cli import run_cli
 from tests.support.site import LocalSite
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from collector.cli import app
+from collector.cli.main import app
 from tests.support.notices import CARD_LEAK_ARTICLE, rss
 from tests.support.site import LocalSite, Page, local_site
 

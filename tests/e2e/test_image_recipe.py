@@ -31,7 +31,7 @@ from typing import IO
 
 import pytest
 
-from collector.settings import load_settings
+from collector.config.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 NOBODY = 65534

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from collector.delivery import utc
+from collector.clock import utc
 from collector.store.engine import make_engine, session_factory
 from collector.store.models import Delivery
 from tests.reliability.conftest import (

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from collector.configfiles import load_rules, load_sources
+from collector.config.files import load_rules, load_sources
 from collector.fetch import Fetcher, FetchSettings
 from collector.pipeline import Collector, SourceReport
 from collector.store.engine import make_engine, session_factory

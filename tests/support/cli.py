@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from collector.cli import app
+from collector.cli.main import app
 
 
 def run_cli(*args: str, input: str | None = None) -> tuple[int, str, str]:

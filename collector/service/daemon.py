@@ -26,13 +26,14 @@ import httpx
 import structlog
 from sqlalchemy import Engine, text
 
-from collector.app import Config, fetch_settings, load_config
+from collector.config.files import Config, load_config
+from collector.config.settings import Settings
 from collector.errors import ConfigError
-from collector.health import HealthServer, Probe
-from collector.leader import Leadership, make_leadership
-from collector.metrics import MeteredFetcher, Metrics
-from collector.scheduler import Policy, Runtime, Schedule, build_runtime
-from collector.settings import Settings
+from collector.runtime import Runtime, build_runtime, fetch_settings
+from collector.service.health import HealthServer, Probe
+from collector.service.leader import Leadership, make_leadership
+from collector.service.metrics import MeteredFetcher, Metrics
+from collector.service.scheduler import Policy, Schedule
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 
@@ -143,7 +144,7 @@ class Daemon:
             sessions=self.sessions,
             fetcher=self._fetcher,
             client=self._client,
-            policy=self.policy,
+            plan=self.policy.plan,
         )
 
     async def _terms(self, leadership: Leadership) -> None:

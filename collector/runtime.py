@@ -1,14 +1,20 @@
-"""Building the runtime from settings: store, fetcher, rules and channels.
+"""Building owabi from its configuration: the store, the fetcher, the channels and the
+collector that `owabi fetch`, `owabi run` and the alert commands use.
 
-Kept out of the CLI so that the one-shot `fetch` and the daemon build the same things."""
+One module builds them so that the one-shot pass, the daemon and `owabi alerts retry`
+cannot drift apart in how they are configured. `open_runtime` opens every resource for a
+command; the daemon opens its own (a metered fetcher, a store it migrates once it leads)
+and calls `build_runtime` again on each configuration reload.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import httpx
 import structlog
@@ -22,31 +28,18 @@ from alerts.channels.webhook import WebhookChannel
 from alerts.digest import DigestItem, Period
 from alerts.message import Alert
 from alerts.rules import ChannelSpec, ConsoleSpec, EmailSpec, RulesConfig, SlackSpec
-from collector.configfiles import load_rules, load_sources
-from collector.fetch import FetchSettings
-from collector.settings import ENV_PREFIX, Settings
-from collector.sourceconfig import SourcesFile
+from collector.clock import SYSTEM, Clock
+from collector.config.files import Config
+from collector.config.settings import ENV_PREFIX, Settings
+from collector.config.sources_file import SourceConfig
+from collector.delivery.digests import DigestResult, send_due_digests
+from collector.delivery.outbox import DeliveryStats, Pacer, deliver_due
+from collector.fetch import Fetcher, FetchSettings
+from collector.pipeline import Collector, Plan, SourceReport
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 
-log = structlog.get_logger("owabi.app")
-
-
-@dataclass
-class Config:
-    """Everything the operator configured, validated."""
-
-    settings: Settings
-    sources: SourcesFile
-    rules: RulesConfig
-
-
-def load_config(settings: Settings) -> Config:
-    return Config(
-        settings=settings,
-        sources=load_sources(Path(settings.sources_file)),
-        rules=load_rules(Path(settings.rules_file)),
-    )
+log = structlog.get_logger("owabi.runtime")
 
 
 @contextmanager
@@ -73,11 +66,19 @@ def fetch_settings(settings: Settings) -> FetchSettings:
     )
 
 
+def open_fetcher(settings: Settings) -> Fetcher:
+    """The fetcher with the configured limits (use as `async with`)."""
+    return Fetcher(fetch_settings(settings))
+
+
+# --- Channels ---------------------------------------------------------------------------
+
+
 def _setting(settings: Settings, env_name: str) -> str | None:
     """A secret named by its variable: a Settings field when it is one, else the environment."""
-    field = env_name.removeprefix(ENV_PREFIX).lower()
-    if env_name.startswith(ENV_PREFIX) and field in type(settings).model_fields:
-        value = getattr(settings, field)
+    name = env_name.removeprefix(ENV_PREFIX).lower()
+    if env_name.startswith(ENV_PREFIX) and name in type(settings).model_fields:
+        value = getattr(settings, name)
         return value.get_secret_value() if hasattr(value, "get_secret_value") else value
     return os.environ.get(env_name) or None
 
@@ -177,13 +178,8 @@ def pacing(rules: RulesConfig, channels: Mapping[str, Channel]) -> dict[str, flo
 def send_timeout(settings: Settings) -> float:
     """The most one send may take before it counts as timed out: a channel's own timeout
     bounds each step (connect, then read), so twice the larger one. The claim's lease is
-    derived from it (collector.delivery.lease_for)."""
+    derived from it (collector.delivery.outbox.lease_for)."""
     return 2 * max(settings.http_timeout, settings.smtp_timeout)
-
-
-def source_tags(config: Config) -> dict[str, tuple[str, ...]]:
-    """Every configured source's tags, for rules restricted to source tags."""
-    return {source.id: source.tags for source in config.sources.sources}
 
 
 def secret_values(settings: Settings) -> list[str]:
@@ -197,3 +193,115 @@ def secret_values(settings: Settings) -> list[str]:
     if "@" in db and ":" in db.split("@", 1)[0].split("://", 1)[-1]:
         values.append(db.split("://", 1)[-1].split("@", 1)[0].split(":", 1)[1])
     return values
+
+
+# --- The runtime ------------------------------------------------------------------------
+
+
+@dataclass
+class PassResult:
+    """One `owabi fetch` pass: each source's report, then what delivery and digests did."""
+
+    reports: list[SourceReport]
+    delivery: DeliveryStats
+    digests: list[DigestResult] = field(default_factory=list)
+
+
+@dataclass
+class Runtime:
+    """What one configuration builds over open resources; a reload builds a new one."""
+
+    config: Config
+    sessions: sessionmaker[Session]
+    collector: Collector
+    channels: dict[str, Channel]
+    pacer: Pacer
+    clock: Clock = SYSTEM
+
+    @cached_property
+    def sources(self) -> dict[str, SourceConfig]:
+        """The enabled sources by id."""
+        return {s.id: s for s in self.config.sources.sources if s.enabled}
+
+    async def deliver(self) -> DeliveryStats:
+        """One pass over the due outbox rows with the configured limits."""
+        settings = self.config.settings
+        return await deliver_due(
+            self.sessions,
+            self.channels,
+            now=self.clock.now,
+            max_attempts=settings.delivery_max_attempts,
+            rules=self.config.rules,
+            pacer=self.pacer,
+            send_timeout=send_timeout(settings),
+        )
+
+    async def send_digests(
+        self, *, now: dt.datetime | None = None, only: str | None = None, create: bool = True
+    ) -> list[DigestResult]:
+        """Each digest channel's last completed period (at `now`, default the clock's)."""
+        settings = self.config.settings
+        return await send_due_digests(
+            self.sessions,
+            self.channels,
+            self.config.rules,
+            now or self.clock.now(),
+            only=only,
+            create=create,
+            source_tags=self.config.source_tags(),
+            max_attempts=settings.delivery_max_attempts,
+            send_timeout=send_timeout(settings),
+        )
+
+    async def fetch_pass(
+        self,
+        sources: Sequence[SourceConfig],
+        on_done: Callable[[SourceReport], None] | None = None,
+    ) -> PassResult:
+        """`owabi fetch`: every source once, then the outbox; a cron-driven fetch also
+        sends each digest once its period is over."""
+        reports = await self.collector.run(sources, on_done)
+        delivery = await self.deliver()
+        digests = await self.send_digests()
+        return PassResult(reports, delivery, digests)
+
+
+def build_runtime(
+    config: Config,
+    *,
+    sessions: sessionmaker[Session],
+    fetcher: Fetcher,
+    client: httpx.AsyncClient,
+    clock: Clock = SYSTEM,
+    plan: Plan | None = None,
+) -> Runtime:
+    """The collector and channels of `config` over resources opened by the caller."""
+    settings = config.settings
+    channels = build_channels(config.rules, settings, client)
+    collector = Collector(
+        sessions=sessions,
+        fetcher=fetcher,
+        rules=config.rules,
+        keywords=config.sources.keywords,
+        max_leads=settings.max_articles_per_source,
+        concurrency=settings.concurrency,
+        source_tags=config.source_tags(),
+        plan=plan,
+        now=clock.now,
+    )
+    pacer = Pacer(pacing(config.rules, channels))
+    return Runtime(config, sessions, collector, channels, pacer, clock)
+
+
+@asynccontextmanager
+async def open_runtime(config: Config, *, clock: Clock = SYSTEM) -> AsyncIterator[Runtime]:
+    """Store, fetcher and channels for one command, closed after the block."""
+    settings = config.settings
+    with open_store(settings) as sessions:
+        async with (
+            open_fetcher(settings) as fetcher,
+            httpx.AsyncClient(timeout=settings.http_timeout) as client,
+        ):
+            yield build_runtime(
+                config, sessions=sessions, fetcher=fetcher, client=client, clock=clock
+            )

@@ -36,6 +36,7 @@ from alerts.errors import DeliveryError
 from alerts.message import Alert
 from alerts.rules import RulesConfig, throttle_delay
 from collector import failpoints
+from collector.clock import utc
 from collector.store.models import Delivery, DigestRun
 from parsers.schema import Incident
 
@@ -66,11 +67,6 @@ def new_worker_id() -> str:
     """Names the sender in `claimed_by`: host and pid for an operator, plus a random part
     so two passes of one process (or a reused pid) never share a claim."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:128]
-
-
-def utc(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 @dataclass

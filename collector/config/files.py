@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -10,8 +12,9 @@ from pydantic import BaseModel, ValidationError
 
 from alerts.errors import RuleError
 from alerts.rules import RulesConfig
+from collector.config.settings import Settings
+from collector.config.sources_file import SourceConfig, SourcesFile, merge_defaults
 from collector.errors import ConfigError
-from collector.sourceconfig import SourcesFile, merge_defaults
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -68,3 +71,41 @@ def load_rules(path: Path) -> RulesConfig:
     except RuleError as exc:
         raise ConfigError(f"{path}: {exc}", path=str(path), key="organizations_file") from exc
     return rules
+
+
+@dataclass
+class Config:
+    """Everything the operator configured, validated."""
+
+    settings: Settings
+    sources: SourcesFile
+    rules: RulesConfig
+
+    def source_tags(self) -> dict[str, tuple[str, ...]]:
+        """Every configured source's tags, for rules restricted to source tags."""
+        return {source.id: source.tags for source in self.sources.sources}
+
+    def select_sources(self, ids: Sequence[str]) -> list[SourceConfig]:
+        """The sources named by `--source`, or every enabled one."""
+        known = self.sources.by_id()
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            path = str(self.settings.sources_file)
+            raise ConfigError(
+                f"{path}: no source with id {', '.join(map(repr, unknown))}"
+                f" (known: {', '.join(sorted(known)) or 'none'})",
+                path=path,
+                key="id",
+            )
+        if ids:
+            return [known[i] for i in ids]
+        return [s for s in self.sources.sources if s.enabled]
+
+
+def load_config(settings: Settings) -> Config:
+    """The sources and rules files the settings name; ConfigError names file and key."""
+    return Config(
+        settings=settings,
+        sources=load_sources(Path(settings.sources_file)),
+        rules=load_rules(Path(settings.rules_file)),
+    )

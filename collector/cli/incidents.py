@@ -13,8 +13,8 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from collector.app import open_store
-from collector.clicontext import cli_errors, ctx_of, fail, out
+from collector.cli.context import cli_errors, ctx_of, fail, out
+from collector.runtime import open_store
 from collector.store import queries
 from collector.store.models import IncidentRecord
 

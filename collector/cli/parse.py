@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.table import Table
 
-from collector.app import fetch_settings
+from collector.cli.context import EXIT_FAILED, EXIT_OK, cli_errors, ctx_of, err, escape, out
+from collector.cli.report import incident_row
+from collector.config.settings import Settings
 from collector.fetch import Fetcher
-from collector.report import incident_row
-from collector.settings import Settings
+from collector.runtime import open_fetcher
 from parsers.document import parse_document
 from parsers.errors import OwabiError
 from parsers.schema import Incident
@@ -83,7 +88,7 @@ async def parse_inputs(
     results: list[Parsed] = []
     if not any(_is_url(i) for i in inputs):
         return [_parse_file(i, encoding) for i in inputs]
-    async with Fetcher(fetch_settings(settings)) as fetcher:
+    async with open_fetcher(settings) as fetcher:
         for item in inputs:
             if _is_url(item):
                 results.append(await _parse_url(fetcher, item, encoding))
@@ -104,3 +109,40 @@ def parse_table(results: Sequence[Parsed]) -> Table:
             item.name, "yes" if item.facts.is_incident else "no", *incident_row(item.facts)
         )
     return table
+
+
+class ParseFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def parse(
+    ctx: typer.Context,
+    inputs: Annotated[list[str], typer.Argument(help="Files (.txt, .html, .pdf) or URLs.")],
+    format: Annotated[ParseFormat, typer.Option("--format", "-f")] = ParseFormat.table,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Force this charset for every input.")
+    ] = None,
+) -> None:
+    """Parse notices into the incident schema without storing anything.
+
+    `--format jsonl` prints exactly one schema object per input, in input order; an input
+    that cannot be read prints an empty object with an "error" key, and the exit code is 1.
+    """
+    c = ctx_of(ctx)
+    with cli_errors():
+        settings = c.settings
+        results = asyncio.run(parse_inputs(inputs, settings, encoding))
+    for item in results:
+        if item.error:
+            err.print(f"[red]✗[/] {escape(item.name)}: {escape(item.error)}")
+    if format is ParseFormat.jsonl:
+        for item in results:
+            print(json.dumps(item.as_json(), ensure_ascii=False))
+    elif format is ParseFormat.json:
+        docs = [item.as_json() for item in results]
+        print(json.dumps(docs[0] if len(docs) == 1 else docs, ensure_ascii=False, indent=2))
+    else:
+        out.print(parse_table(results))
+    raise typer.Exit(EXIT_FAILED if any(i.error for i in results) else EXIT_OK)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from alerts.message import alert_key
 from alerts.rules import Event, RulesConfig, matches
-from collector.merge import Candidate, find_match, merge_facts, significant_changes
+from collector.incidents.merge import Candidate, find_match, merge_facts, significant_changes
 from collector.store import queries
 from collector.store.models import IncidentRecord, NoticeRecord
 from parsers.orgname import org_key

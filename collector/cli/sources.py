@@ -15,15 +15,14 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from collector.app import fetch_settings, open_store
-from collector.clicontext import EXIT_CONFIG, cli_errors, ctx_of, err, fail, out
-from collector.configfiles import load_sources
-from collector.delivery import utc
+from collector.cli.context import EXIT_CONFIG, cli_errors, ctx_of, err, fail, out
+from collector.cli.report import incident_row
+from collector.clock import SYSTEM, utc
+from collector.config.files import load_sources
+from collector.config.sources_file import SOURCE_KINDS, SourceConfig
 from collector.fetch import Fetcher
-from collector.pipeline import utcnow
-from collector.probe import Probe, probe
-from collector.report import incident_row
-from collector.sourceconfig import SOURCE_KINDS, SourceConfig
+from collector.runtime import fetch_settings, open_store
+from collector.sources.probe import Probe, probe
 from collector.store import queries
 
 app = typer.Typer(
@@ -93,7 +92,7 @@ def status(ctx: typer.Context) -> None:
     with cli_errors(), open_store(c.settings) as sessions, sessions() as s:
         config = c.config
         states = queries.all_source_states(s)
-    now = utcnow()
+    now = SYSTEM.now()
     table = Table(title=f"Source status ({c.settings.sources_file})")
     for col in ("id", "state", "every", "last success", "failures", "last error", "next run"):
         table.add_column(col)

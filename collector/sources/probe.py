@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from collector.config.sources_file import Selectors, SourceConfig
 from collector.fetch import Fetcher, FetchResult
-from collector.reading import read_lead
-from collector.sourceconfig import Selectors, SourceConfig
 from collector.sources import KEYWORD_FILTERED, READERS, Lead
+from collector.sources.reading import read_lead
 from parsers.charset import decode
 from parsers.errors import OwabiError
 from parsers.feed import looks_like_feed

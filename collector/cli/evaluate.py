@@ -16,8 +16,8 @@ import typer
 from rich.table import Table
 
 import collector
-from collector.clicontext import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, err, fail, out
-from collector.parsecmd import MEDIA_BY_SUFFIX
+from collector.cli.context import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, err, escape, fail, out
+from collector.cli.parse import MEDIA_BY_SUFFIX
 from parsers.document import parse_document
 from parsers.evaluation import Evaluation, Labelled, evaluate
 
@@ -51,9 +51,9 @@ def _gold(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        fail(_esc(f"cannot read gold label {path}: {exc}"), EXIT_CONFIG)
+        fail(escape(f"cannot read gold label {path}: {exc}"), EXIT_CONFIG)
     if not isinstance(data, dict):
-        fail(_esc(f"gold label {path} is not a JSON object"), EXIT_CONFIG)
+        fail(escape(f"gold label {path} is not a JSON object"), EXIT_CONFIG)
     return data
 
 
@@ -76,19 +76,15 @@ def _labelled(gold_path: Path) -> Labelled:
 def load_and_score(directory: Path) -> Evaluation:
     """Parse and score every gold-labelled notice in `directory` (exit 2 when there is none)."""
     if not directory.is_dir():
-        fail(_esc(f"no such corpus directory: {directory}"), EXIT_CONFIG)
+        fail(escape(f"no such corpus directory: {directory}"), EXIT_CONFIG)
     golds = sorted(directory.glob("*.json"))
     if not golds:
-        fail(_esc(f"no gold labels (*.json) in {directory}"), EXIT_CONFIG)
+        fail(escape(f"no gold labels (*.json) in {directory}"), EXIT_CONFIG)
     return evaluate(_labelled(path) for path in golds)
 
 
 def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def _esc(text: str) -> str:
-    return text.replace("[", "\\[")
 
 
 def field_table(result: Evaluation) -> Table:
@@ -108,7 +104,7 @@ def worst_table(result: Evaluation) -> Table:
     table.add_column("missed fields")
     for n in result.worst(WORST):
         missed = ", ".join(k for k, v in n.fields.items() if v < 1.0)
-        table.add_row(_esc(n.name), f"{n.score:.3f}", _esc(n.error or missed))
+        table.add_row(escape(n.name), f"{n.score:.3f}", escape(n.error or missed))
     return table
 
 
@@ -117,7 +113,7 @@ def misses_table(result: Evaluation) -> Table:
     for col in ("notice", "field", "gold", "parsed"):
         table.add_column(col)
     for m in result.misses:
-        table.add_row(_esc(m.notice), m.field, _esc(_show(m.gold)), _esc(_show(m.parsed)))
+        table.add_row(escape(m.notice), m.field, escape(_show(m.gold)), escape(_show(m.parsed)))
     return table
 
 
@@ -173,7 +169,7 @@ def eval_command(
         if show_misses and result.misses:
             out.print(misses_table(result))
     for n in result.failed:
-        err.print(f"[red]✗[/] {_esc(n.name)}: {_esc(n.error or '')}")
+        err.print(f"[red]✗[/] {escape(n.name)}: {escape(n.error or '')}")
     if format is EvalFormat.table:
         out.print(f"score={result.score:.3f}")
     raise typer.Exit(_exit_code(result, minimum, field_min))

@@ -9,14 +9,12 @@ import json
 from collections.abc import Sequence
 from typing import Annotated
 
-import httpx
 import typer
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.channels.base import Channel
 from alerts.digest import DigestItem, due_period
 from alerts.errors import DeliveryError
 from alerts.message import Alert, alert_key
@@ -30,32 +28,26 @@ from alerts.rules import (
     matches,
     rule_matches_explained,
 )
-from collector.app import (
-    Config,
-    build_channels,
-    open_store,
-    send_timeout,
-    source_tags,
-)
-from collector.clicontext import (
+from collector.cli.context import (
     EXIT_CONFIG,
     EXIT_FAILED,
     EXIT_OK,
     cli_errors,
     ctx_of,
     err,
+    escape,
     fail,
     out,
 )
-from collector.delivery import DeliveryStats, utc
-from collector.digests import DigestResult, send_due_digests
+from collector.clock import SYSTEM, utc
+from collector.config.files import Config
+from collector.delivery.digests import DigestResult
+from collector.delivery.outbox import DeliveryStats
 from collector.errors import ConfigError
 from collector.incidents import tags_of
-from collector.pipeline import utcnow
-from collector.settings import Settings
+from collector.runtime import open_runtime, open_store, send_timeout
 from collector.store import queries
 from collector.store.models import Delivery, DigestRun, IncidentRecord
-from collector.wiring import channel_pacer, deliver_outbox
 from parsers.schema import Incident
 
 app = typer.Typer(help="Alert rules, failed alerts and digests.", no_args_is_help=True)
@@ -145,7 +137,7 @@ def test_(
         selected = _select_rules(config.rules, rule, path)
         if send and len(selected) != 1:
             raise ConfigError("--send needs --rule NAME (one rule at a time)", key="rule")
-        tags_by_source = source_tags(config)
+        tags_by_source = config.source_tags()
         with open_store(c.settings) as sessions, sessions() as s:
             records = _incidents(s, incident, limit)
             facts = {r.id: Incident.model_validate(r.data) for r in records}
@@ -207,12 +199,11 @@ def _print_rule(
 
 async def _send_test(config: Config, rule: Rule, record: IncidentRecord, facts: Incident) -> bool:
     """Send one message per channel of `rule`; True when any channel failed."""
-    now = utcnow()
     failed = False
-    async with httpx.AsyncClient(timeout=config.settings.http_timeout) as client:
-        channels = build_channels(config.rules, config.settings, client)
+    async with open_runtime(config) as runtime:
+        now = runtime.clock.now()
         for name in rule.channels:
-            spec, channel = config.rules.channels[name], channels[name]
+            spec, channel = config.rules.channels[name], runtime.channels[name]
             try:
                 async with asyncio.timeout(send_timeout(config.settings)):
                     if spec.each or spec.digest is None:
@@ -227,7 +218,7 @@ async def _send_test(config: Config, rule: Rule, record: IncidentRecord, facts: 
                         await channel.send_digest([item], due_period(spec.digest, now))
             except (DeliveryError, TimeoutError) as exc:
                 failed = True
-                err.print(f"[red]✗[/] {name}: {_esc(str(exc) or 'timed out')}")
+                err.print(f"[red]✗[/] {name}: {escape(str(exc) or 'timed out')}")
             else:
                 out.print(f"✓ {name}: test message sent (incident {record.id})", markup=False)
     return failed
@@ -286,7 +277,7 @@ def _requeue(
 ) -> tuple[int, int]:
     """Make parked rows due now, with a fresh attempt count; None means every parked row.
     Ids that are unknown or not parked stop everything (nothing is requeued)."""
-    now = utcnow()
+    now = SYSTEM.now()
     counts = []
     with sessions.begin() as s:
         for model, wanted, label in ((Delivery, alerts, ""), (DigestRun, digests, "d")):
@@ -321,9 +312,7 @@ def retry(
     c = ctx_of(ctx)
     with cli_errors():
         config = c.config
-        with open_store(c.settings) as sessions:
-            n_alerts, n_digests = _requeue(sessions, alerts, digests)
-            stats, results = asyncio.run(_resend(config, sessions, n_digests > 0))
+        (n_alerts, n_digests), stats, results = asyncio.run(_retry(config, alerts, digests))
     out.print(
         f"requeued {n_alerts} alerts, {n_digests} digests · alerts: {stats.sent} sent,"
         f" {stats.retrying} retrying, {stats.parked} failed"
@@ -333,48 +322,23 @@ def retry(
     raise typer.Exit(EXIT_FAILED if pending else EXIT_OK)
 
 
-async def _resend(
-    config: Config, sessions: sessionmaker[Session], digests: bool
-) -> tuple[DeliveryStats, list[DigestResult]]:
-    settings = config.settings
-    async with httpx.AsyncClient(timeout=settings.http_timeout) as client:
-        channels = build_channels(config.rules, settings, client)
-        stats = await deliver_outbox(config, sessions, channels, channel_pacer(config, channels))
-        results = []
-        if digests:
-            results = await _digests(config, sessions, channels, utcnow(), None, create=False)
-    return stats, results
+async def _retry(
+    config: Config, alerts: set[int] | None, digests: set[int] | None
+) -> tuple[tuple[int, int], DeliveryStats, list[DigestResult]]:
+    """Requeue the parked rows, then one delivery pass (and the digests, if any)."""
+    async with open_runtime(config) as runtime:
+        counts = _requeue(runtime.sessions, alerts, digests)
+        stats = await runtime.deliver()
+        results = await runtime.send_digests(create=False) if counts[1] else []
+    return counts, stats, results
 
 
 # --- digest -----------------------------------------------------------------------------
 
 
-async def _digests(
-    config: Config,
-    sessions: sessionmaker[Session],
-    channels: dict[str, Channel],
-    now: dt.datetime,
-    only: str | None,
-    *,
-    create: bool = True,
-) -> list[DigestResult]:
-    settings: Settings = config.settings
-    return await send_due_digests(
-        sessions,
-        channels,
-        config.rules,
-        now,
-        only=only,
-        create=create,
-        source_tags=source_tags(config),
-        max_attempts=settings.delivery_max_attempts,
-        send_timeout=send_timeout(settings),
-    )
-
-
 def _parse_at(value: str | None) -> dt.datetime:
     if value is None:
-        return utcnow()
+        return SYSTEM.now()
     try:
         when = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -414,8 +378,7 @@ def digest(
         if not named:
             out.print("no channel has a digest (add `digest = {...}` to a channel)")
             raise typer.Exit(EXIT_OK)
-        with open_store(c.settings) as sessions:
-            results = asyncio.run(_run_digests(config, sessions, now, channel))
+        results = asyncio.run(_run_digests(config, now, channel))
     table = Table(title="Digests")
     for col in ("channel", "period", "incidents", "result", "error"):
         table.add_column(col, justify="right" if col == "incidents" else "left")
@@ -428,13 +391,6 @@ def digest(
     raise typer.Exit(EXIT_FAILED if bad else EXIT_OK)
 
 
-async def _run_digests(
-    config: Config, sessions: sessionmaker[Session], now: dt.datetime, only: str | None
-) -> list[DigestResult]:
-    async with httpx.AsyncClient(timeout=config.settings.http_timeout) as client:
-        channels = build_channels(config.rules, config.settings, client)
-        return await _digests(config, sessions, channels, now, only)
-
-
-def _esc(text: str) -> str:
-    return text.replace("[", "\\[")
+async def _run_digests(config: Config, now: dt.datetime, only: str | None) -> list[DigestResult]:
+    async with open_runtime(config) as runtime:
+        return await runtime.send_digests(now=now, only=only)

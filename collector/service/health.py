@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from collector.metrics import CONTENT_TYPE
+from collector.service.metrics import CONTENT_TYPE
 
 log = structlog.get_logger("owabi.http")
 

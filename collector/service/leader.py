@@ -26,8 +26,8 @@ import structlog
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from collector.config.settings import Settings
 from collector.errors import ConfigError, redact_url
-from collector.settings import Settings
 from collector.store.engine import normalize_url
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
-from collector.delivery import DeliveryStats
-from collector.digests import DigestResult
+from collector.delivery.digests import DigestResult
+from collector.delivery.outbox import DeliveryStats
 from collector.pipeline import SourceReport
 from parsers.schema import Incident
 

@@ -16,8 +16,8 @@ from typing import Any
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from collector.delivery import DeliveryStats
-from collector.digests import DigestResult
+from collector.delivery.digests import DigestResult
+from collector.delivery.outbox import DeliveryStats
 from collector.errors import FetchError
 from collector.fetch import Fetcher, FetchResult, FetchSettings
 from collector.pipeline import SourceReport

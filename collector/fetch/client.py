@@ -26,8 +26,8 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from collector.errors import FetchCode, FetchError, redact_url
-from collector.netguard import Resolver, blocked_reason, system_resolver
-from collector.robots import RobotsCache
+from collector.fetch.addresses import Resolver, blocked_reason, system_resolver
+from collector.fetch.robots import RobotsCache
 from parsers.httpheaders import retry_after_seconds
 
 

@@ -21,7 +21,6 @@ import random
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-import httpx
 import structlog
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.jobstores.base import JobLookupError
@@ -30,19 +29,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.channels.base import Channel
-from collector.app import Config, build_channels, send_timeout, source_tags
-from collector.delivery import Pacer
-from collector.digests import send_due_digests
-from collector.fetch import Fetcher
-from collector.health import Probe
-from collector.metrics import Metrics
-from collector.pipeline import Collector, SourceReport, utcnow
-from collector.settings import Settings
-from collector.sourceconfig import SourceConfig
+from collector.clock import SYSTEM
+from collector.config.settings import Settings
+from collector.config.sources_file import SourceConfig
+from collector.pipeline import SourceReport
+from collector.runtime import Runtime
+from collector.service.health import Probe
+from collector.service.metrics import Metrics
 from collector.store import queries
 from collector.store.models import Delivery, SourceState
-from collector.wiring import build_collector, channel_pacer, deliver_outbox
 
 log = structlog.get_logger("owabi.scheduler")
 
@@ -107,34 +102,6 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-@dataclass
-class Runtime:
-    """What one configuration builds; a reload swaps in a new one between runs."""
-
-    config: Config
-    collector: Collector
-    channels: dict[str, Channel]
-    pacer: Pacer
-    sources: dict[str, SourceConfig] = field(default_factory=dict)  # the enabled ones
-
-    def __post_init__(self) -> None:
-        self.sources = {s.id: s for s in self.config.sources.sources if s.enabled}
-
-
-def build_runtime(
-    config: Config,
-    *,
-    sessions: sessionmaker[Session],
-    fetcher: Fetcher,
-    client: httpx.AsyncClient,
-    policy: Policy,
-) -> Runtime:
-    """The Collector and channels `owabi fetch` would build, plus the daemon's plan."""
-    channels = build_channels(config.rules, config.settings, client)
-    collector = build_collector(config, sessions=sessions, fetcher=fetcher, plan=policy.plan)
-    return Runtime(config, collector, channels, channel_pacer(config, channels))
-
-
 def _job_id(source_id: str) -> str:
     return f"source:{source_id}"
 
@@ -150,7 +117,7 @@ class Schedule:
     policy: Policy
     metrics: Metrics
     probe: Probe
-    clock: Callable[[], dt.datetime] = utcnow
+    clock: Callable[[], dt.datetime] = SYSTEM.now
     _scheduler: AsyncIOScheduler | None = field(default=None, init=False)
     _inflight: set[asyncio.Task[object]] = field(default_factory=set, init=False)
     _gate: asyncio.Semaphore | None = field(default=None, init=False)
@@ -324,9 +291,7 @@ class Schedule:
         while True:
             self._deliver_again = False
             runtime = self.runtime
-            stats = await deliver_outbox(
-                runtime.config, self.sessions, runtime.channels, runtime.pacer
-            )
+            stats = await runtime.deliver()
             self.metrics.delivered(stats)
             with self.sessions() as s:
                 depth = s.scalar(
@@ -337,16 +302,7 @@ class Schedule:
                 return
 
     async def _digests(self) -> None:
-        runtime = self.runtime
-        results = await send_due_digests(
-            self.sessions,
-            runtime.channels,
-            runtime.config.rules,
-            utcnow(),
-            source_tags=source_tags(runtime.config),
-            max_attempts=self.settings.delivery_max_attempts,
-            send_timeout=send_timeout(self.settings),
-        )
+        results = await self.runtime.send_digests()
         self.metrics.digested(results)
 
     # --- bookkeeping ---

@@ -13,10 +13,11 @@ import typer
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
-from collector.app import Config, load_config, secret_values
+from collector.config.files import Config, load_config
+from collector.config.settings import Settings, load_settings
 from collector.errors import ConfigError, StoreError
 from collector.logsetup import configure_logging
-from collector.settings import Settings, load_settings
+from collector.runtime import secret_values
 from parsers.errors import OwabiError
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -90,14 +91,15 @@ def cli_errors() -> Iterator[None]:
     try:
         yield
     except ConfigError as exc:
-        fail(_escape(str(exc)), EXIT_CONFIG)
+        fail(escape(str(exc)), EXIT_CONFIG)
     except OwabiError as exc:
-        fail(_escape(str(exc)), EXIT_FAILED)
+        fail(escape(str(exc)), EXIT_FAILED)
     except SQLAlchemyError as exc:
         # The store went away in the middle of a command: one line, not a traceback.
         reason = str(getattr(exc, "orig", None) or exc.__class__.__name__)
-        fail(_escape(str(StoreError(f"store: {reason}"))), EXIT_FAILED)
+        fail(escape(str(StoreError(f"store: {reason}"))), EXIT_FAILED)
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
+    """Scraped or user text printed through rich: `[` would start markup."""
     return text.replace("[", "\\[")

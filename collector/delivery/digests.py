@@ -16,7 +16,8 @@ from alerts.channels.base import Channel
 from alerts.digest import DigestItem, Period, due_period
 from alerts.errors import DeliveryError
 from alerts.rules import RulesConfig, matches
-from collector.delivery import (
+from collector.clock import utc
+from collector.delivery.outbox import (
     SEND_TIMEOUT,
     attempt,
     claim_next,
@@ -25,7 +26,6 @@ from collector.delivery import (
     new_worker_id,
     owned_by,
     settle,
-    utc,
 )
 from collector.incidents import tags_of
 from collector.store.models import DigestRun, IncidentRecord

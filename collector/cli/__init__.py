@@ -1,0 +1,1 @@
+"""The `owabi` command line (collector.cli.main), one module per command or group."""

@@ -1,0 +1,1 @@
+"""Sending what the outbox holds: alerts (outbox) and each channel's digests (digests)."""
