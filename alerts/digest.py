@@ -1,46 +1,36 @@
-"""Digests: which period is due, and the period's incidents rendered per channel. Pure.
+"""Digests: when a channel's digest is due, and what a period's digest says. Pure.
 
 A digest lists every incident of a period once, under its first category (the one its
 headline starts with), so the per-category counts add up to the total; totals sum only
-the counts the notices state. Scraped text is cleaned and escaped exactly as in the
-per-alert renderers (`alerts.render`), and Slack's block and text limits are kept by
-leaving out the tail with a line saying how many were left out.
+the counts the notices state. Each channel module renders these into its own payload
+(alerts/channels/), cleaning and escaping scraped text exactly as for single alerts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import html
-import json
+import re
+import typing
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
-from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from alerts.render import (
-    CATEGORY_JA,
-    SLACK_HEADER_MAX,
-    SLACK_MAX_BLOCKS,
-    SLACK_TEXT_MAX,
     STAGE_JA,
-    SUBJECT_MAX,
     clean_line,
     counts,
     headline,
-    mime_message,
-    mrkdwn,
-    mrkdwn_escape,
     safe_links,
-    truncate,
 )
-from alerts.rules import WEEKDAYS, DigestSpec
 from parsers.schema import Category, Incident, Stage
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = typing.get_args(Weekday)
 EVERY_JA = {"daily": "日次", "weekly": "週次"}
 EMPTY_JA = "該当するインシデントはありませんでした"
-_LINE_MAX = 300  # one incident's text in a Slack line, before its link
-_SLACK_LINK_MAX = 500  # longer links are left out of a Slack line rather than cut
 
 
 @dataclass(frozen=True)
@@ -76,6 +66,57 @@ class DigestTotals:
     cards: int
     people_stated: int
     cards_stated: int
+
+
+_HHMM = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+class DigestSpec(BaseModel):
+    """A periodic summary: `every` day or week, sent at `at` (HH:MM) in `timezone`.
+
+    A daily digest sent at 09:00 covers [yesterday 09:00, today 09:00); a weekly one,
+    the seven days ending at `weekday` `at`. Only the time zone makes "09:00" mean
+    anything, so it is validated against the system's tz database at load time.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    every: Literal["daily", "weekly"]
+    at: str
+    weekday: Weekday = "mon"
+    timezone: str = "Asia/Tokyo"
+
+    @field_validator("at")
+    @classmethod
+    def _hhmm(cls, at: str) -> str:
+        match = _HHMM.fullmatch(at.strip())
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError(f"at must be a time HH:MM (00:00–23:59), not {at!r}")
+        return f"{int(match[1]):02d}:{match[2]}"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, timezone: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {timezone!r} (e.g. Asia/Tokyo)") from None
+        return timezone
+
+    @model_validator(mode="after")
+    def _weekday_only_weekly(self) -> DigestSpec:
+        if self.every == "daily" and "weekday" in self.model_fields_set:
+            raise ValueError("weekday applies only to every = 'weekly'")
+        return self
+
+    @property
+    def time(self) -> dt.time:
+        hour, minute = self.at.split(":")
+        return dt.time(int(hour), int(minute))
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
 
 
 # --- Periods ----------------------------------------------------------------------------
@@ -145,7 +186,7 @@ def totals_line(totals: DigestTotals) -> str:
     return " · ".join(parts)
 
 
-def _describe(item: DigestItem) -> str:
+def describe(item: DigestItem) -> str:
     """`株式会社X: 不正アクセス (被害 12,345件) · 公表 2024-03-01 · 続報`, one clean line."""
     inc = item.incident
     parts = [" ".join(p for p in (headline(inc), counts(inc)) if p)]
@@ -156,186 +197,14 @@ def _describe(item: DigestItem) -> str:
     return clean_line(" · ".join(parts))
 
 
-def _first_link(item: DigestItem) -> str | None:
+def first_link(item: DigestItem) -> str | None:
     links = safe_links(item.links)
     return links[0] if links else None
 
 
-def _title(period: Period) -> str:
+def digest_title(period: Period) -> str:
     return clean_line(f"owabi {period.label}")
 
 
-def _empty_line(period: Period) -> str:
-    return f"{_title(period)}: {EMPTY_JA}"
-
-
-# --- Slack ------------------------------------------------------------------------------
-
-
-def _slack_line(item: DigestItem) -> str:
-    text = mrkdwn(_describe(item), _LINE_MAX)
-    url = _first_link(item)
-    if url is None or len(url) > _SLACK_LINK_MAX:
-        return f"• {text}"
-    # `|` and `>` cannot reach the URL (safe_url percent-encodes them); `&` is escaped.
-    return f"• <{mrkdwn_escape(url)}|{text}>"
-
-
-def _slack_sections(items: Sequence[DigestItem]) -> list[tuple[str, int]]:
-    """(mrkdwn text, incidents in it) per section, each within SLACK_TEXT_MAX."""
-    sections: list[tuple[str, int]] = []
-    for category, members in group_by_category(items):
-        name = CATEGORY_JA[category]
-        text, count = f"*{name}* ({len(members)}件)", 0
-        for item in members:
-            line = _slack_line(item)
-            if len(text) + 1 + len(line) > SLACK_TEXT_MAX:
-                sections.append((text, count))
-                text, count = f"*{name}* (続き)", 0
-            text, count = f"{text}\n{line}", count + 1
-        sections.append((text, count))
-    return sections
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def digest_slack_payload(items: Sequence[DigestItem], period: Period) -> dict[str, Any]:
-    """Block Kit: header, totals, one section per category (split when long). Past 50
-    blocks the tail is left out and a last block says how many incidents that was."""
-    if not items:
-        text = mrkdwn(_empty_line(period), SLACK_TEXT_MAX)
-        return {"text": text, "blocks": [_section(text)]}
-    summary_text = totals_line(digest_totals(items))
-    blocks: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "text": {"type": "plain_text", "text": truncate(_title(period), SLACK_HEADER_MAX)},
-        },
-        _section(mrkdwn(summary_text, SLACK_TEXT_MAX)),
-    ]
-    sections = _slack_sections(items)
-    room = SLACK_MAX_BLOCKS - len(blocks)
-    if len(sections) > room:
-        sections = sections[: room - 1]
-        left_out = len(items) - sum(count for _, count in sections)
-        note = (
-            f"ほか {left_out}件は Slack の上限のため省略しました (owabi incidents で確認できます)"
-        )
-        blocks += [_section(text) for text, _ in sections]
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
-    else:
-        blocks += [_section(text) for text, _ in sections]
-    fallback = mrkdwn(f"{_title(period)}: {summary_text}", SLACK_TEXT_MAX)
-    return {"text": fallback, "blocks": blocks}
-
-
-# --- E-mail -----------------------------------------------------------------------------
-
-
-def digest_subject(items: Sequence[DigestItem], period: Period) -> str:
-    count = f"{len(items)}件" if items else "該当なし"
-    return truncate(clean_line(f"[owabi] {period.label}: {count}"), SUBJECT_MAX)
-
-
-def _message_id(items: Sequence[DigestItem], period: Period) -> str:
-    """Derived from the period and its incidents, so a retried send is the same message."""
-    parts = [period.start.isoformat(), period.end.isoformat(), sorted(i.incident_id for i in items)]
-    digest = hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()[:40]
-    return f"<digest-{digest}@owabi.invalid>"
-
-
-def _digest_text(items: Sequence[DigestItem], period: Period) -> str:
-    if not items:
-        return _empty_line(period) + "\n"
-    lines = [_title(period), totals_line(digest_totals(items))]
-    for category, members in group_by_category(items):
-        lines += ["", f"■ {CATEGORY_JA[category]} ({len(members)}件)"]
-        for item in members:
-            lines.append(f"- {_describe(item)}")
-            lines += [f"  {url}" for url in safe_links(item.links)]
-    return "\n".join(lines) + "\n"
-
-
-def _digest_html(items: Sequence[DigestItem], period: Period) -> str:
-    esc = html.escape
-    head = '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"></head><body>'
-    if not items:
-        return f"{head}<p>{esc(_empty_line(period))}</p></body></html>\n"
-    body = [f"<h2>{esc(_title(period))}</h2><p>{esc(totals_line(digest_totals(items)))}</p>"]
-    for category, members in group_by_category(items):
-        body.append(f"<h3>{esc(CATEGORY_JA[category])} ({len(members)}件)</h3><ul>")
-        for item in members:
-            url = _first_link(item)
-            text = esc(_describe(item))
-            body.append(f'<li><a href="{esc(url)}">{text}</a></li>' if url else f"<li>{text}</li>")
-        body.append("</ul>")
-    return head + "".join(body) + "</body></html>\n"
-
-
-def digest_email_message(
-    items: Sequence[DigestItem], period: Period, *, sender: str, to: list[str]
-) -> EmailMessage:
-    """multipart/alternative like a per-alert mail; Date is left to the sender."""
-    return mime_message(
-        subject=digest_subject(items, period),
-        sender=sender,
-        to=to,
-        message_id=_message_id(items, period),
-        text=_digest_text(items, period),
-        html_body=_digest_html(items, period),
-    )
-
-
-# --- Console and webhook ----------------------------------------------------------------
-
-
-def digest_console_text(items: Sequence[DigestItem], period: Period) -> str:
-    """A few lines per category for a terminal; one line for an empty period."""
-    if not items:
-        return f"[owabi] {clean_line(period.label)}: {EMPTY_JA}"
-    lines = [f"[owabi] {clean_line(period.label)} — {totals_line(digest_totals(items))}"]
-    for category, members in group_by_category(items):
-        lines.append(f"  {CATEGORY_JA[category]} ({len(members)}件)")
-        for item in members:
-            lines.append(f"    {truncate(_describe(item), 200)}")
-            url = _first_link(item)
-            if url:
-                lines.append(f"      {url}")
-    return "\n".join(lines)
-
-
-def digest_webhook_payload(items: Sequence[DigestItem], period: Period) -> dict[str, Any]:
-    """The generic JSON body of a digest; `kind` tells it apart from a per-alert body."""
-    totals = digest_totals(items)
-    return {
-        "kind": "digest",
-        "period": {
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-            "label": period.label,
-        },
-        "totals": {
-            "incidents": totals.incidents,
-            "people_affected": totals.people,
-            "cards_affected": totals.cards,
-        },
-        "groups": [
-            {
-                "category": category.value,
-                "name": CATEGORY_JA[category],
-                "count": len(members),
-                "incidents": [
-                    {
-                        "incident_id": item.incident_id,
-                        "first_seen": item.first_seen.isoformat(),
-                        "links": safe_links(item.links),
-                        "incident": item.incident.to_json_dict(),
-                    }
-                    for item in members
-                ],
-            }
-            for category, members in group_by_category(items)
-        ],
-    }
+def empty_line(period: Period) -> str:
+    return f"{digest_title(period)}: {EMPTY_JA}"

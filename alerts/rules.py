@@ -15,11 +15,10 @@ import datetime as dt
 import re
 import types
 import typing
-import zoneinfo
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -32,6 +31,9 @@ from pydantic import (
     model_validator,
 )
 
+from alerts.channels import CHANNEL_KINDS
+from alerts.channels.base import ChannelSpec
+from alerts.channels.console import ConsoleSpec
 from alerts.durations import parse_duration
 from alerts.errors import RuleError
 from parsers.orgname import org_key
@@ -43,8 +45,6 @@ Op = Literal[
     "is_null", "not_null",
 ]  # fmt: skip
 Event = Literal["new", "update"]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = typing.get_args(Weekday)
 
 _ORDERING = frozenset({">=", "<=", ">", "<"})
 _TEXT_OPS = frozenset({"contains", "regex"})
@@ -217,115 +217,16 @@ def condition_holds(cond: Condition, incident: Incident) -> bool:
     }[op]
 
 
-# --- Channel specs ----------------------------------------------------------------------
+# --- Channel specs ---
 
-
-_HHMM = re.compile(r"(\d{1,2}):(\d{2})")
-
-
-class DigestSpec(_Strict):
-    """A periodic summary: `every` day or week, sent at `at` (HH:MM) in `timezone`.
-
-    A daily digest sent at 09:00 covers [yesterday 09:00, today 09:00); a weekly one,
-    the seven days ending at `weekday` `at`. Only the time zone makes "09:00" mean
-    anything, so it is validated against the system's tz database at load time.
-    """
-
-    every: Literal["daily", "weekly"]
-    at: str
-    weekday: Weekday = "mon"
-    timezone: str = "Asia/Tokyo"
-
-    @field_validator("at")
-    @classmethod
-    def _hhmm(cls, at: str) -> str:
-        match = _HHMM.fullmatch(at.strip())
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise ValueError(f"at must be a time HH:MM (00:00–23:59), not {at!r}")
-        return f"{int(match[1]):02d}:{match[2]}"
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, timezone: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {timezone!r} (e.g. Asia/Tokyo)") from None
-        return timezone
-
-    @model_validator(mode="after")
-    def _weekday_only_weekly(self) -> DigestSpec:
-        if self.every == "daily" and "weekday" in self.model_fields_set:
-            raise ValueError("weekday applies only to every = 'weekly'")
-        return self
-
-    @property
-    def time(self) -> dt.time:
-        hour, minute = self.at.split(":")
-        return dt.time(int(hour), int(minute))
-
-    @property
-    def tz(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.timezone)
-
-
-class _ChannelBase(_Strict):
-    """What every channel kind shares: per-alert messages, a digest, pacing.
-
-    `each = false` with a digest makes a digest-only channel; `min_interval` is the
-    least time in seconds between two messages on this channel (the deliverer paces).
-    """
-
-    each: bool = True
-    digest: DigestSpec | None = None
-    min_interval: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
-
-    @model_validator(mode="after")
-    def _sends_something(self) -> _ChannelBase:
-        if not self.each and self.digest is None:
-            raise ValueError("each = false needs a digest, or the channel sends nothing")
-        return self
-
-
-class ConsoleSpec(_ChannelBase):
-    kind: Literal["console"] = "console"
-
-
-class SlackSpec(_ChannelBase):
-    """Slack accepts about one message a second per incoming webhook, hence the pacing."""
-
-    kind: Literal["slack"]
-    webhook_url_env: str = "OWABI_SLACK_WEBHOOK_URL"
-    min_interval: float = Field(default=1.0, ge=0.0, allow_inf_nan=False)
-
-
-class EmailSpec(_ChannelBase):
-    """`to=None` means the default recipients from settings."""
-
-    kind: Literal["email"]
-    to: list[str] | None = None
-
-    @field_validator("to")
-    @classmethod
-    def _addresses(cls, to: list[str] | None) -> list[str] | None:
-        for address in to or []:
-            if "@" not in address or not address.isprintable() or " " in address:
-                raise ValueError(f"invalid e-mail address {address!r}")
-        return to
-
-
-class WebhookSpec(_ChannelBase):
-    kind: Literal["webhook"]
-    url_env: str = "OWABI_WEBHOOK_URL"
-
-
-ChannelSpec = Annotated[
-    ConsoleSpec | SlackSpec | EmailSpec | WebhookSpec, Field(discriminator="kind")
-]
-_CHANNEL_KINDS = frozenset(
-    typing.get_args(spec.model_fields["kind"].annotation)[0]
-    for spec in (ConsoleSpec, SlackSpec, EmailSpec, WebhookSpec)
-)
+if TYPE_CHECKING:
+    AnyChannelSpec = ChannelSpec
+else:
+    # One model per registered channel kind, chosen by the table's `kind`.
+    AnyChannelSpec = Annotated[
+        Union[tuple(kind.spec for kind in CHANNEL_KINDS.values())],  # noqa: UP007
+        Field(discriminator="kind"),
+    ]
 
 
 # --- Rules ------------------------------------------------------------------------------
@@ -445,7 +346,7 @@ class RulesConfig(_Strict):
     """The whole rules file. A rule may name `console` without defining it."""
 
     rules: list[Rule]
-    channels: dict[str, ChannelSpec] = Field(default_factory=dict)
+    channels: dict[str, AnyChannelSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> RulesConfig:
@@ -493,7 +394,7 @@ def _describe_error(err: Any, data: Mapping[str, Any]) -> str:
         name = rule.get("name") if isinstance(rule, Mapping) else None
         parts.append(f"rule {name!r}" if name else f"rules[{loc[1]}]")
         loc = loc[2:]
-    elif len(loc) >= 3 and loc[0] == "channels" and loc[2] in _CHANNEL_KINDS:
+    elif len(loc) >= 3 and loc[0] == "channels" and loc[2] in CHANNEL_KINDS:
         loc = [*loc[:2], *loc[3:]]  # pydantic's union tag (`slack`) is noise to an operator
     if loc:
         parts.append(".".join(str(p) for p in loc))

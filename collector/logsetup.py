@@ -14,10 +14,18 @@ MASK = "***"
 
 
 class SecretMasker:
-    """Replaces secret values (webhook URLs, passwords) in every string of an event."""
+    """Replaces secret values (webhook URLs, passwords) in every string of an event.
 
-    def __init__(self, secrets: Iterable[str]) -> None:
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+    Secrets known at start-up come from the settings; those read later (a webhook URL
+    from a variable a rules file names) are added with `add` when they are read."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self.secrets: list[str] = []
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        found = {*self.secrets, *(s for s in secrets if s and len(s) >= 4)}
+        self.secrets = sorted(found, key=len, reverse=True)
 
     def mask(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -38,6 +46,15 @@ class SecretMasker:
         return {k: self.mask(v) for k, v in event.items()}
 
 
+# The masker of the configured logging: `mask` adds to it from anywhere in the process.
+_MASKER = SecretMasker()
+
+
+def mask(*secrets: str) -> None:
+    """Never log these values (a secret read after logging was configured)."""
+    _MASKER.add(secrets)
+
+
 def configure_logging(
     level: str = "info",
     fmt: str = "auto",
@@ -45,6 +62,7 @@ def configure_logging(
     stream: TextIO | None = None,
 ) -> None:
     stream = stream or sys.stderr
+    _MASKER.add(secrets)
     use_json = fmt == "json" or (fmt == "auto" and not stream.isatty())
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
@@ -57,7 +75,7 @@ def configure_logging(
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
-            SecretMasker(secrets),
+            _MASKER,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(

@@ -20,10 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.rules import RulesConfig
 from collector import failpoints
 from collector.clock import SYSTEM
-from collector.config.sources_file import SourceConfig
-from collector.fetch import Fetcher, FetchResult
+from collector.fetch import Fetcher
 from collector.incidents import Recorded, record_notice
-from collector.sources import KEYWORD_FILTERED, READERS, Lead
+from collector.sources import Lead, Poll, SourceConfig, SourceKind, kind_of
 from collector.sources.reading import read_lead
 from collector.store import queries
 from collector.store.models import SeenEntry
@@ -128,29 +127,28 @@ class Collector:
         with self.sessions.begin() as s:
             state = queries.source_state(s, source.id, source.url)
             etag, modified = state.etag, state.last_modified
+        kind = kind_of(source)
+        poll: Poll | None = None
         try:
-            result = await self.fetcher.fetch(
-                source.url, source_id=source.id, etag=etag, last_modified=modified
-            )
+            poll = await kind.poll(self.fetcher, source, etag=etag, last_modified=modified)
             failpoints.hit("after_fetch")
-            if result.not_modified:
+            if poll.unchanged:
                 report.unchanged = True
             else:
-                await self._read_leads(source, READERS[source.kind](result, source), report)
+                await self._read_leads(source, kind, poll.leads, report)
         except OwabiError as exc:
             report.ok, report.error, report.error_code = False, str(exc), exc.code
-            result = None
         report.duration = time.monotonic() - started
-        self._record_state(source, result, report)
+        self._record_state(source, poll, report)
         failpoints.hit("after_store")
         self._log(source, report)
         return report
 
     async def _read_leads(
-        self, source: SourceConfig, leads: list[Lead], report: SourceReport
+        self, source: SourceConfig, kind: SourceKind, leads: list[Lead], report: SourceReport
     ) -> None:
         keywords = source.effective_keywords(self.keywords)
-        filtered = source.kind in KEYWORD_FILTERED and bool(keywords)
+        filtered = kind.keyword_filtered and bool(keywords)
         todo: list[Lead] = []
         # One transaction and one lookup for the whole listing: a changed listing of
         # hundreds of entries used to cost a query and a commit per entry.
@@ -178,15 +176,17 @@ class Collector:
 
         async def read(lead: Lead) -> None:
             async with gate:
-                await self._read_lead(source, lead, report)
+                await self._read_lead(source, kind, lead, report)
 
         await asyncio.gather(*(read(lead) for lead in todo))
 
-    async def _read_lead(self, source: SourceConfig, lead: Lead, report: SourceReport) -> None:
+    async def _read_lead(
+        self, source: SourceConfig, kind: SourceKind, lead: Lead, report: SourceReport
+    ) -> None:
         try:
             doc = await read_lead(self.fetcher, source, lead)
         except OwabiError as exc:
-            self._lead_failed(source, lead, exc, report)
+            self._lead_failed(source, kind, lead, exc, report)
             return
         failpoints.hit("after_parse")
         facts = doc.facts
@@ -227,14 +227,19 @@ class Collector:
             )
 
     def _lead_failed(
-        self, source: SourceConfig, lead: Lead, exc: OwabiError, report: SourceReport
+        self,
+        source: SourceConfig,
+        kind: SourceKind,
+        lead: Lead,
+        exc: OwabiError,
+        report: SourceReport,
     ) -> None:
         with self.sessions.begin() as s:
             entry = _mark(s, source, lead, queries.RETRY, f"{exc.code}: {exc}")
             if entry.attempts >= MAX_LEAD_ATTEMPTS:
                 entry.outcome = "failed"
             attempts, final = entry.attempts, entry.outcome == "failed"
-        if source.kind == "notice":
+        if kind.is_document:
             # The document is the source itself: its failure is the source's failure.
             report.ok, report.error, report.error_code = False, str(exc), exc.code
         else:
@@ -249,9 +254,7 @@ class Collector:
             gave_up=final,
         )
 
-    def _record_state(
-        self, source: SourceConfig, result: FetchResult | None, report: SourceReport
-    ) -> None:
+    def _record_state(self, source: SourceConfig, poll: Poll | None, report: SourceReport) -> None:
         now = self.now()
         with self.sessions.begin() as s:
             state = queries.source_state(s, source.id, source.url)
@@ -264,8 +267,8 @@ class Collector:
                 pending = bool(report.lead_errors or report.deferred)
                 if pending:
                     state.etag, state.last_modified = None, None
-                elif result is not None and not result.not_modified:
-                    state.etag, state.last_modified = result.etag, result.last_modified
+                elif poll is not None and not poll.unchanged:
+                    state.etag, state.last_modified = poll.etag, poll.last_modified
             else:
                 state.last_error_at = now
                 state.last_error_code = report.error_code

@@ -10,36 +10,36 @@ and calls `build_runtime` again on each configuration reload.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import httpx
 import structlog
+from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.channels.base import Channel
-from alerts.channels.console import ConsoleChannel
-from alerts.channels.email import EmailChannel
-from alerts.channels.slack import SlackChannel
-from alerts.channels.webhook import WebhookChannel
+from alerts.channels import CHANNEL_KINDS, Channel, ConsoleChannel, Unconfigured
 from alerts.digest import DigestItem, Period
 from alerts.message import Alert
-from alerts.rules import ChannelSpec, ConsoleSpec, EmailSpec, RulesConfig, SlackSpec
+from alerts.rules import RulesConfig
 from collector.clock import SYSTEM, Clock
 from collector.config.files import Config
-from collector.config.settings import ENV_PREFIX, Settings
-from collector.config.sources_file import SourceConfig
+from collector.config.settings import Settings
 from collector.delivery.digests import DigestResult, send_due_digests
 from collector.delivery.outbox import DeliveryStats, Pacer, deliver_due
 from collector.fetch import Fetcher, FetchSettings
+from collector.logsetup import mask
 from collector.pipeline import Collector, Plan, SourceReport
+from collector.sources import SourceConfig
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 
 log = structlog.get_logger("owabi.runtime")
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @contextmanager
@@ -74,13 +74,29 @@ def open_fetcher(settings: Settings) -> Fetcher:
 # --- Channels ---------------------------------------------------------------------------
 
 
-def _setting(settings: Settings, env_name: str) -> str | None:
-    """A secret named by its variable: a Settings field when it is one, else the environment."""
-    name = env_name.removeprefix(ENV_PREFIX).lower()
-    if env_name.startswith(ENV_PREFIX) and name in type(settings).model_fields:
-        value = getattr(settings, name)
-        return value.get_secret_value() if hasattr(value, "get_secret_value") else value
-    return os.environ.get(env_name) or None
+class ChannelContext:
+    """What a channel kind reads while it is built (alerts.channels.base.ChannelEnv):
+    its settings model from the process settings, variables its spec names, the shared
+    HTTP client. A variable's value is masked in the logs as soon as it is read."""
+
+    def __init__(self, settings: Settings, client: httpx.AsyncClient | None) -> None:
+        self._settings = settings
+        self._client = client
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            raise RuntimeError("channels built for a preview have no HTTP client")
+        return self._client
+
+    def settings(self, model: type[M]) -> M:
+        return model.model_validate(self._settings, from_attributes=True)
+
+    def variable(self, name: str) -> str | None:
+        value = self._settings.variable(name)
+        if value:
+            mask(value)
+        return value
 
 
 class FallbackConsole:
@@ -88,6 +104,7 @@ class FallbackConsole:
     unconfigured channels a rule names, so a newcomer sees one alert, not one per channel."""
 
     kind = "console"
+    timeout = 0.0
 
     def __init__(self) -> None:
         self.name = "console"
@@ -108,61 +125,28 @@ class FallbackConsole:
             self._digests.add(once)
 
 
-def _build(
-    name: str,
-    spec: ChannelSpec,
-    settings: Settings,
-    client: httpx.AsyncClient,
-    fallback: FallbackConsole,
-) -> Channel:
-    if isinstance(spec, ConsoleSpec):
-        return ConsoleChannel(name)
-    if isinstance(spec, SlackSpec):
-        url = _setting(settings, spec.webhook_url_env)
-        if not url:
-            log.warning(
-                "channel not configured, using console", channel=name, needs=spec.webhook_url_env
-            )
-            return fallback
-        return SlackChannel(name, url, client=client)
-    if isinstance(spec, EmailSpec):
-        to = spec.to or settings.smtp_to
-        if not settings.smtp_host or not to:
-            log.warning(
-                "channel not configured, using console",
-                channel=name,
-                needs="OWABI_SMTP_HOST and OWABI_SMTP_TO",
-            )
-            return fallback
-        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        return EmailChannel(
-            name,
-            host=settings.smtp_host,
-            port=settings.smtp_port,
-            username=settings.smtp_username,
-            password=password,
-            use_tls=settings.smtp_tls,
-            starttls=settings.smtp_starttls,
-            sender=settings.smtp_from,
-            to=list(to),
-            timeout=settings.smtp_timeout,
-        )
-    url = _setting(settings, spec.url_env)
-    if not url:
-        log.warning("channel not configured, using console", channel=name, needs=spec.url_env)
-        return fallback
-    return WebhookChannel(name, url, client=client)
-
-
 def build_channels(
     rules: RulesConfig, settings: Settings, client: httpx.AsyncClient
 ) -> dict[str, Channel]:
-    """One channel per name the rules use; an unconfigured one falls back to the console."""
+    """One channel per name the rules use, built by its kind (alerts.channels); an
+    unconfigured one falls back to the console."""
+    env = ChannelContext(settings, client)
     fallback = FallbackConsole()
-    return {
-        name: _build(name, spec, settings, client, fallback)
-        for name, spec in rules.channels.items()
-    }
+    channels: dict[str, Channel] = {}
+    for name, spec in rules.channels.items():
+        try:
+            channels[name] = CHANNEL_KINDS[spec.kind].build(name, spec, env)
+        except Unconfigured as missing:
+            log.warning("channel not configured, using console", channel=name, needs=missing.needs)
+            channels[name] = fallback
+    return channels
+
+
+def preview(config: Config, channel: str, alert: Alert) -> str:
+    """The message exactly as `channel` would send `alert` (`owabi alerts test`)."""
+    spec = config.rules.channels[channel]
+    env = ChannelContext(config.settings, client=None)
+    return CHANNEL_KINDS[spec.kind].preview(spec, alert, env)
 
 
 def pacing(rules: RulesConfig, channels: Mapping[str, Channel]) -> dict[str, float]:
@@ -175,24 +159,11 @@ def pacing(rules: RulesConfig, channels: Mapping[str, Channel]) -> dict[str, flo
     }
 
 
-def send_timeout(settings: Settings) -> float:
+def send_timeout(settings: Settings, channels: Mapping[str, Channel]) -> float:
     """The most one send may take before it counts as timed out: a channel's own timeout
-    bounds each step (connect, then read), so twice the larger one. The claim's lease is
+    bounds each step (connect, then read), so twice the longest. The claim's lease is
     derived from it (collector.delivery.outbox.lease_for)."""
-    return 2 * max(settings.http_timeout, settings.smtp_timeout)
-
-
-def secret_values(settings: Settings) -> list[str]:
-    """Every secret value, for the log masker."""
-    values = [
-        s.get_secret_value()
-        for s in (settings.slack_webhook_url, settings.webhook_url, settings.smtp_password)
-        if s is not None
-    ]
-    db = settings.database_url_plain
-    if "@" in db and ":" in db.split("@", 1)[0].split("://", 1)[-1]:
-        values.append(db.split("://", 1)[-1].split("@", 1)[0].split(":", 1)[1])
-    return values
+    return 2 * max([settings.http_timeout, *(c.timeout for c in channels.values())])
 
 
 # --- The runtime ------------------------------------------------------------------------
@@ -223,6 +194,10 @@ class Runtime:
         """The enabled sources by id."""
         return {s.id: s for s in self.config.sources.sources if s.enabled}
 
+    @property
+    def send_timeout(self) -> float:
+        return send_timeout(self.config.settings, self.channels)
+
     async def deliver(self) -> DeliveryStats:
         """One pass over the due outbox rows with the configured limits."""
         settings = self.config.settings
@@ -233,7 +208,7 @@ class Runtime:
             max_attempts=settings.delivery_max_attempts,
             rules=self.config.rules,
             pacer=self.pacer,
-            send_timeout=send_timeout(settings),
+            send_timeout=self.send_timeout,
         )
 
     async def send_digests(
@@ -250,7 +225,7 @@ class Runtime:
             create=create,
             source_tags=self.config.source_tags(),
             max_attempts=settings.delivery_max_attempts,
-            send_timeout=send_timeout(settings),
+            send_timeout=self.send_timeout,
         )
 
     async def fetch_pass(

@@ -6,6 +6,7 @@ Field names and enum values are fixed by the spec; fields may be added, never re
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -91,3 +92,16 @@ class Incident(BaseModel):
     def to_json_dict(self) -> dict[str, object]:
         """The spec's JSON shape: ISO dates, enum values as strings."""
         return self.model_dump(mode="json")
+
+
+def _fields_of(container: type) -> frozenset[str]:
+    return frozenset(
+        name
+        for name, info in Incident.model_fields.items()
+        if typing.get_origin(info.annotation) is container
+    )
+
+
+# Derived from the model, so a field added to it is merged, scored and exported as its kind.
+LIST_FIELDS: frozenset[str] = _fields_of(list)
+MAPPING_FIELDS: frozenset[str] = _fields_of(dict)

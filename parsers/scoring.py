@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from parsers.orgname import org_key
+from parsers.schema import LIST_FIELDS
 
 SCORED_FIELDS = (
     "is_incident",
@@ -27,7 +28,6 @@ SCORED_FIELDS = (
     "discovered",
     "reported_to",
 )
-LIST_FIELDS = frozenset({"categories", "data_items", "reported_to"})
 
 
 def _f1(gold: list[Any], parsed: list[Any]) -> float:

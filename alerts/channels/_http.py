@@ -9,6 +9,7 @@ exception (whose text may contain it) is not chained.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import httpx
@@ -75,3 +76,14 @@ async def post_json(
         )
     reason = "http_4xx" if status >= 400 else "http_3xx"
     raise DeliveryError(detail, reason=reason, retryable=False, channel=channel)
+
+
+def client_timeout(client: httpx.AsyncClient) -> float:
+    """The longest single wait of the shared client (connect, read, write or pool)."""
+    t = client.timeout
+    return max((p for p in (t.connect, t.read, t.write, t.pool) if p is not None), default=0.0)
+
+
+def pretty_json(payload: Any) -> str:
+    """A payload as `owabi alerts test` shows it."""
+    return json.dumps(payload, ensure_ascii=False, indent=2)

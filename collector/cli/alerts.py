@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Annotated
 
@@ -18,13 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.digest import DigestItem, due_period
 from alerts.errors import DeliveryError
 from alerts.message import Alert, alert_key
-from alerts.render import console_text, email_message, slack_payload, webhook_payload
 from alerts.rules import (
-    EmailSpec,
     Rule,
     RulesConfig,
-    SlackSpec,
-    WebhookSpec,
     matches,
     rule_matches_explained,
 )
@@ -45,15 +40,12 @@ from collector.delivery.digests import DigestResult
 from collector.delivery.outbox import DeliveryStats
 from collector.errors import ConfigError
 from collector.incidents import tags_of
-from collector.runtime import open_runtime, open_store, send_timeout
+from collector.runtime import open_runtime, open_store, preview
 from collector.store import queries
 from collector.store.models import Delivery, DigestRun, IncidentRecord
 from parsers.schema import Incident
 
 app = typer.Typer(help="Alert rules, failed alerts and digests.", no_args_is_help=True)
-
-PLACEHOLDER_TO = "recipient@example.invalid"
-
 
 # --- test -------------------------------------------------------------------------------
 
@@ -84,23 +76,6 @@ def _alert(rule: Rule, record: IncidentRecord, facts: Incident, channel: str) ->
         sources=tuple(sorted({n.source_id for n in record.notices})),
         key=alert_key(record.id, rule.name, channel, event, revision="test"),  # type: ignore[arg-type]
     )
-
-
-def _preview(config: Config, channel: str, alert: Alert) -> str:
-    """The message exactly as the channel would send it (e-mail: subject and text part)."""
-    spec = config.rules.channels[channel]
-    if isinstance(spec, SlackSpec):
-        return json.dumps(slack_payload(alert), ensure_ascii=False, indent=2)
-    if isinstance(spec, WebhookSpec):
-        return json.dumps(webhook_payload(alert), ensure_ascii=False, indent=2)
-    if isinstance(spec, EmailSpec):
-        settings = config.settings
-        to = spec.to or settings.smtp_to or [PLACEHOLDER_TO]
-        msg = email_message(alert, sender=settings.smtp_from, to=list(to))
-        body = msg.get_body(preferencelist=("plain",))
-        text = body.get_content() if body is not None else ""
-        return f"Subject: {msg['Subject']}\nTo: {msg['To']}\n\n{text}"
-    return console_text(alert)
 
 
 def _incidents(s: Session, incident_id: int | None, limit: int) -> list[IncidentRecord]:
@@ -194,7 +169,7 @@ def _print_rule(
             if not spec.each:
                 out.print("   digest only: listed in the channel's digest", markup=False)
                 continue
-            print(_preview(config, channel, _alert(rule, record, facts[record.id], channel)))
+            print(preview(config, channel, _alert(rule, record, facts[record.id], channel)))
 
 
 async def _send_test(config: Config, rule: Rule, record: IncidentRecord, facts: Incident) -> bool:
@@ -205,7 +180,7 @@ async def _send_test(config: Config, rule: Rule, record: IncidentRecord, facts: 
         for name in rule.channels:
             spec, channel = config.rules.channels[name], runtime.channels[name]
             try:
-                async with asyncio.timeout(send_timeout(config.settings)):
+                async with asyncio.timeout(runtime.send_timeout):
                     if spec.each or spec.digest is None:
                         await channel.send(_alert(rule, record, facts, name))
                     else:

@@ -17,7 +17,6 @@ from collector.config.files import Config, load_config
 from collector.config.settings import Settings, load_settings
 from collector.errors import ConfigError, StoreError
 from collector.logsetup import configure_logging
-from collector.runtime import secret_values
 from parsers.errors import OwabiError
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -62,7 +61,7 @@ class Ctx:
             configure_logging(
                 self._settings.log_level,
                 self._settings.log_format,
-                secret_values(self._settings),
+                self._settings.secret_values(),
                 stream=StderrProxy(),  # type: ignore[arg-type]
             )
         return self._settings

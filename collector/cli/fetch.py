@@ -13,9 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from collector.cli.context import EXIT_FAILED, EXIT_OK, cli_errors, ctx_of, err, escape, out
 from collector.cli.report import failures, notices_table, summary
 from collector.config.files import Config
-from collector.config.sources_file import SourceConfig
 from collector.pipeline import SourceReport
 from collector.runtime import PassResult, open_runtime
+from collector.sources import SourceConfig
 
 
 def fetch(

@@ -17,24 +17,15 @@ from collector.cli.context import cli_errors, ctx_of, fail, out
 from collector.runtime import open_store
 from collector.store import queries
 from collector.store.models import IncidentRecord
+from parsers.schema import MAPPING_FIELDS, Incident
 
 app = typer.Typer(help="Look at stored incidents.", no_args_is_help=True)
 
+# The schema's fields in its order (a mapping such as `evidence` is no cell), between the
+# store's id and what the store adds.
 CSV_FIELDS = (
     "id",
-    "organization",
-    "title",
-    "published",
-    "stage",
-    "categories",
-    "people_affected",
-    "cards_affected",
-    "card_data_leaked",
-    "data_items",
-    "exposure_start",
-    "exposure_end",
-    "discovered",
-    "reported_to",
+    *(name for name in Incident.model_fields if name not in MAPPING_FIELDS),
     "notices",
     "created_at",
     "updated_at",

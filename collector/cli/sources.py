@@ -19,21 +19,20 @@ from collector.cli.context import EXIT_CONFIG, cli_errors, ctx_of, err, fail, ou
 from collector.cli.report import incident_row
 from collector.clock import SYSTEM, utc
 from collector.config.files import load_sources
-from collector.config.sources_file import SOURCE_KINDS, SourceConfig
-from collector.fetch import Fetcher
-from collector.runtime import fetch_settings, open_store
+from collector.runtime import open_fetcher, open_store
+from collector.sources import KINDS, SourceConfig
 from collector.sources.probe import Probe, probe
 from collector.store import queries
 
 app = typer.Typer(
     help="Configured sources; try a URL before adding it.\n\nKinds: "
-    + "; ".join(f"{k}: {v}" for k, v in SOURCE_KINDS.items()),
+    + "; ".join(f"{name}: {kind.summary}" for name, kind in KINDS.items()),
     no_args_is_help=True,
 )
 
 KindOption = Annotated[
     str | None,
-    typer.Option("--kind", help="feed, page or notice (detected when omitted)."),
+    typer.Option("--kind", help=f"{', '.join(KINDS)} (detected when omitted)."),
 ]
 
 
@@ -119,8 +118,8 @@ def status(ctx: typer.Context) -> None:
 def _show(found: Probe) -> None:
     src = found.source
     out.print(f"kind: {src.kind}")
-    if src.selectors is not None:
-        out.print(f"selectors: {src.selectors.model_dump(exclude_none=True)}")
+    for key, value in _own_keys(src).items():
+        out.print(Text(f"{key}: {value}"))
     out.print(f"entries: {len(found.leads)}, matching the incident keywords: {len(found.matching)}")
     table = Table(title="Entries (first 15)")
     for col in ("date", "title", "url", "match"):
@@ -151,11 +150,11 @@ def _run_probe(
     ctx: typer.Context, url: str, source_id: str, kind: str | None, org: str | None
 ) -> Probe:
     c = ctx_of(ctx)
-    if kind is not None and kind not in SOURCE_KINDS:
-        fail(f"--kind must be one of {', '.join(SOURCE_KINDS)}", EXIT_CONFIG)
+    if kind is not None and kind not in KINDS:
+        fail(f"--kind must be one of {', '.join(KINDS)}", EXIT_CONFIG)
 
     async def go() -> Probe:
-        async with Fetcher(fetch_settings(c.settings)) as fetcher:
+        async with open_fetcher(c.settings) as fetcher:
             return await probe(
                 fetcher,
                 url,
@@ -188,19 +187,35 @@ def suggest_id(url: str, taken: set[str]) -> str:
     return candidate
 
 
+def _own_keys(source: SourceConfig) -> dict[str, object]:
+    """The keys a kind adds to the common ones, where they are set (`selectors`)."""
+    common = SourceConfig.model_fields
+    return {
+        key: value
+        for key, value in source.model_dump(exclude_none=True).items()
+        if key not in common
+    }
+
+
+def _toml(value: object) -> str:
+    """A TOML value; JSON string literals are valid TOML basic strings."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def toml_block(source: SourceConfig) -> str:
-    """A `[[source]]` block; JSON string literals are valid TOML basic strings."""
+    """A `[[source]]` block with what `sources add` found: id, url, kind, organization
+    and the kind's own keys."""
     lines = ["", "[[source]]"]
-    for key in ("id", "url", "kind", "organization"):
-        value = getattr(source, key)
+    found = {key: getattr(source, key) for key in ("id", "url", "kind", "organization")}
+    for key, value in {**found, **_own_keys(source)}.items():
         if value is not None:
-            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
-    if source.selectors is not None:
-        parts = [
-            f"{k} = {json.dumps(v, ensure_ascii=False)}"
-            for k, v in source.selectors.model_dump(exclude_none=True).items()
-        ]
-        lines.append("selectors = { " + ", ".join(parts) + " }")
+            lines.append(f"{key} = {_toml(value)}")
     return "\n".join(lines) + "\n"
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,8 +13,14 @@ from pydantic import BaseModel, ValidationError
 from alerts.errors import RuleError
 from alerts.rules import RulesConfig
 from collector.config.settings import Settings
-from collector.config.sources_file import SourceConfig, SourcesFile, merge_defaults
+from collector.config.sources_file import (
+    SourcesFile,
+    merge_defaults,
+    source_error,
+    sources_model,
+)
 from collector.errors import ConfigError
+from collector.sources import SourceConfig
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,23 +49,36 @@ def _where(loc: tuple[int | str, ...], data: dict[str, Any], list_key: str, labe
     return "key " + repr(".".join(str(p) for p in loc)) if loc else "file"
 
 
+Refine = Callable[[tuple[int | str, ...], str, str], tuple[tuple[int | str, ...], str]]
+"""(location, pydantic error type, message) -> the location and message to show."""
+
+
 def validate(
-    model: type[M], data: dict[str, Any], path: Path, list_key: str, label: str, alias: str
+    model: type[M],
+    data: dict[str, Any],
+    path: Path,
+    list_key: str,
+    label: str,
+    alias: str,
+    refine: Refine | None = None,
 ) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = tuple(err["loc"])
+        loc: tuple[int | str, ...] = tuple(err["loc"])
+        msg = err["msg"]
+        if refine is not None:
+            loc, msg = refine(loc, err["type"], msg)
         where = _where(loc, data, list_key, label).replace(repr(list_key), repr(alias))
-        msg = err["msg"].removeprefix("Value error, ")
+        msg = msg.removeprefix("Value error, ")
         key = ".".join(str(p) for p in loc)
         raise ConfigError(f"{path}: {where}: {msg}", path=str(path), key=key) from exc
 
 
 def load_sources(path: Path) -> SourcesFile:
     data = merge_defaults(read_toml(path))
-    return validate(SourcesFile, data, path, "sources", "source", "source")
+    return validate(sources_model(), data, path, "sources", "source", "source", source_error)
 
 
 def load_rules(path: Path) -> RulesConfig:

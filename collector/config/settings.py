@@ -1,30 +1,37 @@
 """Process settings: `OWABI_*` environment variables, a `.env` file and secret files.
 
-Secrets (webhook URL, SMTP and database passwords) may come from the environment,
-from `OWABI_<NAME>_FILE` pointing at a file, or from a secrets directory (Docker
-secrets at /run/secrets), so that they never need to sit in a compose file.
+Secrets (webhook URLs, SMTP and database passwords: every `SecretStr` setting) may come
+from the environment, from `OWABI_<NAME>_FILE` pointing at a file, or from a secrets
+directory (Docker secrets at /run/secrets), so that they never need to sit in a compose
+file. A channel's own settings (OWABI_SMTP_*) are declared by its channel module and
+joined in here from the channel registry; a variable a rules file names
+(`webhook_url_env = "OWABI_SLACK_TEAM_WEBHOOK_URL"`) is read through the same sources by
+`Settings.variable`.
 """
 
 from __future__ import annotations
 
 import os
+import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from dotenv import dotenv_values
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, create_model, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
+from alerts.channels import CHANNEL_KINDS
 from alerts.durations import parse_duration
 from collector.errors import ConfigError
 
 ENV_PREFIX = "OWABI_"
-SECRET_FIELDS = ("slack_webhook_url", "smtp_password", "webhook_url", "database_url")
 DEFAULT_SECRETS_DIR = Path("/run/secrets")
 
 
-class Settings(BaseSettings):
-    """Every setting, with the default a newcomer gets from `make run`."""
+class CoreSettings(BaseSettings):
+    """Every setting but the channels' own, with the default a newcomer gets from
+    `make run`."""
 
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX,
@@ -56,18 +63,7 @@ class Settings(BaseSettings):
     default_interval: float = 900.0
     max_articles_per_source: int = Field(30, ge=1)
 
-    # Alert channels (console when none is configured).
-    slack_webhook_url: SecretStr | None = None
-    webhook_url: SecretStr | None = None
-    smtp_host: str | None = None
-    smtp_port: int = Field(587, ge=1, le=65535)
-    smtp_username: str | None = None
-    smtp_password: SecretStr | None = None
-    smtp_starttls: bool = True
-    smtp_tls: bool = False
-    smtp_from: str = "owabi@localhost"
-    smtp_to: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    smtp_timeout: float = Field(30.0, gt=0)
+    # Alert delivery (each channel's own settings come from its module).
     delivery_max_attempts: int = Field(8, ge=1)
 
     # The service (`owabi run`).
@@ -79,6 +75,10 @@ class Settings(BaseSettings):
     max_backoff: float = 21600.0
     schedule_jitter: float = Field(0.1, ge=0, lt=1)
     leader_poll: float = 5.0
+
+    # Where `variable` looks besides the environment (set by load_settings).
+    _env_file: str | None = PrivateAttr(default=None)
+    _secrets_dir: Path | None = PrivateAttr(default=None)
 
     @field_validator(
         "default_interval",
@@ -93,22 +93,80 @@ class Settings(BaseSettings):
     def _duration(cls, value: Any) -> float:
         return parse_duration(value)
 
-    @field_validator("smtp_to", mode="before")
-    @classmethod
-    def _address_list(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [a.strip() for a in value.split(",") if a.strip()]
-        return value
-
     @property
     def database_url_plain(self) -> str:
         return self.database_url.get_secret_value()
+
+    def variable(self, name: str) -> str | None:
+        """The value of the variable `name` (as a rules file names it): a setting's value
+        when it names one, else `<name>_FILE`, the environment, the .env file and the
+        secrets directory, in that order."""
+        field = name.removeprefix(ENV_PREFIX).lower()
+        if name.startswith(ENV_PREFIX) and field in type(self).model_fields:
+            value = getattr(self, field)
+            plain = value.get_secret_value() if isinstance(value, SecretStr) else value
+            return str(plain) if plain not in (None, "") else None
+        return _variable(name, self._env_file, self._secrets_dir)
+
+    def secret_values(self) -> list[str]:
+        """Every secret setting's value (and the database password), for the log masker."""
+        values = [
+            value.get_secret_value()
+            for name in type(self).model_fields
+            if isinstance(value := getattr(self, name), SecretStr)
+        ]
+        db = self.database_url_plain
+        if "@" in db and ":" in db.split("@", 1)[0].split("://", 1)[-1]:
+            values.append(db.split("://", 1)[-1].split("@", 1)[0].split(":", 1)[1])
+        return [v for v in values if v]
+
+
+if TYPE_CHECKING:
+    Settings = CoreSettings
+else:
+    Settings = create_model(
+        "Settings",
+        __base__=(
+            CoreSettings,
+            *(kind.settings for kind in CHANNEL_KINDS.values() if kind.settings is not None),
+        ),
+        __doc__="Every setting: the core ones and each channel kind's own.",
+    )
+
+
+def secret_fields() -> list[str]:
+    """Settings that hold secrets, and so may come from `OWABI_<NAME>_FILE`."""
+    return [
+        name
+        for name, info in Settings.model_fields.items()
+        if info.annotation is SecretStr or SecretStr in typing.get_args(info.annotation)
+    ]
+
+
+def _variable(name: str, env_file: str | None, secrets_dir: Path | None) -> str | None:
+    file = os.environ.get(f"{name}_FILE")
+    if file:
+        try:
+            return Path(file).read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise ConfigError(f"{name}_FILE: cannot read {file}: {exc.strerror}", key=name) from exc
+    if os.environ.get(name):
+        return os.environ[name]
+    if env_file and Path(env_file).is_file():
+        value = dotenv_values(env_file).get(name)
+        if value:
+            return value
+    if secrets_dir is not None:
+        secret = secrets_dir / name.lower()
+        if secret.is_file():
+            return secret.read_text(encoding="utf-8").strip() or None
+    return None
 
 
 def _file_secrets(environ: dict[str, str]) -> dict[str, str]:
     """Values of `OWABI_<NAME>_FILE` for secret fields, read from their files."""
     found: dict[str, str] = {}
-    for name in SECRET_FIELDS:
+    for name in secret_fields():
         var = f"{ENV_PREFIX}{name.upper()}_FILE"
         path = environ.get(var)
         if not path:
@@ -133,7 +191,7 @@ def load_settings(env_file: str | None = ".env", **overrides: Any) -> Settings:
     if secrets_dir.is_dir():
         kwargs["_secrets_dir"] = str(secrets_dir)
     try:
-        return Settings(**kwargs, **init)
+        settings: Settings = Settings(**kwargs, **init)
     except SettingsError as exc:
         raise ConfigError(f"settings: {exc}") from exc
     except ValidationError as exc:
@@ -142,3 +200,6 @@ def load_settings(env_file: str | None = ".env", **overrides: Any) -> Settings:
         var = f"{ENV_PREFIX}{field.upper()}"
         where = f" (from {env_file})" if env_file and Path(env_file).is_file() else ""
         raise ConfigError(f"setting {var}{where}: {err['msg']}", key=var) from exc
+    settings._env_file = env_file
+    settings._secrets_dir = secrets_dir if secrets_dir.is_dir() else None
+    return settings

@@ -1,93 +1,29 @@
 """The operator's `config/sources.toml`: one short `[[source]]` block per source.
 
 Defaults may be set for every source (`[defaults.all]`) and per kind
-(`[defaults.page]`), urlwatch-style, so that each block stays short.
+(`[defaults.page]`), urlwatch-style, so that each block stays short. Each block is
+validated by its kind's own model (collector.sources), so a key of another kind is
+refused with the kinds it belongs to.
 """
 
 from __future__ import annotations
 
-import codecs
-import re
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from functools import cache
+from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
-from alerts.durations import parse_duration
+from collector.sources import KINDS, SourceConfig
 from parsers.keywords import DEFAULT_INCIDENT_KEYWORDS
-
-SourceKind = Literal["feed", "page", "notice"]
-SOURCE_KINDS: dict[str, str] = {
-    "feed": "RSS 1.0/2.0 or Atom feed; entries that match the keywords are read in full",
-    "page": "a news listing page; new entries that match the keywords are fetched (HTML or PDF)",
-    "notice": "one notice URL (HTML or PDF), re-read when it changes",
-}
-_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
-
-
-class Selectors(BaseModel):
-    """CSS selectors for a listing page; without them the list is detected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    item: str
-    link: str | None = None
-    title: str | None = None
-    date: str | None = None
-
-
-class SourceConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    url: str
-    kind: SourceKind
-    interval: float | None = None
-    tags: tuple[str, ...] = ()
-    encoding: str | None = None
-    organization: str | None = None
-    selectors: Selectors | None = None
-    keywords: tuple[str, ...] | None = None
-    enabled: bool = True
-
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError("use lowercase letters, digits, '-', '_' or '.' (at most 64)")
-        return value
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {value!r}")
-        return value
-
-    @field_validator("interval", mode="before")
-    @classmethod
-    def _interval(cls, value: Any) -> float | None:
-        return None if value is None else parse_duration(value)
-
-    @field_validator("encoding")
-    @classmethod
-    def _encoding(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                codecs.lookup(value)
-            except LookupError:
-                raise ValueError(f"unknown encoding {value!r}") from None
-        return value
-
-    @model_validator(mode="after")
-    def _selectors_only_for_pages(self) -> SourceConfig:
-        if self.selectors is not None and self.kind != "page":
-            raise ValueError("selectors apply only to kind = 'page'")
-        return self
-
-    def effective_keywords(self, default: tuple[str, ...]) -> tuple[str, ...]:
-        return self.keywords if self.keywords is not None else default
 
 
 class SourcesFile(BaseModel):
@@ -111,6 +47,43 @@ class SourcesFile(BaseModel):
         return {s.id: s for s in self.sources}
 
 
+def sources_model() -> type[SourcesFile]:
+    """SourcesFile whose blocks are validated by the registered kinds' own models, each
+    chosen by the block's `kind`."""
+    return _model(tuple(kind.config for kind in KINDS.values()))
+
+
+UNKNOWN = "unknown kind"
+
+
+class _UnknownKind(SourceConfig):
+    """A block whose `kind` is missing or not registered: checked for the keys every kind
+    shares, so that its errors come in the same order as any other block's."""
+
+    @field_validator("kind")
+    @classmethod
+    def _known(cls, kind: str) -> str:
+        raise ValueError(f"must be one of {', '.join(repr(k) for k in KINDS)}")
+
+
+def _kind_of(block: Any) -> str:
+    kind = block.get("kind") if isinstance(block, dict) else getattr(block, "kind", None)
+    return kind if isinstance(kind, str) and kind in KINDS else UNKNOWN
+
+
+@cache
+def _model(configs: tuple[type[SourceConfig], ...]) -> type[SourcesFile]:
+    tagged = tuple(Annotated[c, Tag(c.model_fields["kind"].default)] for c in configs)
+    block = Annotated[
+        Union[(*tagged, Annotated[_UnknownKind, Tag(UNKNOWN)])],
+        Discriminator(_kind_of),
+    ]
+    model: type[SourcesFile] = create_model(
+        "SourcesFile", __base__=SourcesFile, sources=(list[block], Field(default_factory=list))
+    )
+    return model
+
+
 def merge_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     """Apply `[defaults.all]` and `[defaults.<kind>]` under each `[[source]]` block."""
     defaults = raw.get("defaults", {})
@@ -128,3 +101,21 @@ def merge_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         out.update({k: raw[k] for k in unknown})  # let validation name them
     return out
+
+
+def source_error(
+    loc: tuple[int | str, ...], kind: str, msg: str
+) -> tuple[tuple[int | str, ...], str]:
+    """A pydantic error inside the kinds' union, as an operator reads it: the union's tag
+    (`page` in `sources.0.page.url`) dropped, and a key of another kind answered with
+    the kinds it belongs to."""
+    if len(loc) >= 3 and loc[0] == "sources" and (loc[2] in KINDS or loc[2] == UNKNOWN):
+        loc = (*loc[:2], *loc[3:])
+    if kind == "extra_forbidden" and len(loc) == 3:
+        key = str(loc[2])
+        owners = [name for name, k in KINDS.items() if key in k.config.model_fields]
+        if owners:
+            verb = "apply" if key.endswith("s") else "applies"
+            kinds = " or ".join(f"kind = {name!r}" for name in owners)
+            return loc, f"{key} {verb} only to {kinds}"
+    return loc, msg

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from parsers.orgname import org_key
-from parsers.schema import Incident, Stage
+from parsers.schema import LIST_FIELDS, MAPPING_FIELDS, Incident, Stage
 
 MERGE_WINDOW = dt.timedelta(days=120)
 
@@ -62,11 +62,11 @@ def merge_facts(old: Incident, new: Incident) -> Incident:
     merged = old.model_copy(deep=True)
     for field in type(new).model_fields:
         value = getattr(new, field)
-        if field in ("categories", "services", "data_items", "reported_to"):
+        if field in LIST_FIELDS:
             union = list(dict.fromkeys([*getattr(old, field), *value]))
             setattr(merged, field, union)
-        elif field == "evidence":
-            merged.evidence = {**old.evidence, **new.evidence}
+        elif field in MAPPING_FIELDS:
+            setattr(merged, field, {**getattr(old, field), **value})
         elif field == "stage":
             merged.stage = _later_stage(old.stage, new.stage)
         elif field == "card_data_leaked":

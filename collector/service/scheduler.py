@@ -31,11 +31,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collector.clock import SYSTEM
 from collector.config.settings import Settings
-from collector.config.sources_file import SourceConfig
 from collector.pipeline import SourceReport
 from collector.runtime import Runtime
 from collector.service.health import Probe
 from collector.service.metrics import Metrics
+from collector.sources import SourceConfig
 from collector.store import queries
 from collector.store.models import Delivery, SourceState
 

@@ -1,25 +1,39 @@
-"""Source kinds: each turns a fetched body into leads. The registry maps kind → reader."""
+"""Source kinds, one module each (its `[[source]]` keys, how it is fetched, how it yields
+leads), and the registry that config loading, the pipeline and the CLI read.
+
+A new kind is a module with a `SourceKind` subclass and one line below. The order is the
+order in which `owabi sources add URL` tries to recognise a URL: the most specific first,
+`notice` (anything at all) last.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collector.sources.base import Lead, Poll, SourceConfig, SourceKind, canonical_url, fingerprint
+from collector.sources.feed import FeedKind
+from collector.sources.notice import NoticeKind
+from collector.sources.page import PageKind
 
-from collector.config.sources_file import SourceConfig
-from collector.fetch import FetchResult
-from collector.sources.base import Lead, canonical_url, fingerprint
-from collector.sources.feed import feed_leads
-from collector.sources.notice import notice_leads
-from collector.sources.page import page_leads
-
-LeadReader = Callable[[FetchResult, SourceConfig], list[Lead]]
-
-READERS: dict[str, LeadReader] = {
-    "feed": feed_leads,
-    "page": page_leads,
-    "notice": notice_leads,
+KINDS: dict[str, SourceKind] = {
+    kind.name: kind
+    for kind in (
+        FeedKind(),
+        PageKind(),
+        NoticeKind(),
+    )
 }
 
-# Kinds whose leads are filtered by the incident keywords before they are read.
-KEYWORD_FILTERED = frozenset({"feed", "page"})
 
-__all__ = ["KEYWORD_FILTERED", "READERS", "Lead", "canonical_url", "fingerprint"]
+def kind_of(source: SourceConfig) -> SourceKind:
+    return KINDS[source.kind]
+
+
+__all__ = [
+    "KINDS",
+    "Lead",
+    "Poll",
+    "SourceConfig",
+    "SourceKind",
+    "canonical_url",
+    "fingerprint",
+    "kind_of",
+]

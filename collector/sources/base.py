@@ -1,13 +1,73 @@
-"""What every source kind produces: leads, i.e. documents that may be notices."""
+"""What every source kind shares: the keys of a `[[source]]` block, the leads a kind
+yields, and `SourceKind`, the contract a new kind fulfils in a module of its own."""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from alerts.durations import parse_duration
+from collector.fetch import Fetcher, FetchResult
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "yclid")
+
+
+class SourceConfig(BaseModel):
+    """The keys every `[[source]]` block may set. A kind with keys of its own subclasses
+    this and narrows `kind` to its name (see `PageSource.selectors`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    url: str
+    kind: str
+    interval: float | None = None
+    tags: tuple[str, ...] = ()
+    encoding: str | None = None
+    organization: str | None = None
+    keywords: tuple[str, ...] | None = None
+    enabled: bool = True
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("use lowercase letters, digits, '-', '_' or '.' (at most 64)")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value
+
+    @field_validator("interval", mode="before")
+    @classmethod
+    def _interval(cls, value: Any) -> float | None:
+        return None if value is None else parse_duration(value)
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                raise ValueError(f"unknown encoding {value!r}") from None
+        return value
+
+    def effective_keywords(self, default: tuple[str, ...]) -> tuple[str, ...]:
+        return self.keywords if self.keywords is not None else default
 
 
 @dataclass(frozen=True)
@@ -27,6 +87,60 @@ class Lead:
     @property
     def canonical_url(self) -> str:
         return canonical_url(self.url)
+
+
+@dataclass(frozen=True)
+class Poll:
+    """One poll of a source: its leads, or that nothing changed since the validators
+    that were sent; and the validators to send next time."""
+
+    leads: list[Lead]
+    unchanged: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+class SourceKind:
+    """One kind of source: its `[[source]]` keys, how it is fetched, how it yields leads.
+
+    A kind sets the class attributes and implements `leads` (and `recognise`, so that
+    `owabi sources add URL` can propose it); `poll` is a conditional GET of the source's
+    URL unless the kind needs more requests than that.
+    """
+
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line for `owabi sources --help`
+    config: ClassVar[type[SourceConfig]]
+    # Leads are read only when their title or summary has an incident keyword.
+    keyword_filtered: ClassVar[bool] = True
+    # The source's URL is itself the notice: failing to read it fails the source.
+    is_document: ClassVar[bool] = False
+
+    async def poll(
+        self,
+        fetcher: Fetcher,
+        source: SourceConfig,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> Poll:
+        result = await fetcher.fetch(
+            source.url, source_id=source.id, etag=etag, last_modified=last_modified
+        )
+        if result.not_modified:
+            return Poll([], unchanged=True, etag=result.etag, last_modified=result.last_modified)
+        return Poll(
+            self.leads(result, source), etag=result.etag, last_modified=result.last_modified
+        )
+
+    def leads(self, result: FetchResult, source: SourceConfig) -> list[Lead]:
+        """The documents a fetched source body points at; ParseError when it is unreadable."""
+        raise NotImplementedError
+
+    def recognise(self, result: FetchResult, **keys: Any) -> SourceConfig | None:
+        """This kind's block for a URL whose fetch gave `result` (`keys`: id, url and
+        organization), or None when the URL is not of this kind."""
+        raise NotImplementedError
 
 
 def canonical_url(url: str) -> str:

@@ -2,34 +2,69 @@
 
 from __future__ import annotations
 
-from collector.config.sources_file import SourceConfig
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
 from collector.fetch import FetchResult
-from collector.sources.base import Lead, fingerprint
+from collector.sources.base import Lead, SourceConfig, SourceKind, fingerprint
 from parsers.charset import decode
 from parsers.errors import UnsupportedFormat
-from parsers.listing import ListingSelectors, parse_listing
+from parsers.listing import ListingSelectors, detect_selectors, parse_listing
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", None)
+# A detected list shorter than this is more likely a notice's own links than a listing.
+MIN_LISTING_ENTRIES = 3
 
 
-def listing_selectors(source: SourceConfig) -> ListingSelectors | None:
-    s = source.selectors
-    if s is None:
-        return None
-    return ListingSelectors(item=s.item, link=s.link, title=s.title, date=s.date)
+class Selectors(BaseModel):
+    """CSS selectors for a listing page; without them the list is detected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    item: str
+    link: str | None = None
+    title: str | None = None
+    date: str | None = None
 
 
-def page_leads(result: FetchResult, source: SourceConfig) -> list[Lead]:
-    if result.content_type not in HTML_TYPES:
-        raise UnsupportedFormat(f"expected an HTML listing page, got {result.content_type}")
-    text = decode(result.content, http_charset=result.charset, override=source.encoding).text
-    entries = parse_listing(text, base_url=result.final_url, selectors=listing_selectors(source))
-    return [
-        Lead(
-            url=e.url,
-            title=e.title,
-            published=e.date,
-            fingerprint=fingerprint(e.url, e.title),
+class PageSource(SourceConfig):
+    kind: Literal["page"] = "page"
+    selectors: Selectors | None = None
+
+
+class PageKind(SourceKind):
+    name = "page"
+    summary = "a news listing page; new entries that match the keywords are fetched (HTML or PDF)"
+    config = PageSource
+
+    def leads(self, result: FetchResult, source: SourceConfig) -> list[Lead]:
+        if result.content_type not in HTML_TYPES:
+            raise UnsupportedFormat(f"expected an HTML listing page, got {result.content_type}")
+        text = decode(result.content, http_charset=result.charset, override=source.encoding).text
+        selectors = source.selectors if isinstance(source, PageSource) else None
+        found = ListingSelectors(**selectors.model_dump()) if selectors is not None else None
+        entries = parse_listing(text, base_url=result.final_url, selectors=found)
+        return [
+            Lead(
+                url=e.url,
+                title=e.title,
+                published=e.date,
+                fingerprint=fingerprint(e.url, e.title),
+            )
+            for e in entries
+        ]
+
+    def recognise(self, result: FetchResult, **keys: Any) -> SourceConfig | None:
+        if result.content_type not in HTML_TYPES:
+            return None
+        detected = detect_selectors(decode(result.content, http_charset=result.charset).text)
+        if detected is None:
+            return None
+        source = PageSource(
+            **keys,
+            selectors=Selectors(
+                item=detected.item, link=detected.link, title=detected.title, date=detected.date
+            ),
         )
-        for e in entries
-    ]
+        return source if len(self.leads(result, source)) >= MIN_LISTING_ENTRIES else None

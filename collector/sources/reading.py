@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from collector.config.sources_file import SourceConfig
 from collector.fetch import Fetcher
-from collector.sources import Lead
+from collector.sources.base import Lead, SourceConfig
 from parsers.document import parse_document
 from parsers.notice import NoticeHints
 from parsers.schema import Incident

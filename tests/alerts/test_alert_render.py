@@ -11,16 +11,11 @@ from typing import Any, cast
 
 import pytest
 
-from alerts.render import (
-    CATEGORY_JA,
-    clean_line,
-    console_text,
-    email_message,
-    email_subject,
-    safe_url,
-    slack_payload,
-    webhook_payload,
-)
+from alerts.channels.console import console_text
+from alerts.channels.email import email_message, email_subject
+from alerts.channels.slack import slack_payload
+from alerts.channels.webhook import webhook_payload
+from alerts.render import CATEGORY_JA, clean_line, safe_url
 from parsers.schema import Category, DataItem, Incident
 
 HOSTILE = "重要 <!channel> <!here> <@U123> <https://evil.example|click> & <#C1> お詫び"

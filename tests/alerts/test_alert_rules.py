@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
+from alerts.channels.email import EmailSpec
+from alerts.channels.slack import SlackSpec
 from alerts.errors import RuleError
 from alerts.rules import (
     Condition,
-    EmailSpec,
     Rule,
     RulesConfig,
-    SlackSpec,
     matches,
     parse_rules,
     rule_matches_explained,

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alerts.digest import due_period
-from alerts.rules import DigestSpec
+from alerts.digest import DigestSpec, due_period
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DAILY = DigestSpec(every="daily", at="09:00")

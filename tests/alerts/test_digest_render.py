@@ -12,17 +12,16 @@ from typing import Any, cast
 
 import pytest
 
-from alerts.digest import (
-    DigestItem,
-    Period,
-    digest_console_text,
-    digest_email_message,
+from alerts.channels.console import digest_console_text
+from alerts.channels.email import digest_email_message
+from alerts.channels.slack import (
+    SLACK_HEADER_MAX,
+    SLACK_MAX_BLOCKS,
+    SLACK_TEXT_MAX,
     digest_slack_payload,
-    digest_totals,
-    digest_webhook_payload,
-    group_by_category,
 )
-from alerts.render import SLACK_HEADER_MAX, SLACK_MAX_BLOCKS, SLACK_TEXT_MAX
+from alerts.channels.webhook import digest_webhook_payload
+from alerts.digest import DigestItem, Period, digest_totals, group_by_category
 from parsers.schema import Category, Incident
 from tests.alerts.conftest import sample_incident
 from tests.alerts.test_alert_render import all_mrkdwn_texts

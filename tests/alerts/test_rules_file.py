@@ -6,7 +6,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from alerts.rules import EmailSpec, SlackSpec, WebhookSpec, matches, parse_rules
+from alerts.channels.email import EmailSpec
+from alerts.channels.slack import SlackSpec
+from alerts.channels.webhook import WebhookSpec
+from alerts.rules import matches, parse_rules
 from tests.alerts.conftest import sample_incident
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "config" / "rules.toml"

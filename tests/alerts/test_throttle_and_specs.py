@@ -9,18 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from alerts.channels.console import ConsoleSpec
+from alerts.channels.email import EmailSpec
+from alerts.channels.slack import SlackSpec
+from alerts.channels.webhook import WebhookSpec
+from alerts.digest import DigestSpec
 from alerts.durations import parse_duration
 from alerts.errors import RuleError
-from alerts.rules import (
-    ConsoleSpec,
-    DigestSpec,
-    EmailSpec,
-    SlackSpec,
-    Throttle,
-    WebhookSpec,
-    parse_rules,
-    throttle_delay,
-)
+from alerts.rules import Throttle, parse_rules, throttle_delay
 
 NOW = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
 

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from collector.cli.main import app
 from collector.config.files import load_rules, load_sources
 from collector.config.settings import load_settings
-from collector.config.sources_file import SourceConfig
 from collector.errors import ConfigError
+from collector.sources import SourceConfig
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -19,13 +19,13 @@ import pytest
 from collector.clock import utc
 from collector.config.files import Config, load_config
 from collector.config.settings import load_settings
-from collector.config.sources_file import SourceConfig
 from collector.fetch import Fetcher
 from collector.pipeline import Collector
 from collector.runtime import build_runtime, fetch_settings
 from collector.service.health import Probe
 from collector.service.metrics import Metrics
 from collector.service.scheduler import Policy, Schedule, run_delay
+from collector.sources import SourceConfig
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from collector.store.models import SourceState

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from collector.config.files import load_sources
+from parsers.schema import Incident
 from tests.support.cli import run_cli
 from tests.support.site import LocalSite
 
@@ -23,6 +24,9 @@ def test_incident_commands(env: dict, site: LocalSite) -> None:
     assert code == 0 and len(rows) == 2
     card = next(r for r in rows if "テスト通販" in r["organization"])
     assert card["cards_affected"] == "2345" and site.url("/news/card-leak.html") in card["notices"]
+    # every schema field but the evidence mapping is a column, services and cause included
+    assert set(Incident.model_fields) - {"evidence"} <= set(card)
+    assert card["ppc_reportable"] == "True"
 
     code, out, _ = run_cli("incidents", "show", card["id"])
     shown = json.loads(out)

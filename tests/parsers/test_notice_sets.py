@@ -12,11 +12,10 @@ import pytest
 
 from parsers.document import parse_document
 from parsers.evaluation import Labelled, evaluate
-from parsers.schema import CARD_ITEMS, Incident
+from parsers.schema import CARD_ITEMS, LIST_FIELDS, Incident
 
 SETS = Path(__file__).resolve().parents[1] / "notices"
 MEDIA = {".txt": "text/plain", ".html": "text/html"}
-LIST_FIELDS = ("categories", "services", "data_items", "reported_to")
 LABEL_KEYS = {
     "schema_version", "is_incident", "organization", "title", "published", "stage",
     "categories", "services", "people_affected", "cards_affected", "data_items",
