@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make run` (set up + one fetch on the defaults)
-# and `make test` (set up with dev extras + lint + tests).
+# and `make test` (set up with dev extras + lint, layer contracts, types + tests).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -27,9 +27,13 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	@$(BIN)/owabi fetch; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
+# ruff; the import layers (pyproject.toml [tool.importlinter]); mypy strict on parsers/
+# and alerts/ (pyproject.toml [tool.mypy]).
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(DEVSTAMP)
 	$(BIN)/ruff format .

@@ -200,21 +200,23 @@ def condition_holds(cond: Condition, incident: Incident) -> bool:
     if op == "all":
         return all(v in actual for v in want)
     if op == "==":
-        return actual == want
+        return bool(actual == want)
     if op == "!=":
-        return actual != want
+        return bool(actual != want)
     if op == "in":
         return actual in want
     if op == "not_in":
         return actual not in want
     if actual is None:
         return False
-    return {
-        ">=": actual >= want,
-        "<=": actual <= want,
-        ">": actual > want,
-        "<": actual < want,
-    }[op]
+    return bool(
+        {
+            ">=": actual >= want,
+            "<=": actual <= want,
+            ">": actual > want,
+            "<": actual < want,
+        }[op]
+    )
 
 
 # --- Channel specs ---
@@ -280,7 +282,7 @@ class Rule(_Strict):
     organizations: list[str] = Field(default_factory=list)
     organizations_file: str | None = Field(default=None, min_length=1)
     tags: list[str] = Field(default_factory=list)
-    events: list[Event] = Field(default_factory=lambda: ["new"], min_length=1)
+    events: list[Event] = Field(default_factory=lambda: list[Event](["new"]), min_length=1)
     channels: list[str] = Field(min_length=1)
     throttle: Throttle | None = None
     only_incidents: bool = True

@@ -222,7 +222,12 @@ def _date_of(value: str, parsed: Any) -> dt.date | None:
         return stamp.astimezone(JST).date() if stamp.tzinfo else stamp.date()
     if parsed is not None:
         try:
-            return dt.datetime(*parsed[:6], tzinfo=dt.UTC).astimezone(JST).date()
+            year, month, day, hour, minute, second = parsed[:6]
+            return (
+                dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
+                .astimezone(JST)
+                .date()
+            )
         except (TypeError, ValueError, OverflowError):
             pass
     return parse_date(value)

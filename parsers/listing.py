@@ -169,7 +169,7 @@ def _partner(item: LexborNode) -> LexborNode | None:
     return node if node is not None and node.tag == want else None
 
 
-def _without_date(title: str, date: dt.date) -> str:
+def _without_date(title: str, date: dt.date | None) -> str:
     """A link text minus the entry's own date (listings often put it inside the link)."""
     for found in find_dates(title):
         if found.date == date:

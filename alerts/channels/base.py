@@ -54,9 +54,11 @@ class Channel(Protocol):
     """A built channel, as the outbox uses it."""
 
     name: str
-    kind: str
     # Seconds one attempt may take on this channel (its own connect/read bound).
     timeout: float
+
+    @property
+    def kind(self) -> str: ...
 
     async def send(self, alert: Alert) -> None:
         """Deliver once or raise `alerts.errors.DeliveryError`."""

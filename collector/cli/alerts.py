@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.digest import DigestItem, due_period
@@ -81,7 +80,7 @@ def _alert(rule: Rule, record: IncidentRecord, facts: Incident, channel: str) ->
 def _incidents(s: Session, incident_id: int | None, limit: int) -> list[IncidentRecord]:
     if incident_id is None:
         return list(queries.list_incidents(s, limit))
-    record = s.get(IncidentRecord, incident_id)
+    record = queries.incident(s, incident_id)
     if record is None:
         fail(f"no incident with id {incident_id}")
     return [record]
@@ -206,10 +205,8 @@ async def _send_test(config: Config, rule: Rule, record: IncidentRecord, facts: 
 def failed(ctx: typer.Context) -> None:
     """Alerts and digests that were given up on (parked), with their last error."""
     with cli_errors(), open_store(ctx_of(ctx).settings) as sessions, sessions() as s:
-        rows = s.scalars(select(Delivery).where(Delivery.status == "parked").order_by(Delivery.id))
-        digests = s.scalars(
-            select(DigestRun).where(DigestRun.status == "parked").order_by(DigestRun.id)
-        )
+        rows = queries.parked(s, Delivery)
+        digests = queries.parked(s, DigestRun)
         lines = [
             (str(r.id), r.rule, r.channel, f"{r.event} #{r.incident_id}", r.attempts, r)
             for r in rows
@@ -248,18 +245,17 @@ def _parse_ids(ids: Sequence[str]) -> tuple[set[int], set[int]]:
 
 
 def _requeue(
-    sessions: sessionmaker[Session], alerts: set[int] | None, digests: set[int] | None
+    sessions: sessionmaker[Session],
+    alerts: set[int] | None,
+    digests: set[int] | None,
+    now: dt.datetime,
 ) -> tuple[int, int]:
     """Make parked rows due now, with a fresh attempt count; None means every parked row.
     Ids that are unknown or not parked stop everything (nothing is requeued)."""
-    now = SYSTEM.now()
     counts = []
     with sessions.begin() as s:
         for model, wanted, label in ((Delivery, alerts, ""), (DigestRun, digests, "d")):
-            query = select(model).where(model.status == "parked")
-            if wanted is not None:
-                query = query.where(model.id.in_(wanted))
-            rows = s.scalars(query).all()
+            rows = queries.parked(s, model, wanted)
             missing = sorted((wanted or set()) - {r.id for r in rows})
             if missing:
                 names = ", ".join(f"{label}{i}" for i in missing)
@@ -302,7 +298,7 @@ async def _retry(
 ) -> tuple[tuple[int, int], DeliveryStats, list[DigestResult]]:
     """Requeue the parked rows, then one delivery pass (and the digests, if any)."""
     async with open_runtime(config) as runtime:
-        counts = _requeue(runtime.sessions, alerts, digests)
+        counts = _requeue(runtime.sessions, alerts, digests, runtime.clock.now())
         stats = await runtime.deliver()
         results = await runtime.send_digests(create=False) if counts[1] else []
     return counts, stats, results

@@ -75,7 +75,7 @@ def show(
 ) -> None:
     """One incident as JSON: its merged facts, notices and sources."""
     with cli_errors(), open_store(ctx_of(ctx).settings) as sessions, sessions() as s:
-        record = s.get(IncidentRecord, incident_id)
+        record = queries.incident(s, incident_id)
         doc = None if record is None else incident_dict(record) | {"history": len(record.history)}
     if doc is None:
         fail(f"no incident with id {incident_id}")

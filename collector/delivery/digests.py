@@ -8,8 +8,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import structlog
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels.base import Channel
@@ -20,15 +18,14 @@ from collector.clock import utc
 from collector.delivery.outbox import (
     SEND_TIMEOUT,
     attempt,
-    claim_next,
     lease_for,
     missing_channel,
     new_worker_id,
-    owned_by,
     settle,
 )
 from collector.incidents import tags_of
-from collector.store.models import DigestRun, IncidentRecord
+from collector.store import queries
+from collector.store.models import DigestRun
 from parsers.schema import Incident
 
 log = structlog.get_logger("owabi.digests")
@@ -56,21 +53,19 @@ def digest_key(channel: str, period_end: dt.datetime) -> str:
 
 def _insert_digest(session: Session, channel: str, period: Period, now: dt.datetime) -> None:
     """The period's row, unless it exists: a re-run or another replica adds nothing."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(
-        insert(DigestRun)
-        .values(
-            key=digest_key(channel, period.end),
-            channel=channel,
-            period_start=utc(period.start),
-            period_end=utc(period.end),
-            label=period.label,
-            status="pending",
-            attempts=0,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["key"])
+    queries.insert_digest(
+        session,
+        {
+            "key": digest_key(channel, period.end),
+            "channel": channel,
+            "period_start": utc(period.start),
+            "period_end": utc(period.end),
+            "label": period.label,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+        },
     )
 
 
@@ -84,11 +79,7 @@ def digest_items(
 ) -> list[DigestItem]:
     """Incidents first recorded in [start, end) that a rule naming `channel` matches."""
     routed = [r for r in rules.rules if r.enabled and channel in r.channels]
-    records = session.scalars(
-        select(IncidentRecord)
-        .where(IncidentRecord.created_at >= utc(start), IncidentRecord.created_at < utc(end))
-        .order_by(IncidentRecord.id)
-    ).all()
+    records = queries.incidents_first_seen(session, utc(start), utc(end))
     items = []
     for record in records:
         facts = Incident.model_validate(record.data)
@@ -142,7 +133,7 @@ async def send_due_digests(
         results += done
         if create and key not in {r.key for r in done}:
             with sessions() as s:
-                row = s.scalars(select(DigestRun).where(DigestRun.key == key)).one()
+                row = queries.digest_row(s, key)
                 state = _STANDING.get(row.status, row.status)
                 if row.status == "pending" and not row.attempts:
                     state = "claimed elsewhere"
@@ -169,7 +160,7 @@ class _DigestRun:
         last_id = 0
         while True:
             with self.sessions.begin() as s:
-                row = claim_next(
+                row = queries.claim_next(
                     s,
                     DigestRun,
                     worker=self.worker,
@@ -192,7 +183,7 @@ class _DigestRun:
                 send = channel.send_digest(items, period)
                 error = await attempt(send, self.send_timeout, name)
             with self.sessions.begin() as s:
-                held = owned_by(s, DigestRun, last_id, self.worker)
+                held = queries.owned_by(s, DigestRun, last_id, self.worker)
                 outcome = (
                     "lost" if held is None else settle(held, error, self.now, self.max_attempts)
                 )

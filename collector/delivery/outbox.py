@@ -23,12 +23,11 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
-from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.channels.base import Channel
@@ -37,6 +36,7 @@ from alerts.message import Alert
 from alerts.rules import RulesConfig, throttle_delay
 from collector import failpoints
 from collector.clock import utc
+from collector.store import queries
 from collector.store.models import Delivery, DigestRun
 from parsers.schema import Incident
 
@@ -47,7 +47,6 @@ BACKOFF_MAX = 3600.0
 SEND_TIMEOUT = 60.0
 
 Clock = Callable[[], dt.datetime]
-Outbox = type[Delivery] | type[DigestRun]
 
 
 def backoff(attempt: int, retry_after: float | None = None, rand: float | None = None) -> float:
@@ -106,64 +105,7 @@ class Pacer:
         self._last[channel] = self._clock()
 
 
-# --- Claims -----------------------------------------------------------------------------
-
-
-def due_filter(model: Outbox, now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
-    return (
-        model.status == "pending",
-        model.next_attempt_at <= now,
-        or_(model.claimed_until.is_(None), model.claimed_until <= now),
-    )
-
-
-def claim_next(
-    session: Session,
-    model: Outbox,
-    *,
-    worker: str,
-    now: dt.datetime,
-    lease: float,
-    after_id: int = 0,
-    where: Sequence[ColumnElement[bool]] = (),
-) -> Any:
-    """Claim the oldest due, unclaimed row (id > after_id) for `worker`; None if none.
-
-    PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED locks one row that no other transaction
-    holds, then the UPDATE stamps it. SQLite: one UPDATE … WHERE id IN (SELECT … LIMIT 1)
-    runs under the database's single write lock, and the due conditions are repeated on
-    the UPDATE, so a row claimed by someone else in between is never taken over.
-    """
-    due = (*due_filter(model, now), *where)
-    pick = select(model.id).where(*due, model.id > after_id).order_by(model.id).limit(1)
-    stamp = {"claimed_by": worker, "claimed_until": now + dt.timedelta(seconds=lease)}
-    if session.get_bind().dialect.name == "postgresql":
-        row_id = session.scalars(pick.with_for_update(skip_locked=True)).first()
-        if row_id is None:
-            return None
-        session.execute(
-            update(model)
-            .where(model.id == row_id)
-            .values(**stamp)
-            .execution_options(synchronize_session=False)
-        )
-    else:
-        row_id = session.execute(
-            update(model)
-            .where(model.id.in_(pick.scalar_subquery()), *due)
-            .values(**stamp)
-            .returning(model.id)
-            .execution_options(synchronize_session=False)
-        ).scalar_one_or_none()
-        if row_id is None:
-            return None
-    return session.get(model, row_id, populate_existing=True)
-
-
-def owned_by(session: Session, model: Outbox, row_id: int, worker: str) -> Any:
-    """The row, locked, if `worker` still holds its claim; None if the lease was lost."""
-    row = session.get(model, row_id, with_for_update=True, populate_existing=True)
-    return row if row is not None and row.claimed_by == worker else None
+# --- Attempts ---------------------------------------------------------------------------
 
 
 def settle(
@@ -229,15 +171,8 @@ def _throttle_wait(
     if rule is None or rule.throttle is None:
         return 0.0
     since = now - dt.timedelta(seconds=rule.throttle.per)
-    sent = session.scalars(
-        select(Delivery.sent_at).where(
-            Delivery.rule == row.rule,
-            Delivery.channel == row.channel,
-            Delivery.status == "sent",
-            Delivery.sent_at > since,
-        )
-    ).all()
-    return throttle_delay(rule.throttle, [utc(t) for t in sent if t is not None], now)
+    sent = queries.sent_times(session, row.rule, row.channel, since)
+    return throttle_delay(rule.throttle, [utc(t) for t in sent], now)
 
 
 @dataclass
@@ -264,7 +199,7 @@ class _Run:
         while True:
             now = self.clock()
             with self.sessions.begin() as s:
-                row = claim_next(
+                row = queries.claim_next(
                     s,
                     Delivery,
                     worker=self.worker,
@@ -295,7 +230,7 @@ class _Run:
 
     def settle(self, row_id: int, alert: Alert, error: DeliveryError | None) -> None:
         with self.sessions.begin() as s:
-            row = owned_by(s, Delivery, row_id, self.worker)
+            row = queries.owned_by(s, Delivery, row_id, self.worker)
             if row is None:
                 self.stats.lost += 1
                 log.warning("alert claim lost", rule=alert.rule, incident=alert.incident_id)
@@ -345,8 +280,6 @@ async def deliver_due(
         worker=worker or new_worker_id(),
     )
     with sessions.begin() as s:
-        names = s.scalars(
-            select(Delivery.channel).distinct().where(*due_filter(Delivery, run.clock()))
-        ).all()
-    await asyncio.gather(*(run.drain(name) for name in sorted(names)))
+        names = queries.due_channels(s, run.clock())
+    await asyncio.gather(*(run.drain(name) for name in names))
     return run.stats

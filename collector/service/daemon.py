@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 import structlog
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from collector.config.files import Config, load_config
 from collector.config.settings import Settings
@@ -34,7 +34,7 @@ from collector.service.health import HealthServer, Probe
 from collector.service.leader import Leadership, make_leadership
 from collector.service.metrics import MeteredFetcher, Metrics
 from collector.service.scheduler import Policy, Schedule
-from collector.store.engine import make_engine, session_factory
+from collector.store.engine import make_engine, ping, session_factory
 from collector.store.migrate import upgrade
 
 log = structlog.get_logger("owabi.daemon")
@@ -234,8 +234,7 @@ class Daemon:
             loop.remove_signal_handler(sig)
 
     def _ping(self) -> None:
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        ping(self.engine)
 
 
 async def run_daemon(settings: Settings, config: Config) -> None:

@@ -16,10 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import hashlib
 import os
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
@@ -28,24 +26,13 @@ from sqlalchemy.exc import ArgumentError
 
 from collector.config.settings import Settings
 from collector.errors import ConfigError, redact_url
+from collector.store import advisory_lock
 from collector.store.engine import normalize_url
 
 if TYPE_CHECKING:
     import psycopg
 
 log = structlog.get_logger("owabi.leader")
-
-# One fixed 64-bit key for every owabi deployment; advisory locks are per database, so
-# two owabi installations on one server (different databases) never see each other's.
-LOCK_KEY = int.from_bytes(hashlib.sha256(b"owabi-scheduler").digest()[:8], "big", signed=True)
-
-CONNECT_TIMEOUT = 10
-# Server-side TCP keepalives for the leader's session: if the leader's host vanishes
-# without closing its socket (power loss, partition), PostgreSQL ends the session, and
-# frees the lock, after ~25 s instead of the kernel default of two hours.
-SERVER_KEEPALIVES = (
-    "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
-)
 
 
 class Leadership(Protocol):
@@ -70,7 +57,7 @@ class PostgresLeadership:
     """
 
     def __init__(self, url: str, *, node_id: str, poll: float) -> None:
-        _psycopg()  # a missing driver is a configuration error now, not a retry loop later
+        advisory_lock.driver()  # missing: a configuration error now, not a retry loop later
         self._url = url
         self._node_id = node_id
         self._poll = poll
@@ -118,23 +105,15 @@ class PostgresLeadership:
         if self._leading and self._conn is not None:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(self._poll):
-                    await self._conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+                    await advisory_lock.unlock(self._conn)
             log.info("leader released", node=self._node_id)
         self._leading = False
         await self._close()
 
     async def _try_lock(self) -> bool:
-        psycopg = _psycopg()
         if self._conn is None or self._conn.closed:
-            params = psycopg.conninfo.conninfo_to_dict(self._url)
-            params.setdefault("options", SERVER_KEEPALIVES)
-            params.setdefault("connect_timeout", CONNECT_TIMEOUT)
-            params["application_name"] = f"owabi:{self._node_id}"[:63]
-            self._conn = await psycopg.AsyncConnection.connect(autocommit=True, **params)
-        async with asyncio.timeout(CONNECT_TIMEOUT):
-            cur = await self._conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
-            row = await cur.fetchone()
-        return bool(row and row[0])
+            self._conn = await advisory_lock.connect(self._url, f"owabi:{self._node_id}")
+        return await advisory_lock.try_lock(self._conn)
 
     async def _watch(self) -> None:
         """Heartbeat: a query that fails or hangs means the session (and lock) may be gone."""
@@ -143,7 +122,7 @@ class PostgresLeadership:
             await asyncio.sleep(self._poll)
             try:
                 async with asyncio.timeout(self._poll):
-                    await self._conn.execute("SELECT 1")
+                    await advisory_lock.alive(self._conn)
             except Exception as exc:
                 self._leading = False
                 log.error("leadership lost", node=self._node_id, error=_one_line(exc))
@@ -236,17 +215,6 @@ def make_leadership(settings: Settings, *, node_id: str) -> Leadership:
         f"setting OWABI_DATABASE_URL: {redact_url(raw)}: the scheduler needs PostgreSQL or SQLite",
         key="database_url",
     )
-
-
-def _psycopg() -> ModuleType:
-    try:
-        import psycopg
-    except ImportError as exc:
-        raise ConfigError(
-            "setting OWABI_DATABASE_URL: PostgreSQL needs psycopg: pip install 'owabi[postgres]'",
-            key="database_url",
-        ) from exc
-    return psycopg
 
 
 def _one_line(exc: BaseException) -> str:

@@ -26,7 +26,6 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from collector.clock import SYSTEM
@@ -37,7 +36,6 @@ from collector.service.health import Probe
 from collector.service.metrics import Metrics
 from collector.sources import SourceConfig
 from collector.store import queries
-from collector.store.models import Delivery, SourceState
 
 log = structlog.get_logger("owabi.scheduler")
 
@@ -294,10 +292,7 @@ class Schedule:
             stats = await runtime.deliver()
             self.metrics.delivered(stats)
             with self.sessions() as s:
-                depth = s.scalar(
-                    select(func.count()).select_from(Delivery).where(Delivery.status == "pending")
-                )
-            self.metrics.outbox_depth.set(depth or 0)
+                self.metrics.outbox_depth.set(queries.pending_count(s))
             if not self._deliver_again:
                 return
 
@@ -339,9 +334,7 @@ class Schedule:
             self._scheduler.remove_job(_job_id(source_id))
         self.metrics.forget_source(source_id)
         with self.sessions.begin() as s:
-            state = s.get(SourceState, source_id)
-            if state is not None:
-                state.next_run_at = None
+            queries.forget_next_run(s, source_id)
 
     def _planned(self, sources: Iterable[SourceConfig]) -> list[tuple[SourceConfig, dt.datetime]]:
         assert self._scheduler is not None

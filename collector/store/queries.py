@@ -1,4 +1,6 @@
-"""Query functions. Each takes a Session and never commits: the caller owns the transaction."""
+"""Every query of the store. Each takes a Session and never commits: the caller's
+`with sessions.begin():` is the unit of work, so a notice, its incident and its alert
+rows land together. Sections follow the tables: sources, entries, incidents, outbox."""
 
 from __future__ import annotations
 
@@ -6,13 +8,30 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Insert, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from collector.store.models import Delivery, IncidentRecord, NoticeRecord, SeenEntry, SourceState
+from collector.store.models import (
+    Delivery,
+    DigestRun,
+    IncidentRecord,
+    NoticeRecord,
+    SeenEntry,
+    SourceState,
+)
 
 RETRY = "retry"
+Outbox = type[Delivery] | type[DigestRun]
+
+
+def _insert(session: Session, model: type[Any]) -> Insert:
+    """INSERT for the session's dialect, so ON CONFLICT DO NOTHING works on both."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+# --- Sources ----------------------------------------------------------------------------
 
 
 def source_state(session: Session, source_id: str, url: str) -> SourceState:
@@ -28,6 +47,16 @@ def source_state(session: Session, source_id: str, url: str) -> SourceState:
 
 def all_source_states(session: Session) -> dict[str, SourceState]:
     return {s.source_id: s for s in session.scalars(select(SourceState))}
+
+
+def forget_next_run(session: Session, source_id: str) -> None:
+    """A source no longer scheduled: `owabi sources status` shows no next run."""
+    state = session.get(SourceState, source_id)
+    if state is not None:
+        state.next_run_at = None
+
+
+# --- Entries ----------------------------------------------------------------------------
 
 
 def seen_entry(session: Session, canonical_url: str, content_hash: str) -> SeenEntry | None:
@@ -80,33 +109,15 @@ def record_entry(
     return entry
 
 
+# --- Incidents --------------------------------------------------------------------------
+
+
+def incident(session: Session, incident_id: int) -> IncidentRecord | None:
+    return session.get(IncidentRecord, incident_id)
+
+
 def incidents_for_org(session: Session, org_key: str) -> Sequence[IncidentRecord]:
     return session.scalars(select(IncidentRecord).where(IncidentRecord.org_key == org_key)).all()
-
-
-def insert_delivery(session: Session, values: dict[str, Any]) -> bool:
-    """Insert an outbox row unless its key exists; True when this call inserted it.
-
-    ON CONFLICT DO NOTHING makes a second process or a re-run a no-op instead of an error.
-    """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(Delivery)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(Delivery.id)
-    )
-    return session.execute(stmt).first() is not None
-
-
-def due_deliveries(session: Session, now: dt.datetime, limit: int = 100) -> Sequence[Delivery]:
-    return session.scalars(
-        select(Delivery)
-        .where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
-        .order_by(Delivery.id)
-        .limit(limit)
-    ).all()
 
 
 def list_incidents(session: Session, limit: int | None = 50) -> Sequence[IncidentRecord]:
@@ -121,3 +132,136 @@ def notices_of(session: Session, incident_id: int) -> Sequence[NoticeRecord]:
         .where(NoticeRecord.incident_id == incident_id)
         .order_by(NoticeRecord.id)
     ).all()
+
+
+def incidents_first_seen(
+    session: Session, start: dt.datetime, end: dt.datetime
+) -> Sequence[IncidentRecord]:
+    """Incidents first recorded in [start, end), oldest first (a digest's period)."""
+    return session.scalars(
+        select(IncidentRecord)
+        .where(IncidentRecord.created_at >= start, IncidentRecord.created_at < end)
+        .order_by(IncidentRecord.id)
+    ).all()
+
+
+# --- Outbox: alerts and digests ---------------------------------------------------------
+
+
+def insert_delivery(session: Session, values: dict[str, Any]) -> bool:
+    """Insert an alert row unless its key exists; True when this call inserted it.
+
+    ON CONFLICT DO NOTHING makes a second process or a re-run a no-op instead of an error.
+    """
+    stmt = (
+        _insert(session, Delivery)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Delivery.id)
+    )
+    return session.execute(stmt).first() is not None
+
+
+def insert_digest(session: Session, values: dict[str, Any]) -> None:
+    """A period's digest row, unless it exists: a re-run or another replica adds nothing."""
+    session.execute(
+        _insert(session, DigestRun).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    )
+
+
+def digest_row(session: Session, key: str) -> DigestRun:
+    return session.scalars(select(DigestRun).where(DigestRun.key == key)).one()
+
+
+def due_filter(model: Outbox, now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+    return (
+        model.status == "pending",
+        model.next_attempt_at <= now,
+        or_(model.claimed_until.is_(None), model.claimed_until <= now),
+    )
+
+
+def due_channels(session: Session, now: dt.datetime) -> list[str]:
+    """Channels with alert rows due now, by name."""
+    names = session.scalars(
+        select(Delivery.channel).distinct().where(*due_filter(Delivery, now))
+    ).all()
+    return sorted(names)
+
+
+def claim_next(
+    session: Session,
+    model: Outbox,
+    *,
+    worker: str,
+    now: dt.datetime,
+    lease: float,
+    after_id: int = 0,
+    where: Sequence[ColumnElement[bool]] = (),
+) -> Any:
+    """Claim the oldest due, unclaimed row (id > after_id) for `worker`; None if none.
+
+    PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED locks one row that no other transaction
+    holds, then the UPDATE stamps it. SQLite: one UPDATE … WHERE id IN (SELECT … LIMIT 1)
+    runs under the database's single write lock, and the due conditions are repeated on
+    the UPDATE, so a row claimed by someone else in between is never taken over.
+    """
+    due = (*due_filter(model, now), *where)
+    pick = select(model.id).where(*due, model.id > after_id).order_by(model.id).limit(1)
+    stamp = {"claimed_by": worker, "claimed_until": now + dt.timedelta(seconds=lease)}
+    if session.get_bind().dialect.name == "postgresql":
+        row_id = session.scalars(pick.with_for_update(skip_locked=True)).first()
+        if row_id is None:
+            return None
+        session.execute(
+            update(model)
+            .where(model.id == row_id)
+            .values(**stamp)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        row_id = session.execute(
+            update(model)
+            .where(model.id.in_(pick.scalar_subquery()), *due)
+            .values(**stamp)
+            .returning(model.id)
+            .execution_options(synchronize_session=False)
+        ).scalar_one_or_none()
+        if row_id is None:
+            return None
+    return session.get(model, row_id, populate_existing=True)
+
+
+def owned_by(session: Session, model: Outbox, row_id: int, worker: str) -> Any:
+    """The row, locked, if `worker` still holds its claim; None if the lease was lost."""
+    row = session.get(model, row_id, with_for_update=True, populate_existing=True)
+    return row if row is not None and row.claimed_by == worker else None
+
+
+def sent_times(session: Session, rule: str, channel: str, since: dt.datetime) -> list[dt.datetime]:
+    """When the rule's alerts on the channel were sent after `since` (for throttles)."""
+    sent = session.scalars(
+        select(Delivery.sent_at).where(
+            Delivery.rule == rule,
+            Delivery.channel == channel,
+            Delivery.status == "sent",
+            Delivery.sent_at > since,
+        )
+    ).all()
+    return [t for t in sent if t is not None]
+
+
+def pending_count(session: Session) -> int:
+    """Alerts waiting in the outbox (the outbox depth metric)."""
+    count = session.scalar(
+        select(func.count()).select_from(Delivery).where(Delivery.status == "pending")
+    )
+    return count or 0
+
+
+def parked(session: Session, model: Outbox, ids: set[int] | None = None) -> Sequence[Any]:
+    """Rows given up on (all, or those of `ids` that are parked), oldest first."""
+    query = select(model).where(model.status == "parked")
+    if ids is not None:
+        query = query.where(model.id.in_(ids))
+    return session.scalars(query.order_by(model.id)).all()

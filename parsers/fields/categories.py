@@ -116,7 +116,7 @@ _PHISHED = re.compile(r"偽(?:の)?(?:サイト|ログイン|画面|ページ)|�
 def _feared(sentence: str, pos: int) -> bool:
     """Whether the keyword ending at `pos` is itself only feared, not the leak after it."""
     m = _FEARED_AFTER.match(sentence, pos)
-    return bool(m) and not LEAK.search(m.group(0))
+    return m is not None and not LEAK.search(m.group(0))
 
 
 def _stated(doc: Doc, category: Category, pattern: re.Pattern[str]) -> str | None:

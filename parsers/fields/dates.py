@@ -231,7 +231,7 @@ def _visible_period(doc: Doc) -> tuple[Found[dt.date | None], Found[dt.date | No
     if not ends:
         return Found(None), Found(None)
     last, last_sentence = min(ends, key=lambda item: item[0].date)
-    end = Found(last.date, shorten(last_sentence.text))
+    end: Found[dt.date | None] = Found(last.date, shorten(last_sentence.text))
     if first is None:
         return Found(None), end
     return Found(first[0].date, shorten(first[1].text)), end

@@ -235,6 +235,8 @@ def parse_heading(doc: Doc) -> Heading:
         (line for line in head if line is not title_line and _is_issuer_line(line.text)), None
     )
     prefix, title = _title_with_issuer(title_line, issuer)
+    organization: str | None
+    span: str | None
     if issuer is not None:
         organization, span = issuer_of(issuer.text), issuer.text
     else:

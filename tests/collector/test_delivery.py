@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from alerts.errors import DeliveryError
 from alerts.message import Alert
 from alerts.rules import RulesConfig
-from collector.delivery.outbox import Pacer, backoff, claim_next, deliver_due
+from collector.delivery.outbox import Pacer, backoff, deliver_due
 from collector.incidents import record_notice
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from collector.store.models import Delivery
+from collector.store.queries import claim_next
 from parsers.schema import Category, Incident
 
 pytestmark = pytest.mark.anyio

@@ -20,12 +20,12 @@ import pytest
 from collector.config.settings import load_settings
 from collector.errors import ConfigError
 from collector.service.leader import (
-    LOCK_KEY,
     PostgresLeadership,
     SoleLeadership,
     SqliteLeadership,
     make_leadership,
 )
+from collector.store.advisory_lock import LOCK_KEY
 
 pytestmark = pytest.mark.anyio
 
