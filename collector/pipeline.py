@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.rules import RulesConfig
 from collector import failpoints
-from collector.clock import SYSTEM
+from collector.clock import SYSTEM, Clock
 from collector.fetch import Fetcher
 from collector.incidents import Recorded, record_notice
 from collector.sources import Lead, Poll, SourceConfig, SourceKind, kind_of
@@ -38,21 +37,6 @@ LEAD_CONCURRENCY = 4
 
 Plan = Callable[[SourceConfig, int, dt.datetime], dt.datetime]
 """The daemon's schedule: (source, consecutive failures, now) -> next poll."""
-
-
-def _mark(
-    session: Session, source: SourceConfig, lead: Lead, outcome: str, detail: str | None = None
-) -> SeenEntry:
-    """Record what became of a lead, so that it is processed once (or retried)."""
-    return queries.record_entry(
-        session,
-        source_id=source.id,
-        canonical_url=lead.canonical_url,
-        content_hash=lead.fingerprint,
-        title=lead.title,
-        outcome=outcome,
-        detail=detail,
-    )
 
 
 @dataclass(frozen=True)
@@ -78,6 +62,7 @@ class SourceReport:
     notices: list[NewNotice] = field(default_factory=list)
     lead_errors: list[str] = field(default_factory=list)
     duration: float = 0.0
+    finished_at: dt.datetime | None = None  # when its outcome was stored
     failures: int = 0  # consecutive failed runs of the source, this one included
     # When the daemon polls the source next (set only when the Collector has a `plan`).
     next_run_at: dt.datetime | None = None
@@ -98,12 +83,32 @@ class Collector:
     keywords: tuple[str, ...]
     max_leads: int = 30
     concurrency: int = 8
-    now: Callable[[], dt.datetime] = SYSTEM.now
+    clock: Clock = SYSTEM
     # Every configured source's tags, for rules restricted to tags (not only this pass's).
     source_tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The daemon's schedule: (source, consecutive failures, now) -> next poll. Stored with
     # the run's outcome in one transaction, so the backoff survives a restart or handover.
     plan: Plan | None = None
+
+    def _mark(
+        self,
+        session: Session,
+        source: SourceConfig,
+        lead: Lead,
+        outcome: str,
+        detail: str | None = None,
+    ) -> SeenEntry:
+        """Record what became of a lead, so that it is processed once (or retried)."""
+        return queries.record_entry(
+            session,
+            source_id=source.id,
+            canonical_url=lead.canonical_url,
+            content_hash=lead.fingerprint,
+            title=lead.title,
+            outcome=outcome,
+            detail=detail,
+            now=self.clock.now(),
+        )
 
     async def run(
         self,
@@ -122,7 +127,7 @@ class Collector:
         return list(await asyncio.gather(*(one(s) for s in sources)))
 
     async def run_source(self, source: SourceConfig) -> SourceReport:
-        started = time.monotonic()
+        started = self.clock.monotonic()
         report = SourceReport(source.id)
         with self.sessions.begin() as s:
             state = queries.source_state(s, source.id, source.url)
@@ -138,7 +143,7 @@ class Collector:
                 await self._read_leads(source, kind, poll.leads, report)
         except OwabiError as exc:
             report.ok, report.error, report.error_code = False, str(exc), exc.code
-        report.duration = time.monotonic() - started
+        report.duration = self.clock.monotonic() - started
         self._record_state(source, poll, report)
         failpoints.hit("after_store")
         self._log(source, report)
@@ -161,7 +166,7 @@ class Collector:
                     continue
                 text = f"{lead.title or ''}\n{lead.summary}"
                 if filtered and not match_keyword(text, keywords):
-                    _mark(s, source, lead, "no_keyword")
+                    self._mark(s, source, lead, "no_keyword")
                     done.add((lead.canonical_url, lead.fingerprint))
                     report.skipped += 1
                     log.debug("entry skipped: no keyword", source=source.id, url=lead.url)
@@ -200,10 +205,10 @@ class Collector:
                 media_type=doc.media_type,
                 entry_title=lead.title,
                 facts=facts,
-                now=self.now(),
+                now=self.clock.now(),
                 source_tags=self.source_tags,
             )
-            _mark(s, source, lead, "incident" if facts.is_incident else "not_incident")
+            self._mark(s, source, lead, "incident" if facts.is_incident else "not_incident")
         failpoints.hit("after_outbox")
         report.notices.append(NewNotice(source.id, lead.url, facts, recorded))
         log.info(
@@ -235,7 +240,7 @@ class Collector:
         report: SourceReport,
     ) -> None:
         with self.sessions.begin() as s:
-            entry = _mark(s, source, lead, queries.RETRY, f"{exc.code}: {exc}")
+            entry = self._mark(s, source, lead, queries.RETRY, f"{exc.code}: {exc}")
             if entry.attempts >= MAX_LEAD_ATTEMPTS:
                 entry.outcome = "failed"
             attempts, final = entry.attempts, entry.outcome == "failed"
@@ -255,7 +260,7 @@ class Collector:
         )
 
     def _record_state(self, source: SourceConfig, poll: Poll | None, report: SourceReport) -> None:
-        now = self.now()
+        now = self.clock.now()
         with self.sessions.begin() as s:
             state = queries.source_state(s, source.id, source.url)
             state.last_run_at = now
@@ -275,6 +280,7 @@ class Collector:
                 state.last_error = report.error
                 state.consecutive_failures = (state.consecutive_failures or 0) + 1
             report.failures = state.consecutive_failures
+            report.finished_at = now
             if self.plan is not None:
                 report.next_run_at = self.plan(source, state.consecutive_failures, now)
                 state.next_run_at = report.next_run_at

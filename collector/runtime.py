@@ -66,9 +66,9 @@ def fetch_settings(settings: Settings) -> FetchSettings:
     )
 
 
-def open_fetcher(settings: Settings) -> Fetcher:
+def open_fetcher(settings: Settings, clock: Clock = SYSTEM) -> Fetcher:
     """The fetcher with the configured limits (use as `async with`)."""
-    return Fetcher(fetch_settings(settings))
+    return Fetcher(fetch_settings(settings), clock=clock)
 
 
 # --- Channels ---------------------------------------------------------------------------
@@ -204,7 +204,7 @@ class Runtime:
         return await deliver_due(
             self.sessions,
             self.channels,
-            now=self.clock.now,
+            clock=self.clock,
             max_attempts=settings.delivery_max_attempts,
             rules=self.config.rules,
             pacer=self.pacer,
@@ -262,9 +262,9 @@ def build_runtime(
         concurrency=settings.concurrency,
         source_tags=config.source_tags(),
         plan=plan,
-        now=clock.now,
+        clock=clock,
     )
-    pacer = Pacer(pacing(config.rules, channels))
+    pacer = Pacer(pacing(config.rules, channels), clock=clock)
     return Runtime(config, sessions, collector, channels, pacer, clock)
 
 
@@ -274,7 +274,7 @@ async def open_runtime(config: Config, *, clock: Clock = SYSTEM) -> AsyncIterato
     settings = config.settings
     with open_store(settings) as sessions:
         async with (
-            open_fetcher(settings) as fetcher,
+            open_fetcher(settings, clock) as fetcher,
             httpx.AsyncClient(timeout=settings.http_timeout) as client,
         ):
             yield build_runtime(

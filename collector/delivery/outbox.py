@@ -21,11 +21,9 @@ import datetime as dt
 import os
 import random
 import socket
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,7 +33,7 @@ from alerts.errors import DeliveryError
 from alerts.message import Alert
 from alerts.rules import RulesConfig, throttle_delay
 from collector import failpoints
-from collector.clock import utc
+from collector.clock import SYSTEM, Clock, utc
 from collector.store import queries
 from collector.store.models import Delivery, DigestRun
 from parsers.schema import Incident
@@ -45,8 +43,6 @@ log = structlog.get_logger("owabi.delivery")
 BACKOFF_BASE = 30.0
 BACKOFF_MAX = 3600.0
 SEND_TIMEOUT = 60.0
-
-Clock = Callable[[], dt.datetime]
 
 
 def backoff(attempt: int, retry_after: float | None = None, rand: float | None = None) -> float:
@@ -80,18 +76,11 @@ class DeliveryStats:
 class Pacer:
     """At most one message per `min_interval` seconds on each channel (in this process).
 
-    `clock` and `sleep` are injected so tests check the spacing without waiting."""
+    The clock is injected so tests check the spacing without waiting."""
 
-    def __init__(
-        self,
-        intervals: Mapping[str, float],
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    ) -> None:
+    def __init__(self, intervals: Mapping[str, float], *, clock: Clock = SYSTEM) -> None:
         self._intervals = dict(intervals)
         self._clock = clock
-        self._sleep = sleep
         self._last: dict[str, float] = {}
 
     async def turn(self, channel: str) -> None:
@@ -99,10 +88,10 @@ class Pacer:
         interval = self._intervals.get(channel, 0.0)
         last = self._last.get(channel)
         if interval > 0 and last is not None:
-            wait = last + interval - self._clock()
+            wait = last + interval - self._clock.monotonic()
             if wait > 0:
-                await self._sleep(wait)
-        self._last[channel] = self._clock()
+                await self._clock.sleep(wait)
+        self._last[channel] = self._clock.monotonic()
 
 
 # --- Attempts ---------------------------------------------------------------------------
@@ -181,7 +170,7 @@ class _Run:
 
     sessions: sessionmaker[Session]
     channels: Mapping[str, Channel]
-    now: Clock
+    clock: Clock
     max_attempts: int
     rules: RulesConfig | None
     pacer: Pacer
@@ -190,14 +179,14 @@ class _Run:
     worker: str
     stats: DeliveryStats = field(default_factory=DeliveryStats)
 
-    def clock(self) -> dt.datetime:
-        return utc(self.now())
+    def now(self) -> dt.datetime:
+        return utc(self.clock.now())
 
     async def drain(self, name: str) -> None:
         """Send every due row of one channel, oldest first, each row at most once."""
         last_id = 0
         while True:
-            now = self.clock()
+            now = self.now()
             with self.sessions.begin() as s:
                 row = queries.claim_next(
                     s,
@@ -235,7 +224,7 @@ class _Run:
                 self.stats.lost += 1
                 log.warning("alert claim lost", rule=alert.rule, incident=alert.incident_id)
                 return
-            outcome = settle(row, error, self.clock(), self.max_attempts)
+            outcome = settle(row, error, self.now(), self.max_attempts)
         setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         fields = {"rule": alert.rule, "channel": row.channel, "incident": alert.incident_id}
         if error is None:
@@ -255,8 +244,8 @@ async def deliver_due(
     sessions: sessionmaker[Session],
     channels: Mapping[str, Channel],
     *,
-    now: Clock,
     max_attempts: int,
+    clock: Clock = SYSTEM,
     rules: RulesConfig | None = None,
     pacer: Pacer | None = None,
     send_timeout: float = SEND_TIMEOUT,
@@ -271,15 +260,15 @@ async def deliver_due(
     run = _Run(
         sessions=sessions,
         channels=channels,
-        now=now,
+        clock=clock,
         max_attempts=max_attempts,
         rules=rules,
-        pacer=pacer or Pacer({}),
+        pacer=pacer or Pacer({}, clock=clock),
         send_timeout=send_timeout,
         lease=lease if lease is not None else lease_for(send_timeout),
         worker=worker or new_worker_id(),
     )
     with sessions.begin() as s:
-        names = queries.due_channels(s, run.clock())
+        names = queries.due_channels(s, run.now())
     await asyncio.gather(*(run.drain(name) for name in names))
     return run.stats

@@ -13,9 +13,8 @@ import datetime as dt
 import random
 import socket
 import ssl
-import time
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
@@ -25,6 +24,7 @@ import brotli
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
+from collector.clock import SYSTEM, Clock
 from collector.errors import FetchCode, FetchError, redact_url
 from collector.fetch.addresses import Resolver, blocked_reason, system_resolver
 from collector.fetch.robots import RobotsCache
@@ -48,9 +48,6 @@ _ROBOTS_MAX_BYTES = 512 * 1024
 # httpx's own decoder) is stopped at the size cap having cost max_bytes + _PIECE of memory.
 _PIECE = 1 << 20
 _ENCODINGS = frozenset({"gzip", "x-gzip", "deflate", "br"})
-
-Sleep = Callable[[float], Awaitable[None]]
-Clock = Callable[[], float]
 
 
 class FetchSettings(BaseModel):
@@ -124,8 +121,8 @@ class _HostGate:
 class Fetcher:
     """Shared HTTP client with owabi's fetch policy; use as `async with Fetcher(s) as f`.
 
-    `transport`, `resolver`, `sleep` and `clock` are injectable so tests need neither
-    network, DNS nor real waiting.
+    `transport`, `resolver` and `clock` are injectable so tests need neither network,
+    DNS nor real waiting.
     """
 
     def __init__(
@@ -134,8 +131,7 @@ class Fetcher:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
-        sleep: Sleep = asyncio.sleep,
-        clock: Clock = time.monotonic,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.settings = settings
         self._client = httpx.AsyncClient(
@@ -146,7 +142,6 @@ class Fetcher:
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate, br"},
         )
         self._resolver = resolver or system_resolver
-        self._sleep = sleep
         self._clock = clock
         self._gates: dict[str, _HostGate] = {}
         self._robots = RobotsCache(self._load_robots)
@@ -180,7 +175,7 @@ class Fetcher:
         A trusted fetch redirected to another host is checked as untrusted from then on.
         `etag`/`last_modified` make the request conditional (304 -> `not_modified`).
         """
-        started = self._clock()
+        started = self._clock.monotonic()
         headers: dict[str, str] = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -201,7 +196,7 @@ class Fetcher:
             except _Retry as retry:
                 if attempt >= self.settings.retries:
                     raise retry.error from retry.__cause__
-                await self._sleep(self._backoff(attempt, retry.retry_after))
+                await self._clock.sleep(self._backoff(attempt, retry.retry_after))
                 attempt += 1
         content_type, charset = _parse_content_type(final.headers.get("content-type"))
         return FetchResult(
@@ -214,7 +209,7 @@ class Fetcher:
             etag=final.headers.get("etag") or (etag if final.status == 304 else None),
             last_modified=final.headers.get("last-modified")
             or (last_modified if final.status == 304 else None),
-            elapsed=self._clock() - started,
+            elapsed=self._clock.monotonic() - started,
         )
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
@@ -315,7 +310,7 @@ class Fetcher:
                 async with asyncio.timeout(self.settings.timeout):
                     response = await self._client.send(request, stream=True)
                     try:
-                        return await _read(response, url, source_id, max_bytes)
+                        return await _read(response, url, source_id, max_bytes, self._clock.now())
                     finally:
                         await response.aclose()
             except (TimeoutError, httpx.TimeoutException) as exc:
@@ -327,11 +322,11 @@ class Fetcher:
     async def _wait_turn(self, gate: _HostGate) -> None:
         """Space request starts to one host by politeness_delay; the slot is claimed first,
         without awaiting, so concurrent waiters queue up instead of all firing together."""
-        now = self._clock()
+        now = self._clock.monotonic()
         start = max(now, gate.next_start)
         gate.next_start = start + self.settings.politeness_delay
         if start > now:
-            await self._sleep(start - now)
+            await self._clock.sleep(start - now)
 
     async def _load_robots(self, robots_url: str, trusted: bool) -> tuple[int | None, bytes]:
         """Fetch robots.txt once, no retries; (None, b"") when it could not be fetched."""
@@ -352,7 +347,11 @@ class Fetcher:
 
 
 async def _read(
-    response: httpx.Response, url: httpx.URL, source_id: str | None, max_bytes: int
+    response: httpx.Response,
+    url: httpx.URL,
+    source_id: str | None,
+    max_bytes: int,
+    now: dt.datetime,
 ) -> _Final | str:
     status = response.status_code
     location = response.headers.get("location")
@@ -371,7 +370,7 @@ async def _read(
         if status >= 500 or status == 429:
             raise _Retry(
                 error,
-                retry_after_seconds(response.headers.get("retry-after"), dt.datetime.now(dt.UTC)),
+                retry_after_seconds(response.headers.get("retry-after"), now),
             )
         raise error
     too_large = _error("too_large", f"body over {max_bytes} bytes for {_show(url)}", url, source_id)

@@ -26,6 +26,7 @@ import httpx
 import structlog
 from sqlalchemy import Engine
 
+from collector.clock import SYSTEM, Clock
 from collector.config.files import Config, load_config
 from collector.config.settings import Settings
 from collector.errors import ConfigError
@@ -78,8 +79,10 @@ class Daemon:
         *,
         node_id: str | None = None,
         leadership: Leadership | None = None,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.settings = settings
+        self.clock = clock
         self.config = config
         self.node_id = node_id or node_name()
         self._leadership = leadership
@@ -88,7 +91,7 @@ class Daemon:
         self.sessions = session_factory(self.engine)
         self._fetcher: MeteredFetcher | None = None
         self._client: httpx.AsyncClient | None = None
-        self.probe = Probe(ping_store=self._ping)
+        self.probe = Probe(ping_store=self._ping, clock=clock)
         self.http = HealthServer(self.probe, self.metrics.render)
         self.policy = Policy.from_settings(settings)
         self.schedule: Schedule | None = None
@@ -109,10 +112,14 @@ class Daemon:
 
     async def run(self, *, handle_signals: bool = True) -> None:
         """Serve until stopped; ConfigError when another scheduler holds the SQLite lock."""
-        leadership = self._leadership or make_leadership(self.settings, node_id=self.node_id)
+        leadership = self._leadership or make_leadership(
+            self.settings, node_id=self.node_id, clock=self.clock
+        )
         try:
             async with (
-                MeteredFetcher(fetch_settings(self.settings), metrics=self.metrics) as fetcher,
+                MeteredFetcher(
+                    fetch_settings(self.settings), metrics=self.metrics, clock=self.clock
+                ) as fetcher,
                 httpx.AsyncClient(timeout=self.settings.http_timeout) as client,
             ):
                 self._fetcher, self._client = fetcher, client
@@ -144,6 +151,7 @@ class Daemon:
             sessions=self.sessions,
             fetcher=self._fetcher,
             client=self._client,
+            clock=self.clock,
             plan=self.policy.plan,
         )
 
@@ -156,7 +164,13 @@ class Daemon:
                 return
             await asyncio.to_thread(upgrade, self.engine)
             self.schedule = Schedule(
-                self._runtime(), self.sessions, self.settings, self.policy, self.metrics, self.probe
+                self._runtime(),
+                self.sessions,
+                self.settings,
+                self.policy,
+                self.metrics,
+                self.probe,
+                clock=self.clock,
             )
             self.schedule.start()
             self.probe.role = "leader"

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import structlog
 
+from collector.clock import SYSTEM, Clock
 from collector.service.metrics import CONTENT_TYPE
 
 log = structlog.get_logger("owabi.http")
@@ -43,11 +43,11 @@ class Probe:
     role: str = "starting"  # starting | standby | leader | stopping
     last_tick: float | None = None
     stale_after: float = float("inf")
-    clock: Callable[[], float] = time.monotonic
+    clock: Clock = SYSTEM
     store_timeout: float = STORE_TIMEOUT
 
     def tick(self) -> None:
-        self.last_tick = self.clock()
+        self.last_tick = self.clock.monotonic()
 
     async def ready(self) -> tuple[bool, str]:
         if self.role != "leader":
@@ -59,7 +59,7 @@ class Probe:
             return False, f"store unreachable: no answer within {self.store_timeout:g}s"
         except Exception as exc:
             return False, "store unreachable: " + " ".join(str(exc).split())[:300]
-        since = self.clock() - self.last_tick if self.last_tick is not None else None
+        since = self.clock.monotonic() - self.last_tick if self.last_tick is not None else None
         if since is None or since > self.stale_after:
             ago = "ever" if since is None else f"for {since:.0f}s"
             return False, f"scheduler stale: no job {ago} (limit {self.stale_after:g}s)"

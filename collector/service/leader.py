@@ -24,6 +24,7 @@ import structlog
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from collector.clock import SYSTEM, Clock
 from collector.config.settings import Settings
 from collector.errors import ConfigError, redact_url
 from collector.store import advisory_lock
@@ -56,11 +57,12 @@ class PostgresLeadership:
     so `pg_stat_activity` shows which replica leads.
     """
 
-    def __init__(self, url: str, *, node_id: str, poll: float) -> None:
+    def __init__(self, url: str, *, node_id: str, poll: float, clock: Clock = SYSTEM) -> None:
         advisory_lock.driver()  # missing: a configuration error now, not a retry loop later
         self._url = url
         self._node_id = node_id
         self._poll = poll
+        self._clock = clock
         self._conn: psycopg.AsyncConnection[Any] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._leading = False
@@ -89,7 +91,7 @@ class PostgresLeadership:
                     error=_one_line(exc),
                 )
                 await self._close()
-            await asyncio.sleep(self._poll)
+            await self._clock.sleep(self._poll)
         self._leading = True
         self.lost.clear()
         self._heartbeat = asyncio.create_task(self._watch(), name="owabi-leader-heartbeat")
@@ -119,7 +121,7 @@ class PostgresLeadership:
         """Heartbeat: a query that fails or hangs means the session (and lock) may be gone."""
         assert self._conn is not None
         while True:
-            await asyncio.sleep(self._poll)
+            await self._clock.sleep(self._poll)
             try:
                 async with asyncio.timeout(self._poll):
                     await advisory_lock.alive(self._conn)
@@ -194,7 +196,7 @@ class SoleLeadership:
         """Nothing held."""
 
 
-def make_leadership(settings: Settings, *, node_id: str) -> Leadership:
+def make_leadership(settings: Settings, *, node_id: str, clock: Clock = SYSTEM) -> Leadership:
     """The leadership for the configured store; SQLite's is taken (or refused) here."""
     raw = settings.database_url_plain
     try:
@@ -206,7 +208,7 @@ def make_leadership(settings: Settings, *, node_id: str) -> Leadership:
     backend = url.get_backend_name()
     if backend == "postgresql":
         conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        return PostgresLeadership(conninfo, node_id=node_id, poll=settings.leader_poll)
+        return PostgresLeadership(conninfo, node_id=node_id, poll=settings.leader_poll, clock=clock)
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":
             return SoleLeadership()

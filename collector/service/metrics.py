@@ -9,7 +9,6 @@ stats), plus a Fetcher subclass that counts every HTTP fetch, documents included
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -99,8 +98,8 @@ class Metrics:
         self.source_runs.labels(outcome).inc()
         self.source_seconds.observe(report.duration)
         self.failures.labels(report.source_id).set(report.failures)
-        if report.ok:
-            self.last_success.labels(report.source_id).set(time.time())
+        if report.ok and report.finished_at is not None:
+            self.last_success.labels(report.source_id).set(report.finished_at.timestamp())
         self.notices.inc(len(report.notices))
         for notice in report.notices:
             if notice.recorded.event is not None:
@@ -146,7 +145,7 @@ class MeteredFetcher(Fetcher):
         trusted: bool = True,
     ) -> FetchResult:
         self.metrics.fetches.inc()
-        started = time.monotonic()
+        started = self._clock.monotonic()
         try:
             result = await super().fetch(
                 url, source_id=source_id, etag=etag, last_modified=last_modified, trusted=trusted
@@ -161,6 +160,6 @@ class MeteredFetcher(Fetcher):
             url=url,
             status=result.status,
             bytes=len(result.content),
-            duration_ms=round((time.monotonic() - started) * 1000),
+            duration_ms=round((self._clock.monotonic() - started) * 1000),
         )
         return result

@@ -28,7 +28,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
-from collector.clock import SYSTEM
+from collector.clock import SYSTEM, Clock
 from collector.config.settings import Settings
 from collector.pipeline import SourceReport
 from collector.runtime import Runtime
@@ -115,7 +115,7 @@ class Schedule:
     policy: Policy
     metrics: Metrics
     probe: Probe
-    clock: Callable[[], dt.datetime] = SYSTEM.now
+    clock: Clock = SYSTEM
     _scheduler: AsyncIOScheduler | None = field(default=None, init=False)
     _inflight: set[asyncio.Task[object]] = field(default_factory=set, init=False)
     _gate: asyncio.Semaphore | None = field(default=None, init=False)
@@ -134,7 +134,7 @@ class Schedule:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
         self._scheduler.add_listener(self._skipped, EVENT_JOB_MAX_INSTANCES)
-        now = self.clock()
+        now = self.clock.now()
         self._scheduler.add_job(
             self._guard("heartbeat", self._beat),
             IntervalTrigger(seconds=self.heartbeat),
@@ -168,7 +168,7 @@ class Schedule:
         if self._scheduler is None:
             return
         new = runtime.sources
-        now = self.clock()
+        now = self.clock.now()
         for source_id in old.keys() - new.keys():
             self._remove(source_id)
         added = [new[i] for i in new.keys() - old.keys()]
@@ -220,7 +220,7 @@ class Schedule:
         self._deliver_again = True
         if self._scheduler is not None:
             try:
-                self._scheduler.modify_job("deliver", next_run_time=self.clock())
+                self._scheduler.modify_job("deliver", next_run_time=self.clock.now())
             except JobLookupError:
                 return
 

@@ -92,6 +92,7 @@ def record_entry(
     content_hash: str,
     title: str | None,
     outcome: str,
+    now: dt.datetime,
     detail: str | None = None,
 ) -> SeenEntry:
     entry = seen_entry(session, canonical_url, content_hash)
@@ -102,6 +103,7 @@ def record_entry(
             content_hash=content_hash,
             title=title,
             attempts=0,
+            first_seen_at=now,
         )
         session.add(entry)
     entry.outcome, entry.detail = outcome, detail

@@ -25,6 +25,7 @@ from collector.store.migrate import upgrade
 from collector.store.models import Delivery
 from collector.store.queries import claim_next
 from parsers.schema import Category, Incident
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.anyio
 
@@ -39,14 +40,6 @@ def rules(**rule: Any) -> RulesConfig:
 
 
 RULES = rules()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = dt.datetime(2024, 5, 10, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.t
 
 
 class FakeChannel:
@@ -75,7 +68,7 @@ def sessions(database_url: str) -> Iterator[Sessions]:
 
 def enqueue(
     sessions: Sessions,
-    clock: Clock,
+    clock: FakeClock,
     n: int = 1,
     config: RulesConfig = RULES,
     source: str = "s",
@@ -98,7 +91,7 @@ def enqueue(
                     organization=f"株式会社テスト{i}",
                     categories=[Category.UNAUTHORIZED_ACCESS],
                 ),
-                now=clock(),
+                now=clock.now(),
                 source_tags=tags,
             ).alerts_enqueued
     return enqueued
@@ -113,10 +106,10 @@ def statuses(sessions: Sessions) -> list[str]:
 
 
 async def test_sent_once(sessions: Sessions) -> None:
-    clock, channel = Clock(), FakeChannel()
+    clock, channel = FakeClock(), FakeChannel()
     enqueue(sessions, clock)
-    first = await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3)
-    again = await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3)
+    first = await deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3)
+    again = await deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3)
     assert (first.sent, again.sent) == (1, 0)
     assert channel.sent[0].incident.organization == "株式会社テスト0"
     with sessions() as s:
@@ -125,24 +118,24 @@ async def test_sent_once(sessions: Sessions) -> None:
 
 
 async def test_retryable_waits_then_succeeds(sessions: Sessions) -> None:
-    clock = Clock()
+    clock = FakeClock()
     channel = FakeChannel([DeliveryError("down", reason="http_5xx", retryable=True)])
     enqueue(sessions, clock)
-    stats = await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3)
+    stats = await deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3)
     assert stats.retrying == 1
     # Not due yet: nothing is attempted.
-    await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3)
+    await deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3)
     assert channel.calls == 1
     clock.t += dt.timedelta(hours=2)
-    stats = await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3)
+    stats = await deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3)
     assert stats.sent == 1 and len(channel.sent) == 1
 
 
 async def test_retry_after_is_honoured(sessions: Sessions) -> None:
-    clock = Clock()
+    clock = FakeClock()
     error = DeliveryError("slow down", reason="http_429", retryable=True, retry_after=900)
     enqueue(sessions, clock)
-    await deliver_due(sessions, {"fake": FakeChannel([error])}, now=clock, max_attempts=3)
+    await deliver_due(sessions, {"fake": FakeChannel([error])}, clock=clock, max_attempts=3)
     with sessions() as s:
         row = s.scalars(select(Delivery)).one()
         wait = row.next_attempt_at.replace(tzinfo=dt.UTC) - clock.t
@@ -150,10 +143,10 @@ async def test_retry_after_is_honoured(sessions: Sessions) -> None:
 
 
 async def test_permanent_failure_is_parked_with_error(sessions: Sessions) -> None:
-    clock = Clock()
+    clock = FakeClock()
     channel = FakeChannel([DeliveryError("bad hook", reason="http_4xx", retryable=False)])
     enqueue(sessions, clock)
-    stats = await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3)
+    stats = await deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3)
     assert stats.parked == 1
     with sessions() as s:
         row = s.scalars(select(Delivery)).one()
@@ -161,12 +154,12 @@ async def test_permanent_failure_is_parked_with_error(sessions: Sessions) -> Non
 
 
 async def test_gives_up_after_max_attempts(sessions: Sessions) -> None:
-    clock = Clock()
+    clock = FakeClock()
     errors = [DeliveryError("down", reason="timeout", retryable=True) for _ in range(5)]
     channel = FakeChannel(errors)
     enqueue(sessions, clock)
     for _ in range(3):
-        await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3)
+        await deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3)
         clock.t += dt.timedelta(days=1)
     assert statuses(sessions) == ["parked"]
     assert channel.calls == 3
@@ -177,10 +170,10 @@ async def test_a_send_that_never_returns_times_out_and_is_retried(sessions: Sess
         async def send(self, alert: Alert) -> None:
             await asyncio.sleep(30)
 
-    clock = Clock()
+    clock = FakeClock()
     enqueue(sessions, clock)
     stats = await deliver_due(
-        sessions, {"fake": Stuck()}, now=clock, max_attempts=3, send_timeout=0.05
+        sessions, {"fake": Stuck()}, clock=clock, max_attempts=3, send_timeout=0.05
     )
     assert stats.retrying == 1
     with sessions() as s:
@@ -200,22 +193,22 @@ def test_backoff_table(attempt: int, retry_after: float | None, low: float, high
 
 
 async def test_a_claimed_row_is_skipped_until_its_lease_runs_out(sessions: Sessions) -> None:
-    clock = Clock()
+    clock = FakeClock()
     enqueue(sessions, clock)
     with sessions.begin() as s:
         row = claim_next(s, Delivery, worker="crashed", now=clock.t, lease=120)
         assert row is not None and row.claimed_by == "crashed"
     channel = FakeChannel()
-    stats = await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3)
+    stats = await deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3)
     assert stats.sent == 0 and channel.calls == 0
     # The claimer died: once its lease has run out the row is due again, and sent.
     clock.t += dt.timedelta(seconds=121)
-    stats = await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3)
+    stats = await deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3)
     assert stats.sent == 1 and len(channel.sent) == 1
 
 
 async def test_claims_are_exclusive_and_in_id_order(sessions: Sessions) -> None:
-    clock = Clock()
+    clock = FakeClock()
     enqueue(sessions, clock, n=3)
     with sessions.begin() as s:
         a = claim_next(s, Delivery, worker="a", now=clock.t, lease=60)
@@ -230,7 +223,7 @@ async def test_claims_are_exclusive_and_in_id_order(sessions: Sessions) -> None:
 
 async def test_a_lost_claim_is_not_marked_sent(sessions: Sessions) -> None:
     """A sender whose lease ran out and was taken over must not overwrite the new claim."""
-    clock = Clock()
+    clock = FakeClock()
     enqueue(sessions, clock)
 
     class TakenOver(FakeChannel):
@@ -240,7 +233,7 @@ async def test_a_lost_claim_is_not_marked_sent(sessions: Sessions) -> None:
                 row = s.scalars(select(Delivery)).one()
                 row.claimed_by = "someone-else"
 
-    stats = await deliver_due(sessions, {"fake": TakenOver()}, now=clock, max_attempts=3)
+    stats = await deliver_due(sessions, {"fake": TakenOver()}, clock=clock, max_attempts=3)
     assert (stats.sent, stats.lost) == (0, 1)
     with sessions() as s:
         row = s.scalars(select(Delivery)).one()
@@ -253,7 +246,7 @@ def test_two_concurrent_deliverers_never_send_a_row_twice(database_url: str) -> 
     engine = make_engine(database_url)
     upgrade(engine)
     sessions = session_factory(engine)
-    clock = Clock()
+    clock = FakeClock()
     enqueue(sessions, clock, n=40)
     lock = threading.Lock()
     sent: list[str] = []
@@ -274,7 +267,9 @@ def test_two_concurrent_deliverers_never_send_a_row_twice(database_url: str) -> 
         own = make_engine(database_url)
         try:
             asyncio.run(
-                deliver_due(session_factory(own), {"fake": Shared(who)}, now=clock, max_attempts=3)
+                deliver_due(
+                    session_factory(own), {"fake": Shared(who)}, clock=clock, max_attempts=3
+                )
             )
         finally:
             own.dispose()
@@ -293,54 +288,41 @@ def test_two_concurrent_deliverers_never_send_a_row_twice(database_url: str) -> 
 # --- pacing and throttle ----------------------------------------------------------------
 
 
-class FakeTime:
-    """A monotonic clock that only moves when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += seconds
-
-
 async def test_pacer_spaces_messages_per_channel() -> None:
-    fake = FakeTime()
-    pacer = Pacer({"slack": 1.0, "email": 0.0}, clock=fake.clock, sleep=fake.sleep)
+    fake = FakeClock()
+    pacer = Pacer({"slack": 1.0, "email": 0.0}, clock=fake)
     for name in ("slack", "email", "slack", "email", "slack"):
         await pacer.turn(name)
-    assert fake.sleeps == [1.0, 1.0]  # only the second and third Slack message waited
-    fake.now += 5
+    assert fake.slept == [1.0, 1.0]  # only the second and third Slack message waited
+    fake.mono += 5
     await pacer.turn("slack")  # a gap longer than the interval: no wait
-    assert fake.sleeps == [1.0, 1.0]
+    assert fake.slept == [1.0, 1.0]
 
 
 async def test_deliveries_on_a_paced_channel_are_one_second_apart(sessions: Sessions) -> None:
-    clock, fake, channel = Clock(), FakeTime(), FakeChannel()
+    clock, fake, channel = FakeClock(), FakeClock(), FakeChannel()
     enqueue(sessions, clock, n=4)
     times: list[float] = []
     original = channel.send
 
     async def timed(alert: Alert) -> None:
-        times.append(fake.now)
+        times.append(fake.mono)
         await original(alert)
 
     channel.send = timed  # type: ignore[method-assign]
-    pacer = Pacer({"fake": 1.0}, clock=fake.clock, sleep=fake.sleep)
-    stats = await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3, pacer=pacer)
+    pacer = Pacer({"fake": 1.0}, clock=fake)
+    stats = await deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3, pacer=pacer)
     assert stats.sent == 4
     assert [b - a for a, b in itertools.pairwise(times)] == [1.0, 1.0, 1.0]
 
 
 async def test_throttle_delays_and_never_drops(sessions: Sessions) -> None:
     config = rules(throttle={"max": 2, "per": "1h"})
-    clock, channel = Clock(), FakeChannel()
+    clock, channel = FakeClock(), FakeChannel()
     assert enqueue(sessions, clock, n=5, config=config) == 5
-    stats = await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3, rules=config)
+    stats = await deliver_due(
+        sessions, {"fake": channel}, clock=clock, max_attempts=3, rules=config
+    )
     assert (stats.sent, stats.throttled) == (2, 3)
     with sessions() as s:
         waiting = s.scalars(select(Delivery).where(Delivery.status == "pending")).all()
@@ -349,21 +331,23 @@ async def test_throttle_delays_and_never_drops(sessions: Sessions) -> None:
         }
         assert all(w.attempts == 0 and w.claimed_by is None for w in waiting)
     clock.t += dt.timedelta(minutes=59)
-    stats = await deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3, rules=config)
+    stats = await deliver_due(
+        sessions, {"fake": channel}, clock=clock, max_attempts=3, rules=config
+    )
     assert stats.sent == 0
     for expected in (2, 1):
         clock.t += dt.timedelta(hours=1)
         stats = await deliver_due(
-            sessions, {"fake": channel}, now=clock, max_attempts=3, rules=config
+            sessions, {"fake": channel}, clock=clock, max_attempts=3, rules=config
         )
         assert stats.sent == expected
     assert len(channel.sent) == 5 and statuses(sessions) == ["sent"] * 5
 
 
 async def test_unconfigured_channel_parks_with_a_reason(sessions: Sessions) -> None:
-    clock = Clock()
+    clock = FakeClock()
     enqueue(sessions, clock)
-    stats = await deliver_due(sessions, {}, now=clock, max_attempts=3)
+    stats = await deliver_due(sessions, {}, clock=clock, max_attempts=3)
     assert stats.parked == 1
     with sessions() as s:
         assert "not configured" in (s.scalars(select(Delivery)).one().last_error or "")
@@ -386,7 +370,7 @@ def test_digest_only_channel_gets_no_per_alert_rows(sessions: Sessions) -> None:
             },
         }
     )
-    assert enqueue(sessions, Clock(), config=config) == 1
+    assert enqueue(sessions, FakeClock(), config=config) == 1
     with sessions() as s:
         assert s.scalars(select(Delivery.channel)).all() == ["fake"]
 
@@ -394,7 +378,7 @@ def test_digest_only_channel_gets_no_per_alert_rows(sessions: Sessions) -> None:
 def test_tag_restricted_rule_sees_the_tags_of_every_source(sessions: Sessions) -> None:
     config = rules(tags=["news"], events=["new", "update"])
     tags = {"corp": (), "piyolog": ("news", "blog")}
-    clock = Clock()
+    clock = FakeClock()
     # From an untagged source: no alert (and none without the tag map at all).
     assert enqueue(sessions, clock, config=config, source="corp", tags=tags) == 0
     assert enqueue(sessions, clock, n=2, config=config, source="other") == 0
@@ -413,7 +397,7 @@ def test_tag_restricted_rule_sees_the_tags_of_every_source(sessions: Sessions) -
                 organization="株式会社テスト9",
                 categories=[Category.UNAUTHORIZED_ACCESS],
             ),
-            now=clock(),
+            now=clock.now(),
             source_tags=tags,
         )
     assert recorded.event == "new" and recorded.alerts_enqueued == 1

@@ -16,7 +16,6 @@ import pytest
 from alerts.channels.console import ConsoleChannel
 from alerts.channels.slack import SlackChannel
 from alerts.rules import RulesConfig
-from collector.clock import SYSTEM
 from collector.config.files import load_rules
 from collector.delivery.outbox import deliver_due
 from collector.incidents import record_notice
@@ -112,7 +111,7 @@ async def deliver_once(url: str) -> None:
             "slack": SlackChannel("slack", url, client=client),
             "console": ConsoleChannel(stream=io.StringIO()),
         }
-        stats = await deliver_due(session_factory(engine), channels, now=SYSTEM.now, max_attempts=3)
+        stats = await deliver_due(session_factory(engine), channels, max_attempts=3)
     engine.dispose()
     assert (stats.parked, stats.sent) == (1, 1)
 

@@ -20,7 +20,8 @@ from collector.delivery.outbox import Pacer, deliver_due
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from collector.store.models import Delivery
-from tests.collector.test_delivery import Clock, FakeTime, enqueue
+from tests.collector.test_delivery import enqueue
+from tests.support.clock import FakeClock
 from tests.support.slack_receiver import SlackReceiver
 
 CONFIG = RulesConfig.model_validate(
@@ -38,24 +39,28 @@ def sessions(sqlite_url: str) -> Iterator[sessionmaker[Session]]:
 
 
 async def _pass(
-    sessions: sessionmaker[Session], url: str, clock: Clock, fake: FakeTime, sent_at: list[float]
+    sessions: sessionmaker[Session],
+    url: str,
+    clock: FakeClock,
+    fake: FakeClock,
+    sent_at: list[float],
 ) -> None:
     async with httpx.AsyncClient(timeout=0.3) as client:
         slack = SlackChannel("fake", url, client=client)
         original = slack.send
 
         async def timed(alert):  # type: ignore[no-untyped-def]
-            sent_at.append(fake.now)
+            sent_at.append(fake.mono)
             await original(alert)
 
         slack.send = timed  # type: ignore[method-assign]
         await deliver_due(
             sessions,
             {"fake": slack},
-            now=clock,
+            clock=clock,
             max_attempts=5,
             rules=CONFIG,
-            pacer=Pacer({"fake": 1.0}, clock=fake.clock, sleep=fake.sleep),
+            pacer=Pacer({"fake": 1.0}, clock=fake),
             send_timeout=1.0,
         )
 
@@ -63,7 +68,7 @@ async def _pass(
 def test_every_alert_arrives_once_after_429_500_and_a_hang(
     sessions: sessionmaker[Session],
 ) -> None:
-    clock, fake, sent_at = Clock(), FakeTime(), []
+    clock, fake, sent_at = FakeClock(), FakeClock(), []
     assert enqueue(sessions, clock, n=ALERTS, config=CONFIG) == ALERTS
     with SlackReceiver(hang_seconds=3) as receiver:
         receiver.respond_429(retry_after=900)
@@ -80,7 +85,7 @@ def test_every_alert_arrives_once_after_429_500_and_a_hang(
             assert first_wait >= dt.timedelta(seconds=900)
         # Recovery: every later request is answered 200.
         clock.t += dt.timedelta(hours=2)
-        fake.now += 7200
+        fake.mono += 7200
         asyncio.run(_pass(sessions, receiver.url(), clock, fake, sent_at))
         accepted = [r.json()["text"] for r in receiver.requests[3:]]
     assert statuses_sent(sessions) == ALERTS

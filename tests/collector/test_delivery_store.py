@@ -16,7 +16,8 @@ from collector.delivery.outbox import deliver_due
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import alembic_config, upgrade
 from collector.store.models import Base, Delivery, IncidentRecord, NoticeRecord
-from tests.collector.test_delivery import Clock, FakeChannel
+from tests.collector.test_delivery import FakeChannel
+from tests.support.clock import FakeClock
 
 T0 = dt.datetime(2024, 5, 9, 3, 0, tzinfo=dt.UTC)
 
@@ -106,8 +107,8 @@ def test_upgrade_from_0001_keeps_every_row_and_pending_alerts_still_go_out(
         # at the newest revision (0002 or later), every 0001 row kept
         assert version.scalar() == ScriptDirectory.from_config(alembic_config()).get_current_head()
     # The pending alert of the old release is delivered by the new one, once.
-    channel, clock = FakeChannel(), Clock()
-    stats = asyncio.run(deliver_due(sessions, {"fake": channel}, now=clock, max_attempts=3))
+    channel, clock = FakeChannel(), FakeClock()
+    stats = asyncio.run(deliver_due(sessions, {"fake": channel}, clock=clock, max_attempts=3))
     assert stats.sent == 1 and [a.key for a in channel.sent] == ["k-pending"]
     engine.dispose()
 

@@ -16,20 +16,19 @@ import respx
 
 from collector.errors import FetchError
 from collector.fetch import Fetcher, FetchResult, FetchSettings
+from tests.support.clock import FakeClock
 
 pytestmark = pytest.mark.anyio
 
 URL = "https://example.org/news"
 
 
-class RecordingSleep:
-    """Stands in for asyncio.sleep: records the delays, waits for nothing."""
+class RecordingSleep(FakeClock):
+    """The fetcher's clock: its sleeps are recorded (`delays`) and take no time."""
 
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
+    @property
+    def delays(self) -> list[float]:
+        return self.slept
 
 
 class FakeResolver:
@@ -66,7 +65,7 @@ def make(
         FetchSettings.model_validate(options),
         transport=httpx.MockTransport(router.async_handler),
         resolver=resolver or FakeResolver({}),
-        sleep=sleep,
+        clock=sleep,
     )
 
 
@@ -212,7 +211,7 @@ class FailingTlsTransport(httpx.AsyncBaseTransport):
 async def test_tls_failure_is_not_retried(sleep):
     transport = FailingTlsTransport()
     settings = FetchSettings(respect_robots=False, politeness_delay=0)
-    async with Fetcher(settings, transport=transport, sleep=sleep) as fetcher:
+    async with Fetcher(settings, transport=transport, clock=sleep) as fetcher:
         error = await fetch_error(fetcher, URL)
     assert error.code == "tls_error"
     assert transport.calls == 1 and sleep.delays == []
@@ -482,7 +481,7 @@ async def test_resolution_failure_is_a_network_error(router, sleep):
         FetchSettings(respect_robots=False, retries=1, politeness_delay=0),
         transport=httpx.MockTransport(router.async_handler),
         resolver=no_dns,
-        sleep=sleep,
+        clock=sleep,
     )
     async with fetcher:
         error = await fetch_error(fetcher, "https://nowhere.example/", trusted=False)
@@ -516,25 +515,12 @@ class CountingTransport(httpx.AsyncBaseTransport):
 async def test_per_host_concurrency_never_exceeds_the_limit(sleep):
     transport = CountingTransport()
     settings = FetchSettings(per_host_concurrency=2, politeness_delay=0, respect_robots=False)
-    async with Fetcher(settings, transport=transport, sleep=sleep) as fetcher:
+    async with Fetcher(settings, transport=transport, clock=sleep) as fetcher:
         urls = [f"https://{host}/{n}" for n in range(8) for host in ("a.example", "b.example")]
         results = await asyncio.gather(*(fetcher.fetch(url) for url in urls))
     assert all(result.status == 200 for result in results)
     assert transport.peak == {"a.example": 2, "b.example": 2}
     assert transport.peak_total == 4  # hosts do not wait for each other
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 async def test_politeness_delay_spaces_requests_to_one_host(router):
@@ -544,13 +530,12 @@ async def test_politeness_delay_spaces_requests_to_one_host(router):
     fetcher = Fetcher(
         settings,
         transport=httpx.MockTransport(router.async_handler),
-        sleep=clock.sleep,
         clock=clock,
     )
     async with fetcher:
         await fetcher.fetch("https://a.example/1")
         await fetcher.fetch("https://a.example/2")
-        clock.now += 10  # a long pause needs no extra wait
+        clock.advance(10)  # a long pause needs no extra wait
         await fetcher.fetch("https://a.example/3")
         await fetcher.fetch("https://b.example/1")  # another host is not delayed
         await asyncio.gather(

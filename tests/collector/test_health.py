@@ -20,6 +20,7 @@ from collector.service.daemon import Daemon
 from collector.service.health import HealthServer, Probe
 from collector.service.metrics import Metrics
 from collector.store.engine import make_engine
+from tests.support.clock import FakeClock
 from tests.support.notices import CARD_LEAK_ARTICLE, serve_news_feed
 from tests.support.site import LocalSite, local_site
 from tests.support.slack_receiver import SlackReceiver
@@ -37,20 +38,12 @@ kind = "slack"
 """
 
 
-class Tick:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
 def _fine() -> None:
     """A store that answers."""
 
 
 async def test_ready_only_when_leading_with_a_store_and_a_live_scheduler() -> None:
-    clock = Tick()
+    clock = FakeClock()
     probe = Probe(ping_store=_fine, clock=clock, stale_after=15)
     assert await probe.ready() == (False, "starting")
     probe.role = "standby"
@@ -59,9 +52,9 @@ async def test_ready_only_when_leading_with_a_store_and_a_live_scheduler() -> No
     ok, reason = await probe.ready()
     assert not ok and reason.startswith("scheduler stale: no job ever")
     probe.tick()
-    clock.t += 14
+    clock.advance(14)
     assert await probe.ready() == (True, "ready")
-    clock.t += 2  # 16 s since the last job, the limit is 15 s
+    clock.advance(2)  # 16 s since the last job, the limit is 15 s
     assert await probe.ready() == (False, "scheduler stale: no job for 16s (limit 15s)")
     probe.tick()
     assert (await probe.ready())[0]

@@ -30,6 +30,7 @@ from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from collector.store.models import SourceState
 from tests.support.cli import run_cli
+from tests.support.clock import FakeClock
 from tests.support.notices import rss
 from tests.support.site import LocalSite, Page, local_site
 
@@ -67,17 +68,6 @@ def test_first_run_resumes_a_stored_plan_or_spreads_the_start() -> None:
 
 
 # --- the plan stored with each run ------------------------------------------------------
-
-
-class FakeClock:
-    def __init__(self, start: dt.datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -129,30 +119,30 @@ async def test_backoff_with_a_fake_clock_and_reset_after_success(
             fetcher=fetcher,
             rules=config.rules,
             keywords=config.sources.keywords,
-            now=clock,
+            clock=clock,
             plan=Policy.from_settings(config.settings).plan,
         )
         waits = []
         for _ in range(5):
             report = await collector.run_source(source)
             assert not report.ok and report.next_run_at is not None
-            waits.append((report.next_run_at - clock.now).total_seconds())
+            waits.append((report.next_run_at - clock.t).total_seconds())
             clock.advance(waits[-1])
         assert waits == [1200, 2400, 3600, 3600, 3600]
         assert report.failures == 5
         with sessions() as s:
             state = s.get(SourceState, "a")
             assert state is not None and state.consecutive_failures == 5
-            assert utc(state.next_run_at) == clock.now  # type: ignore[arg-type]  # advanced to it
+            assert utc(state.next_run_at) == clock.t  # type: ignore[arg-type]  # advanced to it
 
         site.pages["/feed.xml"] = Page(rss([]), "application/rss+xml")
         report = await collector.run_source(source)
         assert report.ok and report.failures == 0
-        assert report.next_run_at == clock.now + dt.timedelta(minutes=10)
+        assert report.next_run_at == clock.t + dt.timedelta(minutes=10)
         with sessions() as s:
             state = s.get(SourceState, "a")
             assert state is not None and state.consecutive_failures == 0
-            assert utc(state.next_run_at) == clock.now + dt.timedelta(minutes=10)  # type: ignore[arg-type]
+            assert utc(state.next_run_at) == clock.t + dt.timedelta(minutes=10)  # type: ignore[arg-type]
     engine.dispose()
 
 

@@ -151,6 +151,7 @@ def test_seen_entries_survive_restart(database_url: str) -> None:
                     content_hash="h1",
                     title="t",
                     outcome="incident",
+                    now=NOW,
                 )
             else:
                 keys = [("https://a.example/1", "h1"), ("https://a.example/1", "h2")]
@@ -164,7 +165,13 @@ def test_an_entry_waiting_for_a_retry_is_not_done(sqlite_url: str) -> None:
     with session_factory(engine).begin() as s:
         for url, outcome in (("https://a/1", queries.RETRY), ("https://a/2", "no_keyword")):
             queries.record_entry(
-                s, source_id="s", canonical_url=url, content_hash="h", title=None, outcome=outcome
+                s,
+                source_id="s",
+                canonical_url=url,
+                content_hash="h",
+                title=None,
+                outcome=outcome,
+                now=NOW,
             )
         done = queries.done_entries(s, [("https://a/1", "h"), ("https://a/2", "h")])
     assert done == {("https://a/2", "h")}
