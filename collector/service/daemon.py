@@ -99,6 +99,7 @@ class Daemon:
         self.started = asyncio.Event()
         self._stop = asyncio.Event()
         self._reload = asyncio.Event()
+        self.last_reload_error: ConfigError | None = None  # why the last edit was rejected
 
     def stop(self) -> None:
         if self._stop.is_set():
@@ -218,6 +219,7 @@ class Daemon:
         try:
             config = load_config(self.settings)
         except ConfigError as exc:
+            self.last_reload_error = exc
             self.metrics.reloads.labels("rejected").inc()
             log.error(
                 "config rejected, keeping the running configuration",

@@ -53,17 +53,31 @@ class Probe:
         if self.role != "leader":
             return False, self.role
         try:
-            async with asyncio.timeout(self.store_timeout):
-                await asyncio.to_thread(self.ping_store)
-        except TimeoutError:
-            return False, f"store unreachable: no answer within {self.store_timeout:g}s"
+            answered = await self._ping_within(self.store_timeout)
         except Exception as exc:
             return False, "store unreachable: " + " ".join(str(exc).split())[:300]
+        if not answered:
+            return False, f"store unreachable: no answer within {self.store_timeout:g}s"
         since = self.clock.monotonic() - self.last_tick if self.last_tick is not None else None
         if since is None or since > self.stale_after:
             ago = "ever" if since is None else f"for {since:.0f}s"
             return False, f"scheduler stale: no job {ago} (limit {self.stale_after:g}s)"
         return True, "ready"
+
+    async def _ping_within(self, timeout: float) -> bool:
+        """Whether the store answered within `timeout` on the probe's clock; a ping that
+        hangs is left to finish in its thread (a blocking driver call cannot be cancelled)."""
+        ping = asyncio.ensure_future(asyncio.to_thread(self.ping_store))
+        timer = asyncio.ensure_future(self.clock.sleep(timeout))
+        try:
+            await asyncio.wait({ping, timer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            timer.cancel()
+        if not ping.done():
+            ping.add_done_callback(lambda task: task.cancelled() or task.exception())
+            return False
+        ping.result()
+        return True
 
 
 @dataclass

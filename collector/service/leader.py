@@ -67,6 +67,7 @@ class PostgresLeadership:
         self._heartbeat: asyncio.Task[None] | None = None
         self._leading = False
         self.lost = asyncio.Event()
+        self.polls = 0  # times this replica asked for the lock
 
     @property
     def is_leader(self) -> bool:
@@ -78,6 +79,7 @@ class PostgresLeadership:
             return
         announced = False
         while True:
+            self.polls += 1
             try:
                 if await self._try_lock():
                     break

@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import logging
 import random
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -120,6 +121,9 @@ class Schedule:
     _inflight: set[asyncio.Task[object]] = field(default_factory=set, init=False)
     _gate: asyncio.Semaphore | None = field(default=None, init=False)
     _deliver_again: bool = field(default=False, init=False)
+    # Runs that came due while the job's previous run was still going, by job id.
+    skipped: Counter[str] = field(default_factory=Counter, init=False)
+    abandoned: int = field(default=0, init=False)  # runs cut short by a stop
 
     @property
     def heartbeat(self) -> float:
@@ -205,15 +209,31 @@ class Schedule:
         pending = {t for t in self._inflight if not t.done()}
         if pending:
             log.info("waiting for runs in flight", runs=len(pending), timeout_s=timeout)
-            _, pending = await asyncio.wait(pending, timeout=timeout)
+            pending = await self._finish_within(pending, timeout)
         for task in pending:
             task.cancel()
         if pending:
             await asyncio.wait(pending)
+            self.abandoned += len(pending)
             log.warning("runs abandoned at shutdown", runs=len(pending))
         self._scheduler.shutdown(wait=False)
         self._scheduler = None
         log.info("scheduler stopped")
+
+    async def _finish_within(
+        self, pending: set[asyncio.Task[object]], timeout: float
+    ) -> set[asyncio.Task[object]]:
+        """The tasks still running once all finished or `timeout` passed on the clock."""
+        deadline = asyncio.ensure_future(self.clock.sleep(timeout))
+        try:
+            while pending and not deadline.done():
+                done, _ = await asyncio.wait(
+                    {*pending, deadline}, return_when=asyncio.FIRST_COMPLETED
+                )
+                pending -= done
+        finally:
+            deadline.cancel()
+        return pending
 
     def kick_delivery(self) -> None:
         """Send new alerts now rather than at the next sweep."""
@@ -352,4 +372,5 @@ class Schedule:
                 queries.source_state(s, source.id, source.url).next_run_at = when
 
     def _skipped(self, event: JobSubmissionEvent) -> None:
+        self.skipped[event.job_id] += 1
         log.info("run skipped: the previous one is still running", job=event.job_id)

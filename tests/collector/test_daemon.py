@@ -1,10 +1,12 @@
-"""`owabi run` as a real process against a loopback site: hot reload (file change and
-SIGHUP, a bad edit rejected in one log line while the old configuration keeps running),
-SIGTERM in the middle of a run (exit 0 within the deadline, a restart resumes without a
-duplicate alert), and a second scheduler on one SQLite file refused with exit 2."""
+"""`owabi run`: hot reload in process (a good edit applied, a bad one rejected once while
+the running configuration stays) and a second scheduler on one SQLite file refused with
+exit 2 by a real process. In `make test-slow`, real processes against a loopback site:
+reload by file change and by SIGHUP, and SIGTERM in the middle of a run (exit 0 within
+the deadline, a restart resumes without a duplicate alert)."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import sys
@@ -14,10 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.daemon import REPO, OwabiRun, wait_until
+from collector.config.files import load_config
+from collector.config.settings import load_settings
+from collector.service.daemon import ConfigWatch, Daemon
+from tests.support.daemon import REPO, OwabiRun
 from tests.support.notices import rss, serve_card_leak_feed
 from tests.support.site import LocalSite, Page, local_site
 from tests.support.slack_receiver import SlackReceiver
+from tests.support.waiting import until, wait_until
 
 RULES = """
 [[rule]]
@@ -74,9 +80,47 @@ def write(env: dict[str, str], body: str) -> None:
 
 def grows(site: LocalSite, path: str, by: int = 2) -> None:
     start = site.hits(path)
-    wait_until(lambda: site.hits(path) >= start + by, 10, f"{path} polled {by} more times")
+    wait_until(lambda: site.hits(path) >= start + by, f"{path} polled {by} more times")
 
 
+@pytest.mark.anyio
+async def test_reload_applies_a_good_edit_and_keeps_the_running_config_on_a_bad_one(
+    env: dict[str, str], site: LocalSite, tmp_path: Path
+) -> None:
+    write(env, feeds(site, "a", interval="1h"))
+    settings = load_settings(
+        None,
+        database_url=env["OWABI_DATABASE_URL"],
+        sources_file=env["OWABI_SOURCES_FILE"],
+        rules_file=env["OWABI_RULES_FILE"],
+        http_host="127.0.0.1",
+        http_port=0,
+        politeness_delay=0,
+        fetch_retries=0,
+        schedule_jitter=0,
+    )
+    daemon = Daemon(settings, load_config(settings), node_id="t")
+    task = asyncio.create_task(daemon.run(handle_signals=False))
+    reloads = daemon.metrics.reloads.labels
+    try:
+        await until(lambda: daemon.schedule is not None, "the schedule started")
+        write(env, feeds(site, "a", "b", interval="1h"))
+        daemon.reload()  # what SIGHUP does
+        await until(lambda: reloads("ok")._value.get() == 1, "the edit applied")
+        assert daemon.schedule is not None and set(daemon.schedule.runtime.sources) == {"a", "b"}
+        await until(lambda: site.hits("/b.xml") >= 1, "the added source polled")
+
+        write(env, feeds(site, "a", "b") + '[[source]]\nid = "c"\nurl = "ftp://nope"\n')
+        daemon.reload()
+        await until(lambda: reloads("rejected")._value.get() == 1, "the edit rejected")
+        assert set(daemon.schedule.runtime.sources) == {"a", "b"}
+        assert "source 'c' key 'url'" in str(daemon.last_reload_error)
+    finally:
+        daemon.stop()
+        await task
+
+
+@pytest.mark.slow
 def test_edits_take_effect_and_a_bad_edit_is_rejected(env: dict[str, str], site: LocalSite) -> None:
     write(env, feeds(site, "a"))
     with OwabiRun(env) as owabi:
@@ -106,6 +150,7 @@ def test_edits_take_effect_and_a_bad_edit_is_rejected(env: dict[str, str], site:
         assert owabi.get("/readyz") == (200, "ready\n")
 
 
+@pytest.mark.slow
 def test_sighup_reloads_at_once(env: dict[str, str], site: LocalSite) -> None:
     env["OWABI_CONFIG_POLL"] = "1h"  # so only the signal can have done it
     write(env, feeds(site, "a"))
@@ -126,6 +171,7 @@ def test_sighup_reloads_at_once(env: dict[str, str], site: LocalSite) -> None:
         grows(site, "/c.xml")
 
 
+@pytest.mark.slow
 def test_sigterm_mid_run_exits_cleanly_and_a_restart_sends_no_duplicate(
     env: dict[str, str], site: LocalSite
 ) -> None:
@@ -145,7 +191,7 @@ def test_sigterm_mid_run_exits_cleanly_and_a_restart_sends_no_duplicate(
         env["OWABI_SLACK_WEBHOOK_URL"] = slack.url()
         with OwabiRun(env) as owabi:
             owabi.wait_for_event("alert sent")
-            wait_until(lambda: site.hits("/slow/") == 1, 10, "the slow source in flight")
+            wait_until(lambda: site.hits("/slow/") == 1, "the slow source in flight")
             started = time.monotonic()
             owabi.signal(signal.SIGTERM)
             assert owabi.wait(10) == 0
@@ -157,7 +203,7 @@ def test_sigterm_mid_run_exits_cleanly_and_a_restart_sends_no_duplicate(
 
         with OwabiRun(env) as again:
             again.wait_for_event("scheduler started")
-            wait_until(lambda: site.hits("/slow/") == 2, 10, "the abandoned run resumed")
+            wait_until(lambda: site.hits("/slow/") == 2, "the abandoned run resumed")
             grows(site, "/cards.xml")
             time.sleep(0.5)  # two delivery sweeps
             again.signal(signal.SIGTERM)
@@ -183,3 +229,15 @@ def test_a_second_scheduler_on_one_sqlite_file_is_refused(
         message = second.stderr.strip().splitlines()
         assert len(message) == 1 and "another owabi scheduler is running on" in message[0]
         assert first.get("/readyz")[0] == 200
+
+
+def test_config_watch_sees_edits_and_a_deleted_file(tmp_path: Path) -> None:
+    """What the daemon polls every OWABI_CONFIG_POLL to reload on a file change."""
+    path = tmp_path / "sources.toml"
+    path.write_text("a", encoding="utf-8")
+    watch = ConfigWatch([path])
+    assert not watch.changed()
+    path.write_text("a longer file", encoding="utf-8")
+    assert watch.changed() and not watch.changed()  # one change is reported once
+    path.unlink()
+    assert watch.changed()

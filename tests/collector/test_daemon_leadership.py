@@ -16,6 +16,7 @@ from collector.service.daemon import Daemon
 from tests.collector.test_health import get
 from tests.support.notices import rss
 from tests.support.site import LocalSite, Page, local_site
+from tests.support.waiting import until
 
 pytestmark = pytest.mark.anyio
 
@@ -74,24 +75,18 @@ def _daemon(tmp_path: Path, site: LocalSite, leadership: Granted) -> Daemon:
     return Daemon(settings, load_config(settings), node_id="t", leadership=leadership)
 
 
-async def until(condition: object, timeout: float = 5.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not condition():  # type: ignore[operator]
-            await asyncio.sleep(0.02)
-
-
 async def test_standby_lead_lose_and_lead_again(tmp_path: Path, site: LocalSite) -> None:
     leadership = Granted()
     daemon = _daemon(tmp_path, site, leadership)
     task = asyncio.create_task(daemon.run(handle_signals=False))
     try:
-        await asyncio.wait_for(daemon.started.wait(), 5)
+        await until(daemon.started.is_set, "the daemon started")
         port = daemon.port
         assert port is not None
         assert (await get(port, "/healthz"))[0] == 200
         assert (await get(port, "/readyz"))[::2] == (503, b"standby\n")
-        await asyncio.sleep(0.3)
-        assert site.hits("/a.xml") == 0  # a standby polls nothing
+        assert daemon.schedule is None  # a standby has no schedule at all
+        assert site.hits("/a.xml") == 0  # so it polls nothing
 
         leadership.grant.set()
         await until(lambda: site.hits("/a.xml") >= 2)
@@ -101,14 +96,15 @@ async def test_standby_lead_lose_and_lead_again(tmp_path: Path, site: LocalSite)
         await until(lambda: daemon.schedule is None)
         assert (await get(port, "/readyz"))[::2] == (503, b"standby\n")
         hits = site.hits("/a.xml")
-        await asyncio.sleep(0.4)
+        for _ in range(10):
+            await asyncio.sleep(0)  # whatever was scheduled on the loop gets its turn
         assert site.hits("/a.xml") == hits  # scheduling stopped with the leadership
 
         leadership.grant.set()
         await until(lambda: site.hits("/a.xml") >= hits + 2)
     finally:
         daemon.stop()
-        await asyncio.wait_for(task, 10)
+        await task
     assert leadership.released
 
 
@@ -116,7 +112,7 @@ async def test_stop_while_waiting_to_lead(tmp_path: Path, site: LocalSite) -> No
     leadership = Granted()
     daemon = _daemon(tmp_path, site, leadership)
     task = asyncio.create_task(daemon.run(handle_signals=False))
-    await asyncio.wait_for(daemon.started.wait(), 5)
+    await until(daemon.started.is_set, "the daemon started")
     daemon.stop()
-    await asyncio.wait_for(task, 5)
+    await task
     assert leadership.released and site.hits("/a.xml") == 0

@@ -168,7 +168,7 @@ async def test_gives_up_after_max_attempts(sessions: Sessions) -> None:
 async def test_a_send_that_never_returns_times_out_and_is_retried(sessions: Sessions) -> None:
     class Stuck(FakeChannel):
         async def send(self, alert: Alert) -> None:
-            await asyncio.sleep(30)
+            await asyncio.Event().wait()  # never answers
 
     clock = FakeClock()
     enqueue(sessions, clock)
@@ -258,7 +258,7 @@ def test_two_concurrent_deliverers_never_send_a_row_twice(database_url: str) -> 
             self.who = who
 
         async def send(self, alert: Alert) -> None:
-            await asyncio.sleep(0.002)  # let the other sender run in between
+            await asyncio.sleep(0)  # a point where the other sender's thread may run
             with lock:
                 sent.append(alert.key)
                 by_worker[self.who] = by_worker.get(self.who, 0) + 1

@@ -22,6 +22,7 @@ from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from collector.store.models import Delivery, DigestRun
 from parsers.schema import Category, Incident
+from tests.support.waiting import DEADLINE
 
 Sessions = sessionmaker[Session]
 JST = ZoneInfo("Asia/Tokyo")
@@ -156,10 +157,13 @@ def test_two_replicas_send_a_period_once(database_url: str) -> None:
     seed(session_factory(engine))
     lock = threading.Lock()
     sent: list[Period] = []
+    finished: list[str] = []
+    others_done = threading.Event()
 
     class Slow(DigestChannel):
         async def send_digest(self, items: Sequence[DigestItem], period: Period) -> None:
-            await asyncio.sleep(0.05)
+            # Hold the claim until the two other replicas have looked and given up.
+            await asyncio.to_thread(others_done.wait, DEADLINE)
             with lock:
                 sent.append(period)
 
@@ -169,11 +173,15 @@ def test_two_replicas_send_a_period_once(database_url: str) -> None:
             asyncio.run(send_due_digests(session_factory(own), {"daily": Slow()}, CONFIG, NOW))
         finally:
             own.dispose()
+            with lock:
+                finished.append("done")
+                if len(finished) == 2:
+                    others_done.set()
 
     threads = [threading.Thread(target=replica) for _ in range(3)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=60)
+        t.join()
     assert len(sent) == 1
     engine.dispose()

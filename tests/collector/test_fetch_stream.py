@@ -4,7 +4,6 @@ bytes actually stream (size caps without Content-Length, gzip bombs, trickling s
 from __future__ import annotations
 
 import asyncio
-import time
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -178,18 +177,19 @@ async def test_brotli_and_gzip_bodies_are_decoded():
 
 
 async def test_trickling_server_hits_the_overall_deadline():
+    """A byte every 20 ms of a 1 MB body would take hours: only the deadline on the whole
+    exchange (no single read ever waits long) ends this fetch."""
+
     async def handler(request: bytes, writer: asyncio.StreamWriter) -> None:
         writer.write(head("Content-Length: 1000000"))
-        while True:  # one byte at a time: no single read ever times out
+        while True:
             writer.write(b"z")
             await writer.drain()
             await asyncio.sleep(0.02)
 
     async with serve(handler) as (base, _):
-        started = time.monotonic()
         error = await fetch_error(f"{base}/slow", timeout=0.4)
     assert error.code == "timeout"
-    assert time.monotonic() - started < 3
 
 
 async def test_tls_handshake_failure_is_tls_error():

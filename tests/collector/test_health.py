@@ -5,7 +5,7 @@ whose /metrics counts the fetches, notices and alerts of a real pass."""
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,10 +20,11 @@ from collector.service.daemon import Daemon
 from collector.service.health import HealthServer, Probe
 from collector.service.metrics import Metrics
 from collector.store.engine import make_engine
-from tests.support.clock import FakeClock
+from tests.support.clock import ManualClock
 from tests.support.notices import CARD_LEAK_ARTICLE, serve_news_feed
 from tests.support.site import LocalSite, local_site
 from tests.support.slack_receiver import SlackReceiver
+from tests.support.waiting import DEADLINE, until
 
 pytestmark = pytest.mark.anyio
 
@@ -43,7 +44,7 @@ def _fine() -> None:
 
 
 async def test_ready_only_when_leading_with_a_store_and_a_live_scheduler() -> None:
-    clock = FakeClock()
+    clock = ManualClock()
     probe = Probe(ping_store=_fine, clock=clock, stale_after=15)
     assert await probe.ready() == (False, "starting")
     probe.role = "standby"
@@ -70,12 +71,17 @@ async def test_a_store_that_fails_or_hangs_is_not_ready() -> None:
     probe.tick()
     assert await probe.ready() == (False, "store unreachable: connection refused on 127.0.0.1:1")
 
-    def hangs() -> None:
-        time.sleep(0.5)
-
-    probe = Probe(ping_store=hangs, role="leader", store_timeout=0.1)
+    answer = threading.Event()
+    clock = ManualClock()
+    probe = Probe(
+        ping_store=lambda: answer.wait(DEADLINE), role="leader", store_timeout=0.1, clock=clock
+    )
     probe.tick()
-    assert await probe.ready() == (False, "store unreachable: no answer within 0.1s")
+    asking = asyncio.create_task(probe.ready())
+    await until(lambda: clock.sleeping == 1, "the probe waits for its deadline")
+    clock.advance(0.1)
+    assert await asking == (False, "store unreachable: no answer within 0.1s")
+    answer.set()
 
 
 async def test_a_postgresql_store_that_is_down_is_not_ready() -> None:
@@ -191,21 +197,21 @@ async def test_daemon_serves_ready_and_counts_fetches_notices_and_alerts(
         daemon = Daemon(settings, load_config(settings), node_id="test")
         task = asyncio.create_task(daemon.run(handle_signals=False))
         try:
-            await asyncio.wait_for(daemon.started.wait(), 5)
+            await until(daemon.started.is_set, "the daemon started")
             assert daemon.port is not None
-            for _ in range(200):
-                unchanged = daemon.metrics.registry.get_sample_value(
-                    "owabi_source_runs_total", {"outcome": "unchanged"}
-                )
-                if slack.requests and unchanged:
-                    break
-                await asyncio.sleep(0.02)
+            runs = daemon.metrics.registry.get_sample_value
+            await until(
+                lambda: (
+                    slack.requests and runs("owabi_source_runs_total", {"outcome": "unchanged"})
+                ),
+                "an alert sent and an unchanged poll",
+            )
             assert (await get(daemon.port, "/readyz"))[::2] == (200, b"ready\n")
             assert (await get(daemon.port, "/healthz"))[0] == 200
             status, _, body = await get(daemon.port, "/metrics")
         finally:
             daemon.stop()
-            await asyncio.wait_for(task, 10)
+            await task
         assert len(slack.requests) == 1
     assert status == 200
     m = _metrics(body)

@@ -11,7 +11,6 @@ import asyncio
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import psycopg
@@ -26,6 +25,8 @@ from collector.service.leader import (
     make_leadership,
 )
 from collector.store.advisory_lock import LOCK_KEY
+from tests.support.clock import ManualClock
+from tests.support.waiting import until
 
 pytestmark = pytest.mark.anyio
 
@@ -58,22 +59,24 @@ def _terminate(conninfo: str, application_name: str) -> None:
     assert killed == [(True,)]
 
 
-async def _leads_within(leadership: PostgresLeadership, task: asyncio.Task[None], t: float) -> bool:
-    try:
-        await asyncio.wait_for(asyncio.shield(task), t)
-    except TimeoutError:
-        return False
-    return leadership.is_leader
+async def _standing_by(clock: ManualClock, sleepers: int) -> None:
+    """Wait until `sleepers` loops sleep on the clock: each has tried and waits for a poll."""
+    await until(lambda: clock.sleeping >= sleepers, f"{sleepers} loops waiting for a poll")
 
 
 async def test_only_one_of_two_replicas_leads(postgres_url: str) -> None:
     conninfo = _conninfo(postgres_url)
-    a = PostgresLeadership(conninfo, node_id="a", poll=POLL)
-    b = PostgresLeadership(conninfo, node_id="b", poll=POLL)
+    clock = ManualClock()
+    a = PostgresLeadership(conninfo, node_id="a", poll=POLL, clock=clock)
+    b = PostgresLeadership(conninfo, node_id="b", poll=POLL, clock=clock)
     try:
-        await asyncio.wait_for(a.wait_until_leader(), 5)
+        await a.wait_until_leader()
         b_waiting = asyncio.create_task(b.wait_until_leader())
-        assert not await _leads_within(b, b_waiting, 5 * POLL)
+        for polls in range(1, 6):  # b keeps trying, poll after poll, and never leads
+            await _standing_by(clock, 2)  # a's heartbeat and b's next try
+            assert not b_waiting.done()
+            clock.advance(POLL)
+            await until(lambda n=polls: b.polls >= n + 1, "b tried again")
         assert a.is_leader and not b.is_leader
         assert _lock_holders(conninfo) == ["owabi:a"]
         b_waiting.cancel()
@@ -84,32 +87,34 @@ async def test_only_one_of_two_replicas_leads(postgres_url: str) -> None:
 
 async def test_dropped_connection_sets_lost_and_standby_takes_over(postgres_url: str) -> None:
     conninfo = _conninfo(postgres_url)
-    a = PostgresLeadership(conninfo, node_id="a", poll=POLL)
-    b = PostgresLeadership(conninfo, node_id="b", poll=POLL)
+    clock = ManualClock()
+    a = PostgresLeadership(conninfo, node_id="a", poll=POLL, clock=clock)
+    b = PostgresLeadership(conninfo, node_id="b", poll=POLL, clock=clock)
     try:
         await a.wait_until_leader()
         b_waiting = asyncio.create_task(b.wait_until_leader())
-        await asyncio.sleep(2 * POLL)  # b has tried and is standing by
+        await _standing_by(clock, 2)  # b has tried and is standing by
         assert not b_waiting.done()
 
-        started = time.monotonic()
         _terminate(conninfo, "owabi:a")
-        await asyncio.wait_for(b_waiting, POLL + 2.0)
-        takeover = time.monotonic() - started
-        # The heartbeat sleeps one poll, then its query fails at once.
-        await asyncio.wait_for(a.lost.wait(), 2 * POLL + 2.0)
+        await until(lambda: _lock_holders(conninfo) == [], "the lock freed with a's session")
+        tries = b.polls
+        clock.advance(POLL)  # one poll: b's next try takes the lock, a's heartbeat fails
+        await b_waiting
+        assert b.polls == tries + 1  # the standby took over on its first try after the drop
+        await until(a.lost.is_set, "a noticed the lost connection")
 
         assert b.is_leader and not a.is_leader
-        assert takeover <= POLL + 1.0, f"takeover took {takeover:.2f} s"
         assert _lock_holders(conninfo) == ["owabi:b"]
 
         # The old leader goes back to waiting (on a new connection) and leads again
         # once b gives the lock up.
         a_waiting = asyncio.create_task(a.wait_until_leader())
-        await asyncio.sleep(2 * POLL)
+        await _standing_by(clock, 2)  # b's heartbeat and a's next try
         assert not a_waiting.done()
         await b.release()
-        await asyncio.wait_for(a_waiting, POLL + 2.0)
+        clock.advance(POLL)
+        await a_waiting
         assert a.is_leader and not a.lost.is_set()
         assert _lock_holders(conninfo) == ["owabi:a"]
     finally:
@@ -135,9 +140,12 @@ def _closed_port() -> int:
 async def test_unreachable_database_is_retried_not_fatal() -> None:
     """A replica that starts before its database keeps trying instead of crashing."""
     conninfo = f"postgresql://owabi@127.0.0.1:{_closed_port()}/owabi"
-    a = PostgresLeadership(conninfo, node_id="a", poll=0.1)
+    clock = ManualClock()
+    a = PostgresLeadership(conninfo, node_id="a", poll=0.1, clock=clock)
     waiting = asyncio.create_task(a.wait_until_leader())
-    await asyncio.sleep(0.5)
+    for tries in (1, 2, 3):
+        await until(lambda n=tries: a.polls >= n and clock.sleeping == 1, "a failed try")
+        clock.advance(0.1)
     assert not waiting.done() and not a.is_leader
     waiting.cancel()
     await a.release()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from http.server import BaseHTTPRequestHandler
@@ -16,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from collector.clock import utc
+from collector.clock import SYSTEM, Clock, utc
 from collector.config.files import Config, load_config
 from collector.config.settings import load_settings
 from collector.fetch import Fetcher
@@ -30,9 +29,10 @@ from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from collector.store.models import SourceState
 from tests.support.cli import run_cli
-from tests.support.clock import FakeClock
+from tests.support.clock import FakeClock, ManualClock
 from tests.support.notices import rss
 from tests.support.site import LocalSite, Page, local_site
+from tests.support.waiting import DEADLINE, until
 
 HOUR = 3600.0
 T0 = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
@@ -210,11 +210,12 @@ def test_sources_status_shows_failures_and_the_next_run(
 
 
 class Concurrency:
-    """A handler that serves a slow empty feed and records how many requests overlap."""
+    """A handler that holds each request of an empty feed until the test lets one go,
+    and records how many requests overlap."""
 
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
+    def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.gate = threading.Semaphore(0)
         self.current = 0
         self.peak = 0
         self.served = 0
@@ -223,7 +224,7 @@ class Concurrency:
         with self.lock:
             self.current += 1
             self.peak = max(self.peak, self.current)
-        time.sleep(self.delay)
+        self.gate.acquire(timeout=DEADLINE)
         body = rss([])
         handler.send_response(200)
         handler.send_header("Content-Type", "application/rss+xml")
@@ -236,7 +237,9 @@ class Concurrency:
 
 
 @asynccontextmanager
-async def scheduled(config: Config) -> AsyncIterator[tuple[Schedule, Probe, Fetcher]]:
+async def scheduled(
+    config: Config, clock: Clock = SYSTEM
+) -> AsyncIterator[tuple[Schedule, Probe, Fetcher]]:
     """A started Schedule on a real AsyncIOScheduler; stopped (5 s deadline) afterwards."""
     engine = make_engine(config.settings.database_url_plain)
     upgrade(engine)
@@ -247,12 +250,15 @@ async def scheduled(config: Config) -> AsyncIterator[tuple[Schedule, Probe, Fetc
             config, sessions=sessions, fetcher=fetcher, client=client, plan=policy.plan
         )
         probe = Probe(ping_store=lambda: None)
-        schedule = Schedule(runtime, sessions, config.settings, policy, Metrics(), probe)
+        schedule = Schedule(
+            runtime, sessions, config.settings, policy, Metrics(), probe, clock=clock
+        )
         schedule.start()
         try:
             yield schedule, probe, fetcher
         finally:
-            await schedule.stop(5)
+            if schedule._scheduler is not None:
+                await schedule.stop(5)
     engine.dispose()
 
 
@@ -260,8 +266,9 @@ async def scheduled(config: Config) -> AsyncIterator[tuple[Schedule, Probe, Fetc
 async def test_one_job_per_source_jittered_and_never_two_runs_at_once(
     tmp_path: Path, site: LocalSite, sqlite_url: str
 ) -> None:
-    """Runs take 0.3 s, the interval is 0.05 s: each source still runs one at a time."""
-    slow_a, slow_b = Concurrency(0.3), Concurrency(0.3)
+    """Each run is held until a further run came due (interval 0.05 s) and was skipped:
+    each source still runs one at a time."""
+    slow_a, slow_b = Concurrency(), Concurrency()
     site.pages["/a.xml"], site.pages["/b.xml"] = slow_a, slow_b
     config = _config(
         tmp_path,
@@ -274,7 +281,14 @@ async def test_one_job_per_source_jittered_and_never_two_runs_at_once(
         jobs = {j.id: j for j in schedule._scheduler.get_jobs()}  # type: ignore[union-attr]
         assert set(jobs) == {"source:a", "source:b", "deliver", "digests", "heartbeat"}
         assert all(j.max_instances == 1 and j.coalesce for j in jobs.values())
-        await asyncio.sleep(1.5)
+        for done in range(3):
+            for job, slow in (("source:a", slow_a), ("source:b", slow_b)):
+                await until(lambda s=slow: s.current == 1, f"{job} run {done + 1} in flight")
+                await until(lambda j=job, n=done: schedule.skipped[j] > n, f"{job} skipped")
+                slow.gate.release()
+                await until(lambda s=slow, n=done: s.served > n, f"{job} run {done + 1} done")
+        for slow in (slow_a, slow_b):
+            slow.gate.release(100)  # the runs still to come go through
     assert slow_a.peak == 1 and slow_b.peak == 1
     assert slow_a.served >= 3 and slow_b.served >= 3
     assert probe.stale_after == pytest.approx(0.6)  # 3 × the 0.2 s heartbeat
@@ -303,7 +317,7 @@ async def test_reload_adds_drops_and_replans_jobs(
         _source("a", site.url("/a.xml"), "0.1") + _source("gone", "https://gone.example/", "1h"),
     )
     async with scheduled(config) as (schedule, _, fetcher), httpx.AsyncClient() as client:
-        await asyncio.sleep(0.3)
+        await until(lambda: site.hits("/a.xml") >= 1, "a polled")
         assert site.hits("/b.xml") == 0
         _write(
             config.settings.sources_file,
@@ -320,11 +334,39 @@ async def test_reload_adds_drops_and_replans_jobs(
             )
         )
         assert set(schedule.next_runs()) == {"a", "b"}
-        await asyncio.sleep(0.4)
-        hits_a = site.hits("/a.xml")
-        await asyncio.sleep(0.3)
+        hourly = dt.timedelta(minutes=30)
+        await until(lambda: schedule.next_runs()["a"] > SYSTEM.now() + hourly, "a replanned")
+        hits_a, hits_b = site.hits("/a.xml"), site.hits("/b.xml")
+        await until(lambda: site.hits("/b.xml") >= max(hits_b, 1) + 2, "b polled twice more")
     assert site.hits("/b.xml") >= 2  # added: polled
     assert site.hits("/a.xml") == hits_a  # now hourly: not polled again
     with session_factory(make_engine(sqlite_url))() as s:
         gone = s.get(SourceState, "gone")
         assert gone is not None and gone.next_run_at is None  # dropped: no plan shown
+
+
+@pytest.mark.anyio
+async def test_stop_abandons_a_run_past_the_deadline_and_it_stays_due(
+    tmp_path: Path, site: LocalSite, sqlite_url: str
+) -> None:
+    """A run still in flight when the shutdown deadline passes (on the schedule's clock)
+    is cancelled; its plan was not advanced, so the next start polls the source at once."""
+    slow = Concurrency()
+    site.pages["/slow.xml"] = slow
+    config = _config(tmp_path, sqlite_url, _source("slow", site.url("/slow.xml"), "1h"))
+    clock = ManualClock(start=SYSTEM.now())
+    async with scheduled(config, clock=clock) as (schedule, _, _):
+        await until(lambda: slow.current == 1, "the run in flight")
+        with session_factory(make_engine(sqlite_url))() as s:
+            planned = s.get(SourceState, "slow")
+            assert planned is not None and planned.last_run_at is None
+        stopping = asyncio.create_task(schedule.stop(30))
+        await until(lambda: clock.sleeping == 1, "the stop waits out its deadline")
+        clock.advance(30)
+        await stopping
+        assert schedule.abandoned == 1
+        slow.gate.release(100)
+    with session_factory(make_engine(sqlite_url))() as s:
+        state = s.get(SourceState, "slow")
+        assert state is not None and state.last_run_at is None  # nothing of the run stored
+        assert utc(state.next_run_at) <= clock.now()  # type: ignore[arg-type]  # still due

@@ -31,6 +31,10 @@ from collector.store.models import Delivery
 from tests.support.site import LocalSite, Page
 from tests.support.slack_receiver import SlackReceiver
 
+# Real processes killed mid-delivery: `make test-slow`. The default suite keeps one crash
+# (tests/reliability/test_failpoints.py, after the outbox commit).
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 RULES = """
 [[rule]]

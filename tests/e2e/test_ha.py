@@ -36,6 +36,11 @@ from tests.support.notices import CARD_LEAK_ARTICLE, rss
 from tests.support.site import LocalSite, Page
 from tests.support.slack_receiver import SlackReceiver
 
+# Real processes killed and leases waited out: `make test-slow`. The default suite covers
+# election with tests/collector/test_leader.py and test_daemon_leadership.py, and the
+# SQLite refusal with tests/collector/test_daemon.py.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 TAKEOVER_LIMIT = 30.0
 RULES = """

@@ -16,22 +16,15 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
+from tests.support.waiting import wait_until
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 15.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {timeout}s: {what or condition}")
-        time.sleep(0.02)
 
 
 class OwabiRun:
@@ -90,12 +83,12 @@ class OwabiRun:
     def named(self, event: str) -> list[dict[str, Any]]:
         return [e for e in self.events() if e.get("event") == event]
 
-    def wait_for_event(self, event: str, count: int = 1, timeout: float = 15.0) -> dict[str, Any]:
+    def wait_for_event(self, event: str, count: int = 1) -> dict[str, Any]:
         def seen() -> bool:
             self._check_alive()
             return len(self.named(event)) >= count
 
-        wait_until(seen, timeout, f"{count}× {event!r} in the log:\n{self.text()[-3000:]}")
+        wait_until(seen, f"{count}× {event!r} in the log:\n{self.text()[-3000:]}")
         return self.named(event)[count - 1]
 
     def _check_alive(self) -> None:

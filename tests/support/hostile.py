@@ -34,11 +34,23 @@ def head(status: str = "200 OK", *headers: str) -> bytes:
     return "\r\n".join(lines).encode()
 
 
+def deflated_gib(mib: bytes, wbits: int) -> bytes:
+    """1 GiB of `mib` repeated, deflated, for the cost of compressing 2 MiB.
+
+    After a full flush deflate forgets what came before, so each further MiB compresses
+    to the same bytes and is copied rather than compressed again. The stream then has no
+    valid end (no final block, a wrong checksum): nothing reads that far, since every
+    limit under test stops a reader long before."""
+    c = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    first = c.compress(mib) + c.flush(zlib.Z_FULL_FLUSH)
+    again = c.compress(mib) + c.flush(zlib.Z_FULL_FLUSH)
+    return first + again * ((GIB >> 20) - 1)
+
+
 @functools.cache
 def gzip_bomb() -> bytes:
-    """1 GiB of zeros as one ~1 MB gzip body (built once per test session)."""
-    c = zlib.compressobj(9, zlib.DEFLATED, 31)
-    return b"".join([c.compress(_MIB_ZEROS) for _ in range(GIB >> 20)] + [c.flush()])
+    """1 GiB of zeros as one ~1 MB gzip body."""
+    return deflated_gib(_MIB_ZEROS, 31)
 
 
 @functools.cache
@@ -68,9 +80,7 @@ def _pdf(objects: list[bytes]) -> bytes:
 @functools.cache
 def pdf_stream_bomb() -> bytes:
     """One page whose content stream (FlateDecode) inflates to 1 GiB of spaces."""
-    c = zlib.compressobj(9)
-    spaces = b" " * (1 << 20)
-    stream = b"".join([c.compress(spaces) for _ in range(GIB >> 20)] + [c.flush()])
+    stream = deflated_gib(b" " * (1 << 20), 15)
     return _pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
