@@ -27,8 +27,8 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	@$(BIN)/owabi fetch; rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
-# ruff; the import layers (pyproject.toml [tool.importlinter]); mypy strict on parsers/
-# and alerts/ (pyproject.toml [tool.mypy]).
+# ruff; the import layers (pyproject.toml [tool.importlinter]); mypy strict on parsers/,
+# alerts/ and collector/ (pyproject.toml [tool.mypy]).
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -39,8 +39,10 @@ format: $(DEVSTAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# One pytest worker per core (at most 4): the suite waits on processes and sockets as much
+# as it computes, and no test depends on another's order or state.
 test: lint
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n auto --maxprocesses 4
 
 test-slow: $(DEVSTAMP)
 	$(BIN)/python -m pytest -m slow

@@ -232,7 +232,8 @@ def failed(ctx: typer.Context) -> None:
 
 def _parse_ids(ids: Sequence[str]) -> tuple[set[int], set[int]]:
     """`12` is an alert, `d3` a digest (as `owabi alerts failed` shows them)."""
-    alerts, digests = set(), set()
+    alerts: set[int] = set()
+    digests: set[int] = set()
     for ident in ids:
         text = ident.strip().lower()
         target, number = (digests, text[1:]) if text.startswith("d") else (alerts, text)

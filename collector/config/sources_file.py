@@ -74,10 +74,8 @@ def _kind_of(block: Any) -> str:
 @cache
 def _model(configs: tuple[type[SourceConfig], ...]) -> type[SourcesFile]:
     tagged = tuple(Annotated[c, Tag(c.model_fields["kind"].default)] for c in configs)
-    block = Annotated[
-        Union[(*tagged, Annotated[_UnknownKind, Tag(UNKNOWN)])],
-        Discriminator(_kind_of),
-    ]
+    members = (*tagged, Annotated[_UnknownKind, Tag(UNKNOWN)])
+    block: Any = Annotated[Union.__getitem__(members), Discriminator(_kind_of)]
     model: type[SourcesFile] = create_model(
         "SourcesFile", __base__=SourcesFile, sources=(list[block], Field(default_factory=list))
     )

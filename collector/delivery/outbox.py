@@ -48,7 +48,7 @@ SEND_TIMEOUT = 60.0
 def backoff(attempt: int, retry_after: float | None = None, rand: float | None = None) -> float:
     """Seconds before attempt `attempt + 1`: exponential with jitter, at least Retry-After."""
     jitter = random.random() if rand is None else rand
-    delay = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (attempt - 1)) * (0.5 + jitter / 2)
+    delay = min(BACKOFF_MAX, BACKOFF_BASE * 2.0 ** (attempt - 1)) * (0.5 + jitter / 2)
     return max(delay, retry_after or 0.0)
 
 

@@ -216,7 +216,7 @@ class Fetcher:
         """Exponential backoff with equal jitter; a server's Retry-After wins, capped."""
         if retry_after is not None:
             return min(retry_after, self.settings.backoff_max)
-        ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2**attempt)
+        ceiling = min(self.settings.backoff_max, self.settings.backoff_base * 2.0**attempt)
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
     async def _chain(
@@ -356,7 +356,7 @@ async def _read(
     status = response.status_code
     location = response.headers.get("location")
     if status in _REDIRECT_STATUSES and location:
-        return location
+        return str(location)
     if status == 304:
         return _Final(url, status, response.headers, b"")
     if not 200 <= status < 300:

@@ -184,7 +184,7 @@ class Daemon:
             if lost:
                 log.warning("leadership lost: schedule stopped, waiting to lead again")
 
-    async def _unless_stopped(self, work: Awaitable[None]) -> bool:
+    async def _unless_stopped(self, work: Awaitable[object]) -> bool:
         """Await `work` unless a stop comes first (then cancel it); True if it finished."""
         task = asyncio.ensure_future(work)
         stop = asyncio.ensure_future(self._stop.wait())

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 import structlog
-from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -123,6 +123,9 @@ class Schedule:
     _deliver_again: bool = field(default=False, init=False)
     # Runs that came due while the job's previous run was still going, by job id.
     skipped: Counter[str] = field(default_factory=Counter, init=False)
+    # Runs submitted and not yet finished, by job id: counted when APScheduler submits a
+    # run, in the same step that moves the job's next run time, so a run never goes unseen.
+    running: Counter[str] = field(default_factory=Counter, init=False)
     abandoned: int = field(default=0, init=False)  # runs cut short by a stop
 
     @property
@@ -138,6 +141,7 @@ class Schedule:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
         self._scheduler.add_listener(self._skipped, EVENT_JOB_MAX_INSTANCES)
+        self._scheduler.add_listener(self._submitted, EVENT_JOB_SUBMITTED)
         now = self.clock.now()
         self._scheduler.add_job(
             self._guard("heartbeat", self._beat),
@@ -267,7 +271,7 @@ class Schedule:
             assert task is not None
             self._inflight.add(task)
             self.probe.tick()
-            self.metrics.last_job.set_to_current_time()
+            self.metrics.last_job.set(self.clock.now().timestamp())
             try:
                 await work(*args)
             except asyncio.CancelledError:
@@ -277,6 +281,7 @@ class Schedule:
                 log.exception("job failed", job=name)
             finally:
                 self._inflight.discard(task)
+                self.running[name] -= 1
                 self.probe.tick()
 
         return job
@@ -370,6 +375,9 @@ class Schedule:
         with self.sessions.begin() as s:
             for source, when in plans:
                 queries.source_state(s, source.id, source.url).next_run_at = when
+
+    def _submitted(self, event: JobSubmissionEvent) -> None:
+        self.running[event.job_id] += 1
 
     def _skipped(self, event: JobSubmissionEvent) -> None:
         self.skipped[event.job_id] += 1

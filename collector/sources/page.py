@@ -59,7 +59,7 @@ class PageKind(SourceKind):
         if result.content_type not in HTML_TYPES:
             return None
         detected = detect_selectors(decode(result.content, http_charset=result.charset).text)
-        if detected is None:
+        if detected is None or detected.item is None:
             return None
         source = PageSource(
             **keys,

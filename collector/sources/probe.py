@@ -36,12 +36,14 @@ async def probe(
     """Fetch `url`, take it as `kind` (or the first kind that recognises it), list its
     leads and parse the first few that match the keywords."""
     result = await fetcher.fetch(url, source_id=source_id)
-    keys = {"id": source_id, "url": url, "organization": organization}
     if kind is None:
-        recognised = (k.recognise(result, **keys) for k in KINDS.values())
+        recognised = (
+            k.recognise(result, id=source_id, url=url, organization=organization)
+            for k in KINDS.values()
+        )
         source = next(s for s in recognised if s is not None)
     else:
-        source = KINDS[kind].config(kind=kind, **keys)
+        source = KINDS[kind].config(kind=kind, id=source_id, url=url, organization=organization)
     chosen = KINDS[source.kind]
     leads = chosen.leads(result, source)
     if chosen.keyword_filtered:

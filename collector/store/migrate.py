@@ -27,7 +27,8 @@ def upgrade(engine: Engine) -> None:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")
     except SQLAlchemyError as exc:
-        reason = str(exc.orig) if getattr(exc, "orig", None) else exc.__class__.__name__
+        orig = getattr(exc, "orig", None)
+        reason = str(orig) if orig else exc.__class__.__name__
         raise StoreError(
             f"store: cannot migrate {engine.url.render_as_string()}: {reason}"
         ) from exc

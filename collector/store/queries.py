@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Insert, func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ RETRY = "retry"
 Outbox = type[Delivery] | type[DigestRun]
 
 
-def _insert(session: Session, model: type[Any]) -> Insert:
+def _insert(session: Session, model: type[Any]) -> postgresql.Insert | sqlite.Insert:
     """INSERT for the session's dialect, so ON CONFLICT DO NOTHING works on both."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
@@ -236,7 +236,10 @@ def claim_next(
 
 def owned_by(session: Session, model: Outbox, row_id: int, worker: str) -> Any:
     """The row, locked, if `worker` still holds its claim; None if the lease was lost."""
-    row = session.get(model, row_id, with_for_update=True, populate_existing=True)
+    row = cast(
+        "Delivery | DigestRun | None",
+        session.get(model, row_id, with_for_update=True, populate_existing=True),
+    )
     return row if row is not None and row.claimed_by == worker else None
 
 

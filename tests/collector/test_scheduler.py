@@ -335,7 +335,13 @@ async def test_reload_adds_drops_and_replans_jobs(
         )
         assert set(schedule.next_runs()) == {"a", "b"}
         hourly = dt.timedelta(minutes=30)
-        await until(lambda: schedule.next_runs()["a"] > SYSTEM.now() + hourly, "a replanned")
+        await until(
+            lambda: (
+                schedule.next_runs()["a"] > SYSTEM.now() + hourly
+                and not schedule.running["source:a"]
+            ),
+            "a replanned, and its last run at the old interval done",
+        )
         hits_a, hits_b = site.hits("/a.xml"), site.hits("/b.xml")
         await until(lambda: site.hits("/b.xml") >= max(hits_b, 1) + 2, "b polled twice more")
     assert site.hits("/b.xml") >= 2  # added: polled

@@ -59,7 +59,7 @@ def test_no_secret_in_any_output(postgres_url: str, tmp_path: Path, site: LocalS
         outputs["alerts retry"] = run_owabi("alerts", "retry", "--all", env=env).output
         outputs["alerts test"] = run_owabi("alerts", "test", "--send", env=env).output
         with OwabiRun({**env, "OWABI_DELIVERY_INTERVAL": "1"}) as daemon:
-            daemon.wait_for_event("scheduler started", timeout=30)
+            daemon.wait_for_event("scheduler started")
             time.sleep(2)  # a delivery pass over the parked and retried rows
             daemon.signal(signal.SIGTERM)
             daemon.wait(20)
