@@ -13,20 +13,18 @@ import datetime as dt
 import random
 import socket
 import ssl
-import zlib
-from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from types import TracebackType
-from typing import Any, NoReturn, Self
+from typing import NoReturn, Self
 
-import brotli
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from collector.clock import SYSTEM, Clock
 from collector.errors import FetchCode, FetchError, redact_url
 from collector.fetch.addresses import Resolver, blocked_reason, system_resolver
+from collector.fetch.body import BodyTooLarge, CorruptBody, UnsupportedEncoding, read_body
 from collector.fetch.robots import RobotsCache
 from parsers.httpheaders import retry_after_seconds
 
@@ -43,11 +41,6 @@ DEFAULT_USER_AGENT = f"owabi/{owabi_version()} (+https://github.com/owabi-dev/ow
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # RFC 9309 §2.5: crawlers must parse at least 500 KiB; anything larger is not a real robots.txt.
 _ROBOTS_MAX_BYTES = 512 * 1024
-# Bodies are decoded here, at most _PIECE bytes of output per step, and counted after each
-# step: a compression bomb (one 1.6 KB brotli read inflates to 1 GiB in a single call of
-# httpx's own decoder) is stopped at the size cap having cost max_bytes + _PIECE of memory.
-_PIECE = 1 << 20
-_ENCODINGS = frozenset({"gzip", "x-gzip", "deflate", "br"})
 
 
 class FetchSettings(BaseModel):
@@ -377,77 +370,19 @@ async def _read(
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise too_large
-    encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",")]
-    encodings = [e for e in encodings if e and e != "identity"]
-    if len(encodings) > 1 or not set(encodings) <= _ENCODINGS:
-        # Stacked encodings multiply their ratios; unknown ones cannot be decoded.
-        shown = ", ".join(encodings)
-        raise _error(
-            "network", f"unsupported content-encoding {shown!r} for {_show(url)}", url, source_id
-        )
-    if response.is_stream_consumed:
-        # Only an in-memory response (a mock transport) arrives read, and httpx decoded it.
-        raw_chunks: AsyncIterator[bytes] = response.aiter_bytes()
-        decode = _decoder(None)
-    else:
-        raw_chunks = response.aiter_raw()
-        decode = _decoder(encodings[0] if encodings else None)
-    chunks: list[bytes] = []
-    total = 0
     try:
-        async for raw in raw_chunks:
-            for piece in decode(raw):
-                total += len(piece)
-                if total > max_bytes:
-                    raise too_large
-                chunks.append(piece)
-    except (zlib.error, brotli.error) as exc:
+        content = await read_body(response, max_bytes)
+    except BodyTooLarge:
+        raise too_large from None
+    except UnsupportedEncoding as exc:
+        # Stacked encodings multiply their ratios; unknown ones cannot be decoded.
+        message = f"unsupported content-encoding {exc.encodings!r} for {_show(url)}"
+        raise _error("network", message, url, source_id) from None
+    except CorruptBody as exc:
         # A corrupt body is not going to fix itself on retry.
-        message = f"bad response body ({type(exc).__name__}: {exc}) for {_show(url)}"
-        raise _error("network", message, url, source_id) from exc
-    return _Final(url, status, response.headers, b"".join(chunks))
-
-
-def _decoder(encoding: str | None) -> Callable[[bytes], Iterator[bytes]]:
-    """A decoder for one content-encoding that yields its output in pieces of at most
-    _PIECE bytes, however much a piece of input expands to."""
-    if encoding is None:
-        return lambda raw: iter((raw,))
-    if encoding == "br":
-        unbrotli = brotli.Decompressor()
-
-        def brotli_pieces(raw: bytes) -> Iterator[bytes]:
-            yield unbrotli.process(raw, output_buffer_limit=_PIECE)
-            while not unbrotli.can_accept_more_data():
-                yield unbrotli.process(b"", output_buffer_limit=_PIECE)
-
-        return brotli_pieces
-    return _Inflate(gzip=encoding in ("gzip", "x-gzip"))
-
-
-class _Inflate:
-    """gzip or deflate, inflated at most _PIECE bytes per step. Deflate is zlib-wrapped as
-    the RFC says, or raw as some servers send it: the first byte tells them apart."""
-
-    def __init__(self, *, gzip: bool) -> None:
-        self._gzip = gzip
-        self._inflater: Any = None
-
-    def __call__(self, raw: bytes) -> Iterator[bytes]:
-        if self._inflater is None:
-            if not raw:
-                return
-            wbits = zlib.MAX_WBITS | 16 if self._gzip else zlib.MAX_WBITS
-            if not self._gzip and raw[:1] != b"\x78":
-                wbits = -zlib.MAX_WBITS
-            self._inflater = zlib.decompressobj(wbits)
-        data = raw
-        while True:
-            piece = self._inflater.decompress(data, _PIECE)
-            yield piece
-            data = self._inflater.unconsumed_tail
-            if not data and len(piece) < _PIECE:
-                return
+        message = f"bad response body ({exc}) for {_show(url)}"
+        raise _error("network", message, url, source_id) from exc.__cause__
+    return _Final(url, status, response.headers, content)
 
 
 def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
