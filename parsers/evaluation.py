@@ -4,6 +4,11 @@ Scoring one notice is `parsers.scoring`'s job; this module only collects: the me
 field over the notices where the field is scored, the worst notices, and every miss
 with gold and parsed values side by side. Pure, so a change in how the corpus score is
 aggregated is tested without files.
+
+Beside the mean, the *informative* score counts only the fields that say something: a
+field of a notice is informative when the gold label or the parse holds a value (not
+null, not an empty list, not false). Most fields of most notices are null on both sides
+and score 1 for free; the informative score is what is left when those are set aside.
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ class FieldStat:
     mean: float
     scored: int
     misses: int
+    informative: float | None = None  # mean where gold or parse has a value
+    informative_scored: int = 0
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,8 @@ class Evaluation:
     notices: list[NoticeScore]
     fields: list[FieldStat]
     misses: list[Miss]
+    # The score of every (notice, field) pair where gold or parse has a value.
+    informative_scores: tuple[float, ...] = ()
 
     @property
     def score(self) -> float:
@@ -57,6 +66,13 @@ class Evaluation:
         if not self.notices:
             return 0.0
         return sum(n.score for n in self.notices) / len(self.notices)
+
+    @property
+    def informative(self) -> float:
+        """The mean over informative (notice, field) pairs (1 when there is none)."""
+        if not self.informative_scores:
+            return 1.0
+        return sum(self.informative_scores) / len(self.informative_scores)
 
     @property
     def failed(self) -> list[NoticeScore]:
@@ -81,11 +97,21 @@ class Labelled:
     error: str | None = None
 
 
+def has_value(value: Any) -> bool:
+    """Whether a label or parse says something in this field."""
+    return value not in (None, [], False, "")
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
 def evaluate(items: Iterable[Labelled]) -> Evaluation:
     """Score every notice and aggregate; fields keep the spec's order."""
     notices: list[NoticeScore] = []
     misses: list[Miss] = []
     per_field: dict[str, list[float]] = {name: [] for name in SCORED_FIELDS}
+    telling: dict[str, list[float]] = {name: [] for name in SCORED_FIELDS}
     for item in sorted(items, key=lambda i: i.name):
         parsed = NULL_PARSE if item.parsed is None else item.parsed
         scores = score_fields(item.gold, parsed)
@@ -93,14 +119,23 @@ def evaluate(items: Iterable[Labelled]) -> Evaluation:
             NoticeScore(item.name, sum(scores.values()) / len(scores), scores, item.error)
         )
         for field, value in scores.items():
+            gold, got = item.gold.get(field), parsed.get(field)
             per_field[field].append(value)
+            if has_value(gold) or has_value(got):
+                telling[field].append(value)
             if value < 1.0:
-                misses.append(
-                    Miss(item.name, field, item.gold.get(field), parsed.get(field), value)
-                )
+                misses.append(Miss(item.name, field, gold, got, value))
     fields = [
-        FieldStat(name, sum(values) / len(values), len(values), sum(v < 1.0 for v in values))
+        FieldStat(
+            name,
+            sum(values) / len(values),
+            len(values),
+            sum(v < 1.0 for v in values),
+            _mean(telling[name]),
+            len(telling[name]),
+        )
         for name, values in per_field.items()
         if values
     ]
-    return Evaluation(notices, fields, misses)
+    informative = tuple(v for values in telling.values() for v in values)
+    return Evaluation(notices, fields, misses, informative)

@@ -88,12 +88,20 @@ def _show(value: Any) -> str:
 
 
 def field_table(result: Evaluation) -> Table:
-    table = Table(title="Per-field scores")
+    table = Table(title="Per-field scores (informative: where gold or parse has a value)")
     table.add_column("field")
-    for col in ("mean", "scored", "misses"):
+    for col in ("mean", "scored", "misses", "informative", "of"):
         table.add_column(col, justify="right")
     for f in result.fields:
-        table.add_row(f.field, f"{f.mean:.3f}", str(f.scored), str(f.misses))
+        informative = "–" if f.informative is None else f"{f.informative:.3f}"
+        table.add_row(
+            f.field,
+            f"{f.mean:.3f}",
+            str(f.scored),
+            str(f.misses),
+            informative,
+            str(f.informative_scored),
+        )
     return table
 
 
@@ -120,9 +128,13 @@ def misses_table(result: Evaluation) -> Table:
 def as_json(result: Evaluation) -> dict[str, Any]:
     return {
         "score": round(result.score, 6),
+        "informative": round(result.informative, 6),
         "notices": len(result.notices),
         "fields": {
             f.field: {"mean": f.mean, "scored": f.scored, "misses": f.misses} for f in result.fields
+        },
+        "informative_fields": {
+            f.field: {"mean": f.informative, "scored": f.informative_scored} for f in result.fields
         },
         "worst": [{"notice": n.name, "score": n.score} for n in result.worst(WORST)],
         "failed": [{"notice": n.name, "error": n.error} for n in result.failed],
@@ -171,6 +183,7 @@ def eval_command(
     for n in result.failed:
         err.print(f"[red]✗[/] {escape(n.name)}: {escape(n.error or '')}")
     if format is EvalFormat.table:
+        out.print(f"informative={result.informative:.3f}")
         out.print(f"score={result.score:.3f}")
     raise typer.Exit(_exit_code(result, minimum, field_min))
 

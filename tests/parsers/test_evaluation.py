@@ -79,3 +79,20 @@ def test_worst_lists_imperfect_notices_lowest_first_up_to_count() -> None:
 def test_no_notices_scores_zero() -> None:
     result = evaluate([])
     assert result.score == 0.0 and result.fields == []
+
+
+def test_the_informative_score_sets_aside_fields_null_on_both_sides() -> None:
+    """Two notices; of their 26 scored fields only those where gold or parse says
+    something count: a right organization, a missed count, a wrong extra category."""
+    gold_a = {"is_incident": True, "organization": "X市", "people_affected": 12}
+    parsed_a = {"is_incident": True, "organization": "X市", "categories": ["misdelivery"]}
+    gold_b = {"is_incident": True, "organization": "Y社"}
+    parsed_b = {"is_incident": True, "organization": "Y社"}
+    result = evaluate([Labelled("a", gold_a, parsed_a), Labelled("b", gold_b, parsed_b)])
+    # a: is_incident 1, organization 1, people 0, categories 0; b: is_incident 1, org 1
+    assert result.informative == 4 / 6
+    assert result.score > result.informative
+    people = next(f for f in result.fields if f.field == "people_affected")
+    assert (people.informative, people.informative_scored) == (0.0, 1)
+    exposure = next(f for f in result.fields if f.field == "exposure_start")
+    assert (exposure.informative, exposure.informative_scored) == (None, 0)
