@@ -56,9 +56,9 @@ class SourceReport:
     unchanged: bool = False
     error: str | None = None
     error_code: str | None = None
-    leads: int = 0
-    skipped: int = 0
-    deferred: int = 0
+    leads: int = 0  # entries read in this pass
+    skipped: int = 0  # old entries without a keyword on the first pass: recorded as seen
+    deferred: int = 0  # over the per-pass cap: read on the next passes
     notices: list[NewNotice] = field(default_factory=list)
     lead_errors: list[str] = field(default_factory=list)
     duration: float = 0.0
@@ -82,6 +82,8 @@ class Collector:
     rules: RulesConfig
     keywords: tuple[str, ...]
     max_leads: int = 30
+    # On a source's first pass, entries this recent are read even without a keyword.
+    recent_days: int = 7
     concurrency: int = 8
     clock: Clock = SYSTEM
     # Every configured source's tags, for rules restricted to tags (not only this pass's).
@@ -132,6 +134,7 @@ class Collector:
         with self.sessions.begin() as s:
             state = queries.source_state(s, source.id, source.url)
             etag, modified = state.etag, state.last_modified
+            first_pass = state.last_success_at is None
         kind = kind_of(source)
         poll: Poll | None = None
         try:
@@ -140,7 +143,7 @@ class Collector:
             if poll.unchanged:
                 report.unchanged = True
             else:
-                await self._read_leads(source, kind, poll.leads, report)
+                await self._read_leads(source, kind, poll.leads, report, first_pass=first_pass)
         except OwabiError as exc:
             report.ok, report.error, report.error_code = False, str(exc), exc.code
         report.duration = self.clock.monotonic() - started
@@ -150,11 +153,22 @@ class Collector:
         return report
 
     async def _read_leads(
-        self, source: SourceConfig, kind: SourceKind, leads: list[Lead], report: SourceReport
+        self,
+        source: SourceConfig,
+        kind: SourceKind,
+        leads: list[Lead],
+        report: SourceReport,
+        *,
+        first_pass: bool,
     ) -> None:
+        """Read the new entries, those with an incident keyword first. Every new entry is
+        read, since a link text can hide a notice; only on a source's first pass are the
+        old entries of its archive without a keyword recorded as seen instead."""
         keywords = source.effective_keywords(self.keywords)
-        filtered = kind.keyword_filtered and bool(keywords)
-        todo: list[Lead] = []
+        hinted = kind.keyword_filtered and bool(keywords)
+        archive_before = self.clock.now().date() - dt.timedelta(days=self.recent_days)
+        first: list[Lead] = []
+        then: list[Lead] = []
         # One transaction and one lookup for the whole listing: a changed listing of
         # hundreds of entries used to cost a query and a commit per entry.
         with self.sessions.begin() as s:
@@ -162,18 +176,22 @@ class Collector:
                 s, [(lead.canonical_url, lead.fingerprint) for lead in leads]
             )
             for lead in leads:
-                if (lead.canonical_url, lead.fingerprint) in done:
+                key = (lead.canonical_url, lead.fingerprint)
+                if key in done:
                     continue
+                done.add(key)
                 text = f"{lead.title or ''}\n{lead.summary}"
-                if filtered and not match_keyword(text, keywords):
-                    self._mark(s, source, lead, "no_keyword")
-                    done.add((lead.canonical_url, lead.fingerprint))
+                if not hinted or match_keyword(text, keywords):
+                    first.append(lead)
+                elif first_pass and not (lead.published and lead.published >= archive_before):
+                    self._mark(s, source, lead, "archive")
                     report.skipped += 1
-                    log.debug("entry skipped: no keyword", source=source.id, url=lead.url)
-                    continue
-                todo.append(lead)
+                    log.debug("entry skipped: archive, no keyword", source=source.id, url=lead.url)
+                else:
+                    then.append(lead)
+        todo = first + then
         if len(todo) > self.max_leads:
-            # Newest first; the rest stay unseen and are read on the next passes.
+            # The rest stay unseen and are read on the next passes.
             report.deferred = len(todo) - self.max_leads
             todo = todo[: self.max_leads]
         report.leads = len(todo)

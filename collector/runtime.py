@@ -259,6 +259,7 @@ def build_runtime(
         rules=config.rules,
         keywords=config.sources.keywords,
         max_leads=settings.max_articles_per_source,
+        recent_days=settings.first_pass_days,
         concurrency=settings.concurrency,
         source_tags=config.source_tags(),
         plan=plan,

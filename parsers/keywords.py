@@ -1,8 +1,11 @@
-"""Incident keywords: the cheap title filter that decides which feed or listing entries to fetch.
+"""Incident keywords: a hint on a feed or listing entry's title and summary.
 
-A title that matches none of these is almost never an incident notice, so the collector
-can skip fetching its page. Matching is on NFKC-folded, case-folded text so that
-half-width katakana (ﾗﾝｻﾑｳｪｱ), full-width Latin (ＥＭＯＴＥＴ) and case all agree.
+Real notices hide behind link texts such as `お知らせ` or a bare date, so a keyword does
+not decide whether an entry is read; the notice parser does, once it has the text. The
+collector reads entries with a keyword first, and on a source's first pass it reads the
+old entries of its archive only when they have one. Matching is on NFKC-folded,
+case-folded text so that half-width katakana (ﾗﾝｻﾑｳｪｱ), full-width Latin (ＥＭＯＴＥＴ) and
+case all agree.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from parsers.textnorm import nfkc
 DEFAULT_INCIDENT_KEYWORDS: tuple[str, ...] = (
     "不正アクセス",
     "不正ログイン",
+    "不正サインイン",
     "不正利用",
+    "乗っ取り",
     "ランサムウェア",
     "ランサムウエア",
     "マルウェア",
@@ -32,13 +37,20 @@ DEFAULT_INCIDENT_KEYWORDS: tuple[str, ...] = (
     "流出",
     "誤送信",
     "誤公開",
+    "誤掲載",
     "誤表示",
     "誤送付",
     "誤配送",
+    "誤廃棄",
     "紛失",
     "盗難",
+    "持ち出し",
+    "閲覧可能",
+    "感染",
     "個人情報",
+    "インシデント",
     "攻撃",
+    "被害",
     "お詫び",
     "おわび",
 )

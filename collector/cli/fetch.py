@@ -40,7 +40,8 @@ def fetch(
         out.print(table)
     for line in failures(result.reports):
         err.print(f"[red]✗[/] {escape(line)}")
-    out.print(summary(result.reports, result.delivery, result.digests))
+    # One line however long, so that scripts and logs can grep it.
+    out.print(summary(result.reports, result.delivery, result.digests), soft_wrap=True)
     raise typer.Exit(EXIT_OK if all(r.clean for r in result.reports) else EXIT_FAILED)
 
 

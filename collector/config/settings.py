@@ -62,6 +62,7 @@ class CoreSettings(BaseSettings):
     allow_private_addresses: bool = False
     default_interval: float = 900.0
     max_articles_per_source: int = Field(30, ge=1)
+    first_pass_days: int = Field(7, ge=0)
 
     # Alert delivery (each channel's own settings come from its module).
     delivery_max_attempts: int = Field(8, ge=1)

@@ -1,0 +1,144 @@
+"""Which entries of a listing are read: a link text does not decide.
+
+Real notices hide behind link texts such as `お知らせ`, `本文` or a date. After a source's
+first pass every new entry is read and the notice parser decides; on the first pass the
+entries with an incident keyword and the recent ones are read, and the old entries of the
+archive without a keyword are recorded as seen (counted as skipped). Entries with a
+keyword are read first; what the per-pass cap leaves is read on the next pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from alerts.rules import RulesConfig
+from collector.fetch import Fetcher, FetchSettings
+from collector.pipeline import Collector, SourceReport
+from collector.sources.page import PageSource
+from collector.store.engine import make_engine, session_factory
+from collector.store.migrate import upgrade
+from parsers.keywords import DEFAULT_INCIDENT_KEYWORDS
+from tests.support.clock import FakeClock
+from tests.support.notices import CARD_LEAK_ARTICLE, ORDINARY_ARTICLE
+
+pytestmark = pytest.mark.anyio
+
+TODAY = dt.date(2024, 5, 10)
+SOURCE = PageSource(id="corp", url="https://corp.example/news/", kind="page")
+
+
+class Site:
+    """A news listing whose entries the test sets; every fetched path is recorded."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[dt.date, str, str]] = []  # (date, path, link text)
+        self.pages: dict[str, str] = {}
+        self.fetched: list[str] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        self.fetched.append(path)
+        if path == "/news/":
+            items = "".join(
+                f'<li><span class="date">{d:%Y年%m月%d日}</span><a href="{p}">{text}</a></li>'
+                for d, p, text in self.entries
+            )
+            body = f'<html><body><ul class="news">{items}</ul></body></html>'
+            return httpx.Response(200, text=body, headers={"content-type": "text/html"})
+        if path in self.pages:
+            return httpx.Response(200, text=self.pages[path], headers={"content-type": "text/html"})
+        return httpx.Response(404)
+
+    def read(self) -> list[str]:
+        return [p for p in self.fetched if p != "/news/"]
+
+
+@pytest.fixture
+def sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(f"sqlite:///{tmp_path}/owabi.db")
+    upgrade(engine)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+async def _pass(
+    sessions: sessionmaker[Session], site: Site, *, max_leads: int = 30
+) -> SourceReport:
+    settings = FetchSettings(politeness_delay=0, retries=0, respect_robots=False)
+    clock = FakeClock(start=dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC))
+    async with Fetcher(settings, transport=httpx.MockTransport(site.handler)) as fetcher:
+        collector = Collector(
+            sessions=sessions,
+            fetcher=fetcher,
+            rules=RulesConfig(rules=[]),
+            keywords=DEFAULT_INCIDENT_KEYWORDS,
+            max_leads=max_leads,
+            recent_days=7,
+            clock=clock,
+        )
+        return await collector.run_source(SOURCE)
+
+
+def _site() -> Site:
+    site = Site()
+    site.entries = [
+        (TODAY - dt.timedelta(days=2), "/news/recent.html", "お知らせ"),
+        (TODAY - dt.timedelta(days=40), "/news/leak.html", "不正アクセスに関するお詫び"),
+        (TODAY - dt.timedelta(days=60), "/news/old.html", "新製品のご案内"),
+        (TODAY - dt.timedelta(days=90), "/news/older.html", "【重要なお知らせ】"),
+    ]
+    for _, path, _ in site.entries:
+        site.pages[path] = ORDINARY_ARTICLE
+    site.pages["/news/leak.html"] = CARD_LEAK_ARTICLE
+    return site
+
+
+async def test_the_first_pass_reads_keyword_and_recent_entries_and_skips_the_archive(
+    sessions: sessionmaker[Session],
+) -> None:
+    site = _site()
+    report = await _pass(sessions, site)
+    assert sorted(site.read()) == ["/news/leak.html", "/news/recent.html"]
+    assert (report.leads, report.skipped, report.deferred) == (2, 2, 0)
+
+
+async def test_after_the_first_pass_every_new_entry_is_read_and_the_parser_decides(
+    sessions: sessionmaker[Session],
+) -> None:
+    site = _site()
+    await _pass(sessions, site)
+    site.fetched.clear()
+    # A card leak posted under a link text that carries no keyword at all.
+    site.entries.insert(0, (TODAY, "/news/notice-0510.html", "お知らせ"))
+    site.pages["/news/notice-0510.html"] = CARD_LEAK_ARTICLE.replace("お詫び", "ご報告")
+    report = await _pass(sessions, site)
+    assert site.read() == ["/news/notice-0510.html"]  # the archive is not read again
+    [notice] = report.notices
+    assert notice.facts.is_incident
+
+
+async def test_keyword_entries_go_first_and_the_cap_defers_the_rest(
+    sessions: sessionmaker[Session],
+) -> None:
+    site = _site()
+    await _pass(sessions, site)
+    site.fetched.clear()
+    site.entries[:0] = [
+        (TODAY, "/news/a.html", "お知らせ"),
+        (TODAY, "/news/b.html", "店舗営業時間の変更"),
+        (TODAY, "/news/c.html", "メール誤送信のお詫び"),
+    ]
+    for path in ("/news/a.html", "/news/b.html", "/news/c.html"):
+        site.pages[path] = ORDINARY_ARTICLE
+    report = await _pass(sessions, site, max_leads=2)
+    assert site.read()[0] == "/news/c.html" and len(site.read()) == 2
+    assert (report.leads, report.deferred) == (2, 1)
+    site.fetched.clear()
+    report = await _pass(sessions, site, max_leads=2)
+    assert len(site.read()) == 1 and report.deferred == 0
