@@ -225,6 +225,7 @@ class Collector:
                 facts=facts,
                 now=self.clock.now(),
                 source_tags=self.source_tags,
+                text=doc.text,
             )
             self._mark(s, source, lead, "incident" if facts.is_incident else "not_incident")
         failpoints.hit("after_outbox")

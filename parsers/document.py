@@ -107,6 +107,14 @@ def document_text(
     return text
 
 
+@dataclasses.dataclass(frozen=True)
+class ReadDocument:
+    """A parsed document and the notice text it was parsed from."""
+
+    facts: Incident
+    text: str
+
+
 def parse_document(
     data: bytes,
     *,
@@ -118,6 +126,26 @@ def parse_document(
 ) -> Incident:
     """Parse a document into an Incident; an HTML title fills `hints.title` and its site
     name `hints.organization` when unset."""
+    return read_document(
+        data,
+        media_type=media_type,
+        charset=charset,
+        encoding_override=encoding_override,
+        name=name,
+        hints=hints,
+    ).facts
+
+
+def read_document(
+    data: bytes,
+    *,
+    media_type: str | None = None,
+    charset: str | None = None,
+    encoding_override: str | None = None,
+    name: str | None = None,
+    hints: NoticeHints | None = None,
+) -> ReadDocument:
+    """`parse_document`, keeping the notice text (the collector compares copies by it)."""
     text, title, site = _extract(
         data,
         media_type=media_type,
@@ -130,4 +158,4 @@ def parse_document(
         hints = dataclasses.replace(hints, title=title)
     if site and not hints.organization:
         hints = dataclasses.replace(hints, organization=site)
-    return parse_text(text, hints=hints)
+    return ReadDocument(parse_text(text, hints=hints), text)

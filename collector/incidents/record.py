@@ -1,5 +1,12 @@
 """Recording a parsed notice: attach it to an incident (new or merged) and enqueue
-the alerts its event triggers, all inside the caller's transaction."""
+the alerts its event triggers, all inside the caller's transaction.
+
+A notice joins an incident in two ways. It is a copy of a notice already stored (the same
+words by another route: HTML page, PDF, a blog's repost, a feed's full text), found by its
+text whatever its parse made of the organization; or it is about the same incident by
+its facts (organization, kind and dates: collector.incidents.merge). When the two ways
+point at two incidents, those were one incident all along and are merged.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,22 @@ from sqlalchemy.orm import Session
 
 from alerts.message import alert_key
 from alerts.rules import Event, RulesConfig, matches
-from collector.incidents.merge import Candidate, find_match, merge_facts, significant_changes
+from collector.incidents.likeness import (
+    COPY_LIKENESS,
+    SURE_COPY,
+    Signature,
+    band_keys,
+    likeness,
+    signature,
+    title_key,
+)
+from collector.incidents.merge import (
+    MERGE_WINDOW,
+    Candidate,
+    find_match,
+    merge_facts,
+    significant_changes,
+)
 from collector.store import queries
 from collector.store.models import IncidentRecord, NoticeRecord
 from parsers.orgname import org_key
@@ -49,8 +71,42 @@ def _apply(record: IncidentRecord, facts: Incident, now: dt.datetime) -> None:
     record.updated_at = now
 
 
+def _same_organization(a: str | None, b: str | None) -> bool:
+    """Nothing says the two are different organizations: one is unnamed, or one name
+    contains the other once legal forms and spacing are set aside."""
+    if not a or not b:
+        return True
+    ka, kb = org_key(a), org_key(b)
+    return bool(ka and kb and (ka in kb or kb in ka))
+
+
+def _copy_of(
+    session: Session, notice: NoticeRecord, sig: Signature | None, facts: Incident
+) -> IncidentRecord | None:
+    """The incident of a stored notice that this one is a copy of, if any: most alike by
+    text (more alike still when the two parses disagree on the organization), or with the
+    same title and organization; published within the merge window of each other."""
+    keys = band_keys(sig) if sig is not None else []
+    best: tuple[float, NoticeRecord] | None = None
+    for other in queries.copy_candidates(session, keys, notice.title_key, exclude=notice.id):
+        when = other.published or other.fetched_at.date()
+        if abs((facts.published or notice.fetched_at.date()) - when) > MERGE_WINDOW:
+            continue
+        same_org = _same_organization(facts.organization, other.organization)
+        alike = likeness(sig, tuple(other.signature)) if sig and other.signature else 0.0
+        if alike >= (COPY_LIKENESS if same_org else SURE_COPY):
+            score = alike
+        elif same_org and notice.title_key and other.title_key == notice.title_key:
+            score = COPY_LIKENESS
+        else:
+            continue
+        if best is None or score > best[0]:
+            best = (score, other)
+    return best[1].incident if best is not None else None
+
+
 def _attach(
-    session: Session, facts: Incident, now: dt.datetime
+    session: Session, facts: Incident, now: dt.datetime, copy_of: IncidentRecord | None
 ) -> tuple[IncidentRecord, Event | None, list[str], Incident]:
     """The incident this notice belongs to, the event it causes, and the merged facts."""
     key = org_key(facts.organization) if facts.organization else None
@@ -59,14 +115,27 @@ def _attach(
         Candidate(r.id, Incident.model_validate(r.data), r.created_at.date()) for r in rows
     ]
     match = find_match(facts, now.date(), candidates)
-    if match is None:
-        record = IncidentRecord(history=[], created_at=now)
-        _apply(record, facts, now)
-        session.add(record)
+    by_facts = next((r for r in rows if r.id == match), None)
+    found = copy_of or by_facts
+    if found is None:
+        fresh = IncidentRecord(history=[], created_at=now)
+        _apply(fresh, facts, now)
+        session.add(fresh)
         session.flush()
-        return record, "new", [], facts
-    record = next(r for r in rows if r.id == match)
+        return fresh, "new", [], facts
+    record = found
     old = Incident.model_validate(record.data)
+    if copy_of is not None and by_facts is not None and by_facts.id != copy_of.id:
+        # Reached by its words and by its facts: the two incidents were one.
+        keep, gone = sorted((copy_of, by_facts), key=lambda r: r.id)
+        gone_facts = Incident.model_validate(gone.data)
+        old = merge_facts(Incident.model_validate(keep.data), gone_facts)
+        keep.history = [*keep.history, keep.data, gone.data]
+        queries.absorb_incident(session, keep, gone)
+        record = keep
+    if copy_of is not None and old.organization:
+        # A copy cannot change who the incident happened to; its parse may have misread it.
+        facts = facts.model_copy(update={"organization": old.organization})
     merged = merge_facts(old, facts)
     changes = significant_changes(old, merged)
     record.history = [*record.history, record.data]
@@ -133,12 +202,14 @@ def record_notice(
     facts: Incident,
     now: dt.datetime,
     source_tags: Mapping[str, Collection[str]] | None = None,
+    text: str | None = None,
 ) -> Recorded:
     """Store the notice, attach it to an incident and enqueue the event's alerts.
 
     `source_tags` maps every configured source id to its tags, so that rules restricted
     to tags see the tags of all sources that carried the incident, not only this one.
     """
+    sig = signature(text) if text else None
     notice = NoticeRecord(
         source_id=source_id,
         url=url,
@@ -150,12 +221,21 @@ def record_notice(
         published=facts.published,
         data=facts.to_json_dict(),
         fetched_at=now,
+        signature=list(sig) if sig is not None else None,
+        title_key=title_key(facts.title or entry_title),
     )
     session.add(notice)
+    session.flush()
+    if sig is not None:
+        queries.add_band_keys(session, notice.id, band_keys(sig))
+    copy_of = _copy_of(session, notice, sig, facts)
     if not facts.is_incident:
+        # A copy of an incident's notice is attached to it, whatever this parse made of
+        # the text; it changes none of the incident's facts.
+        notice.incident = copy_of
         session.flush()
-        return Recorded(notice.id, None, None, (), 0)
-    record, event, changes, merged = _attach(session, facts, now)
+        return Recorded(notice.id, copy_of.id if copy_of else None, None, (), 0)
+    record, event, changes, merged = _attach(session, facts, now, copy_of)
     notice.incident = record
     session.flush()
     enqueued = 0

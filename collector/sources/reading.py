@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from collector.fetch import Fetcher
 from collector.sources.base import Lead, SourceConfig
-from parsers.document import parse_document
+from parsers.document import read_document
 from parsers.notice import NoticeHints
 from parsers.schema import Incident
 
@@ -16,6 +16,7 @@ from parsers.schema import Incident
 class Document:
     facts: Incident
     media_type: str | None
+    text: str  # the notice text the facts were parsed from
 
 
 def same_host(a: str, b: str) -> bool:
@@ -33,7 +34,7 @@ async def read_lead(fetcher: Fetcher, source: SourceConfig, lead: Lead) -> Docum
     if content is None:
         doc = await fetcher.fetch(lead.url, source_id=source.id, trusted=local)
         content, media_type, charset = doc.content, doc.content_type, doc.charset
-    facts = parse_document(
+    read = read_document(
         content,
         media_type=media_type,
         charset=charset,
@@ -43,4 +44,4 @@ async def read_lead(fetcher: Fetcher, source: SourceConfig, lead: Lead) -> Docum
             title=lead.title, organization=source.organization, published=lead.published
         ),
     )
-    return Document(facts, media_type)
+    return Document(read.facts, media_type, read.text)

@@ -114,8 +114,21 @@ class NoticeRecord(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incident.id"), index=True)
+    # How copies of this notice by other routes are found (collector.incidents.likeness).
+    signature: Mapped[list[int] | None] = mapped_column(JSON)
+    title_key: Mapped[str | None] = mapped_column(String(255), index=True)
 
     incident: Mapped[IncidentRecord | None] = relationship(back_populates="notices")
+
+
+class NoticeBand(Base):
+    """One band key of a notice's signature: notices sharing a key are likely copies."""
+
+    __tablename__ = "notice_band"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"))
+    key: Mapped[str] = mapped_column(String(32), index=True)
 
 
 class _Outbox:

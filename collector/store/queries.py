@@ -16,6 +16,7 @@ from collector.store.models import (
     Delivery,
     DigestRun,
     IncidentRecord,
+    NoticeBand,
     NoticeRecord,
     SeenEntry,
     SourceState,
@@ -134,6 +135,56 @@ def notices_of(session: Session, incident_id: int) -> Sequence[NoticeRecord]:
         .where(NoticeRecord.incident_id == incident_id)
         .order_by(NoticeRecord.id)
     ).all()
+
+
+def add_band_keys(session: Session, notice_id: int, keys: Sequence[str]) -> None:
+    session.add_all(NoticeBand(notice_id=notice_id, key=key) for key in keys)
+
+
+def copy_candidates(
+    session: Session, keys: Sequence[str], title_key: str | None, *, exclude: int, limit: int = 50
+) -> Sequence[NoticeRecord]:
+    """Notices attached to an incident that share a band key or the title key with a new
+    notice (`exclude`): the candidates for being copies of it."""
+    found: set[int] = set()
+    if keys:
+        found.update(
+            session.scalars(
+                select(NoticeBand.notice_id)
+                .where(NoticeBand.key.in_(keys), NoticeBand.notice_id != exclude)
+                .distinct()
+                .limit(limit)
+            )
+        )
+    if title_key:
+        found.update(
+            session.scalars(
+                select(NoticeRecord.id)
+                .where(NoticeRecord.title_key == title_key, NoticeRecord.id != exclude)
+                .limit(limit)
+            )
+        )
+    if not found:
+        return []
+    return session.scalars(
+        select(NoticeRecord)
+        .where(NoticeRecord.id.in_(found), NoticeRecord.incident_id.is_not(None))
+        .order_by(NoticeRecord.id)
+    ).all()
+
+
+def absorb_incident(session: Session, keep: IncidentRecord, other: IncidentRecord) -> None:
+    """Move `other`'s notices and alert rows to `keep`, then delete `other`: two incidents
+    found to be one."""
+    session.execute(
+        update(NoticeRecord).where(NoticeRecord.incident_id == other.id).values(incident_id=keep.id)
+    )
+    session.execute(
+        update(Delivery).where(Delivery.incident_id == other.id).values(incident_id=keep.id)
+    )
+    session.delete(other)
+    session.flush()
+    session.expire(keep, ["notices"])
 
 
 def incidents_first_seen(
