@@ -45,6 +45,12 @@ _HTML_SNIFF = re.compile(
 )
 # Only the start is sniffed: a text notice quoting `<p>` deep inside is still text.
 _SNIFF_BYTES = 1024
+# A site that publishes others' news or reposts their notices names itself, not the
+# organization a notice on it is about.
+_MEDIA_SITE = re.compile(
+    r"ニュース|新聞|通信社|タイムズ|ブログ|事件簿|まとめ|ウォッチ|news|blog|times|watch|press",
+    re.IGNORECASE,
+)
 
 
 def _kind(data: bytes, media_type: str | None, name: str | None) -> Kind:
@@ -81,8 +87,21 @@ def _extract(
         return pdf_to_text(data), None, None
     decoded = decode(data, http_charset=charset, override=encoding_override)
     if kind == "html":
-        return html_to_text(decoded.text), html_title(decoded.text), html_site_name(decoded.text)
+        text, title = html_to_text(decoded.text), html_title(decoded.text)
+        return _heading_apart(text, title), title, html_site_name(decoded.text)
     return decoded.text, None, None
+
+
+def _heading_apart(text: str, title: str | None) -> str:
+    """The page's heading set apart from the body by a blank line, as in a text notice: a
+    long headline without a full stop would otherwise read as the start of the first
+    sentence (`…懲戒処分を受ける⏎郡山市は…と発表した。` as one sentence)."""
+    if not title:
+        return text
+    first, sep, rest = text.partition("\n")
+    if sep and first.strip() == title.strip():
+        return f"{first}\n\n{rest}"
+    return text
 
 
 def document_text(
@@ -156,6 +175,6 @@ def read_document(
     hints = hints or NoticeHints()
     if title and not hints.title:
         hints = dataclasses.replace(hints, title=title)
-    if site and not hints.organization:
+    if site and not hints.organization and not _MEDIA_SITE.search(site):
         hints = dataclasses.replace(hints, organization=site)
     return ReadDocument(parse_text(text, hints=hints), text)

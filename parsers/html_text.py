@@ -68,6 +68,21 @@ _BLOCK_TAGS = frozenset(
         "html",
     }
 )
+# Blocks of other articles' headlines around a news article (関連記事, ランキング, おすすめ):
+# by their class or id, or by the heading that opens them. Their headlines are other
+# incidents, and read as part of the article they would lend it their facts.
+_OTHER_ARTICLES = re.compile(
+    r"(?:^|[\s_-])(?:related|ranking|recommend|popular|pickup|osusume|ninki|kanren)",
+    re.IGNORECASE,
+)
+_OTHER_ARTICLES_HEADING = re.compile(
+    r"^(?:関連(?:記事|ニュース|情報|リンク)|あわせて読みたい|合わせて読みたい|おすすめ(?:記事)?|"
+    r"(?:アクセス)?ランキング|人気(?:記事|の記事)|最新(?:記事|ニュース)|新着(?:記事|ニュース)|"
+    r"この記事を読んだ人は.*|Related.*|Recommended.*|Popular.*)$",
+    re.IGNORECASE,
+)
+# How many blocks after such a heading belong to it.
+_HEADED_BLOCKS = 2
 _CELL_TAGS = frozenset({"td", "th"})
 _MAIN_SELECTORS = ("main", "article", "[role=main]", "#main", "#content", ".main", ".content")
 _TITLE_SUFFIX = re.compile(r"\s*[|｜\-–—:：]\s*[^|｜\-–—:：]{1,40}$")
@@ -83,12 +98,32 @@ def _drop_noise(tree: LexborHTMLParser) -> None:
                 node.decompose()
     for node in tree.css("[class], [id]"):
         marker = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        if (
-            _MENU_WORDS.search(marker)
-            and node.tag not in ("body", "html", "main", "article", "h1")
-            and not _inside_article(node)
+        if node.tag in ("body", "html", "main", "article", "h1"):
+            continue
+        if _OTHER_ARTICLES.search(marker) or (
+            _MENU_WORDS.search(marker) and not _inside_article(node)
         ):
             node.decompose()
+    _drop_headed_lists(tree)
+
+
+def _drop_headed_lists(tree: LexborHTMLParser) -> None:
+    """A `関連記事` or `ランキング` heading and the blocks it opens."""
+    for heading in tree.css("h2, h3, h4, h5, h6"):
+        text = re.sub(r"\s+", "", heading.text(separator="") or "")
+        if not _OTHER_ARTICLES_HEADING.match(text):
+            continue
+        following = heading.next
+        dropped = 0
+        while following is not None and dropped < _HEADED_BLOCKS:
+            after = following.next
+            if following.is_element_node:
+                if following.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                    break
+                following.decompose()
+                dropped += 1
+            following = after
+        heading.decompose()
 
 
 def _inside_article(node: LexborNode) -> bool:

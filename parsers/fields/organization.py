@@ -91,8 +91,15 @@ def _signature(doc: Doc) -> Found[str | None] | None:
 
 
 def _first_sentence(doc: Doc, heading: Heading) -> str | None:
-    body = [s for s in doc.sentences if s.start >= heading.body_start]
-    return body[0].text if body else None
+    """The body's first sentence. A headline with no full stop runs into it when no blank
+    line follows it (`…懲戒処分を受ける⏎郡山市は…と発表した。` is one sentence to `Doc`):
+    the part before the heading's end is not the body's."""
+    for sentence in doc.sentences:
+        if sentence.end > heading.body_start:
+            text = doc.text[max(sentence.start, heading.body_start) : sentence.end].strip()
+            if text:
+                return text
+    return None
 
 
 def _legal_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
