@@ -223,6 +223,11 @@ def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[
     return found
 
 
+def _from_source(hint: str) -> str:
+    """Evidence for a name the text does not state: where it came from instead."""
+    return f"(from the source, not the text) {hint}"
+
+
 def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     """The issuer from the head; else a self-alias, signature, the caller's hint (a notice
     that only says 弊社), or for a news article the subject of its first sentence; a page
@@ -240,7 +245,7 @@ def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
         if signed is not None:
             return signed
         if hint:
-            return Found(clean_org(hint), None)
+            return Found(clean_org(hint), _from_source(hint))
         return Found(None)
     subject = _news_subject(doc, heading)
     if subject is not None:
@@ -250,5 +255,5 @@ def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     if signed is not None and not _MEDIA.search(signed.value or ""):
         return signed
     if hint and looks_like_org(hint) and not _MEDIA.search(hint):
-        return Found(clean_org(hint), None)
+        return Found(clean_org(hint), _from_source(hint))
     return Found(None)
