@@ -190,7 +190,10 @@ def test_empty_text_parses_to_a_non_incident() -> None:
 
 
 def test_an_organization_known_only_from_the_source_says_so_in_its_evidence() -> None:
-    text = "メール誤送信に関するお詫び\n\n弊社従業員が、お客様12名のメールアドレスを宛先に入れて送信しました。\n"
+    text = (
+        "メール誤送信に関するお詫び\n\n"
+        "弊社従業員が、お客様12名のメールアドレスを宛先に入れて送信しました。\n"
+    )
     found = parse_text(text, hints=NoticeHints(organization="株式会社サンプル商事"))
     assert found.organization == "株式会社サンプル商事"
     assert found.evidence["organization"] == "(from the source, not the text) 株式会社サンプル商事"
