@@ -27,7 +27,8 @@ FLOORS = {"dev1": 0.98, "dev2": 0.97, "dev3": 0.96, "dev4": 0.98}
 
 
 def set_dirs() -> list[Path]:
-    return sorted(p for p in SETS.iterdir() if p.is_dir())
+    """Every folder that holds labels (`real/dev` and `real/heldout` are nested)."""
+    return sorted({p.parent for p in SETS.rglob("*.json")})
 
 
 def notices(folder: Path) -> dict[str, Path]:
@@ -38,10 +39,12 @@ def labels(folder: Path) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.json"))}
 
 
-ALL_LABELS = [(d.name, name, path) for d in set_dirs() for name, path in labels(d).items()]
+ALL_LABELS = [
+    (str(d.relative_to(SETS)), name, path) for d in set_dirs() for name, path in labels(d).items()
+]
 
 
-@pytest.mark.parametrize("folder", set_dirs(), ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", set_dirs(), ids=lambda p: str(p.relative_to(SETS)))
 def test_every_notice_has_exactly_one_label(folder: Path) -> None:
     stems = [p.stem for p in folder.iterdir() if p.suffix in MEDIA]
     assert len(stems) == len(set(stems)), "a name has both a .txt and an .html notice"
