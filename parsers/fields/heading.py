@@ -19,7 +19,7 @@ ORG_SUFFIX = (
     r"(?:大学|大学院|学園|学院|高等学校|高校|中学校|小学校|幼稚園|機構|協会|財団|法人|組合|連合会|"
     r"センター|病院|医院|クリニック|銀行|信用金庫|信用組合|証券|保険|生命|庁|省|県|都|府|市|区|町|村|"
     r"役場|委員会|研究所|事務所|ホールディングス|グループ|会社|製作所|工業|商事|新聞社|協議会|公社|"
-    r"事業団|社|館|美術館|博物館|図書館)"
+    r"事業団|社|館|美術館|博物館|図書館|連盟)"
 )
 # `が`/`ケ` inside a place name (`東が丘`, `霞が関`, `自由が丘`) is not the particle `が`.
 PLACE_GA = r"[がケヶ](?=[丘岡谷崎関浜原森台島瀬沢坂峰尾野里池窪淵根])"
@@ -80,9 +80,15 @@ _LATIN_TAIL = (
 )
 
 
+# A blog's or feed's series tag before a quoted heading (`【セキュリティ事件簿#2024-123】`,
+# `【重要】`): a label of the page, not part of the issuer's name.
+_TAG = re.compile(r"^(?:[【\[][^】\]]{1,40}[】\]]\s*)+")
+
+
 def _split_org_prefix(head: str) -> tuple[str | None, str]:
-    """`ORG TITLE` → (ORG, TITLE); (None, head) when no leading token names an issuer."""
-    head = head.strip()
+    """`ORG TITLE` → (ORG, TITLE); (None, head) when no leading token names an issuer. A
+    repost's series tag before it is not part of either."""
+    head = _TAG.sub("", head.strip())
     m = (
         re.match(rf"^((?:{_LEGAL})[A-Za-z][A-Za-z0-9&.\-']*{_LATIN_TAIL}+)\s+(\S.*)$", head)
         or re.match(rf"^((?:{_LEGAL})\S{{1,30}})\s+(\S.*)$", head)
@@ -102,11 +108,6 @@ def is_prose(text: str) -> bool:
     return len(text) > _TITLE_MAX or text.endswith("。") or "。" in text[:-1]
 
 
-# A blog's or feed's series tag before a quoted heading (`【セキュリティ事件簿#2024-123】`,
-# `【重要】`): a label of the page, not part of the issuer's name.
-_TAG = re.compile(r"^(?:[【\[][^】\]]{1,40}[】\]]\s*)+")
-
-
 def _one_line_heading(line: Span, date: DateMatch) -> Heading:
     before = _TAG.sub("", line.text[: date.start - line.start]).strip()
     after = line.text[date.end - line.start :].strip()
@@ -116,11 +117,29 @@ def _one_line_heading(line: Span, date: DateMatch) -> Heading:
     return Heading(clean_org(org) if org else None, org, title or None, date, line.end)
 
 
+# An issuer signing its title (`…について(お詫び)株式会社X`), or a title that opens with
+# where it happened (`X病院における個人情報の紛失について`).
+_SIGNED_TITLE = re.compile(
+    rf"^(.*?(?:について|お詫び|おわび|お知らせ|ご報告|[)）]))\s*((?:{_LEGAL})\S{{1,30}})$"
+)
+_TITLE_PLACE = re.compile(
+    r"^((?!当|弊|本|同)[^\s、。「」()（）]{2,30}?)(?:における|で発生した|での)"
+)
+
+
 def _title_with_issuer(title: Span | None, issuer: Span | None) -> tuple[str | None, str | None]:
-    """(issuer printed before the title, title without it): `株式会社X 当社サーバーへの…`."""
+    """(issuer the title names, title without it): `株式会社X 当社サーバーへの…`."""
     if title is None:
         return None, None
     org, rest = _split_org_prefix(title.text)
+    if org is None:
+        signed = _SIGNED_TITLE.match(title.text)
+        if signed:
+            org, rest = signed.group(2), signed.group(1)
+    if org is None:
+        place = _TITLE_PLACE.match(title.text)
+        if place and looks_like_org(place.group(1)):
+            org, rest = place.group(1), title.text
     if org is None:
         m = re.match(
             rf"^((?:{_LEGAL})[^\s、]{{1,30}}|[^\s、]{{1,30}}?(?:{_LEGAL}))、\s*(\S.*)$", title.text

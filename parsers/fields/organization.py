@@ -13,6 +13,7 @@ from parsers.fields.heading import (
     looks_like_org,
     municipality,
 )
+from parsers.fields.names import LEADING_DATE, could_be_name, tidy_name
 from parsers.orgname import LEGAL_FORMS_JA
 
 # How an organization refers to itself; a text without any of these is a third party's
@@ -39,15 +40,21 @@ _LEGAL_SUBJECT = re.compile(
     rf"^\s*((?:{_LEGAL})[^\s、。「」()（）のはが]{{1,30}}|[^\s、。「」()（）]{{1,30}}?(?:{_LEGAL}))"
     r"\s*(?:は|では|において|にて|の(?!提供|委託|開発|販売)|が(?!提供|開発|販売))"
 )
-# A news lead's subject placed by an aside (`コープ例示(例示市)は2024年3月5日、`,
-# `X(本社・東京都港区)は`): how a newspaper introduces an organization by any name.
-_PLACED_SUBJECT = re.compile(
-    r"^\s*([^\s、。「」()（）]{2,30}?)\s*\((?:本社|本部|所在地)?[:・]?[^()]{0,16}?"
-    r"[都道府県市区町村](?:[^()]{0,12})\)\s*(?:は|が)(?=\d|、|同|今|本|昨)"
-)
 # A news sentence opening with where it happened (`山口県岩国市の公立中学校で`, `X生命保険の
 # 子会社の口座から`).
-_LEAD_ORG = re.compile(r"^\s*([^\s、。「」()（）をにへ]{2,30}?)(?:の|で|は|が|において|にて)")
+_LEAD_ORG = re.compile(
+    r"^\s*([^\s、。「」()（）をにへ]{2,30}?)(?:\s*[(（][^()（）]{1,20}[)）])?"
+    r"(?:の|で|は|が|において|にて)"
+)
+# What follows a place when the organization there goes unnamed (`X町の病院で`).
+_UNNAMED_THERE = re.compile(
+    r"(?:民間の|私立の|市内の|町内の|県内の)?(?:病院|会社|企業|医院|クリニック|工場|施設|事業所|"
+    r"店舗|介護施設|ホテル|薬局|学習塾|金融機関)"
+)
+# A municipality running what the text is about (`汐見町立の学校で`), or its office
+# (`汐見町役場に提出された`): the municipality.
+_MUNICIPAL_RUN = re.compile(r"^\s*([^\s、。「」()（）]{1,10}?[市区町村])立の")
+_MUNICIPAL_OFFICE = re.compile(r"([^\s、。「」()（）のでにはが]{1,10}?[市区町村])(?:役場|役所)")
 # A public school named in full (`富山市立八尾中学校`): the issuer in an article about it.
 _PUBLIC_SCHOOL = re.compile(
     rf"(?:[^\s、。「」()（）のはがでに]|{PLACE_GA}){{1,12}}?[都道府県市区町村]立"
@@ -65,8 +72,21 @@ _MEDIA = re.compile(r"新聞|ニュース|NEWS|News|通信社|放送|テレビ|�
 _BOARD = re.compile(r"教育委員会|市教委|県教委|町教委|村教委|区教委")
 
 
+_QUOTE = re.compile(r"「[^「」]{0,200}」")
+
+
+def _unquoted(text: str) -> str:
+    """`text` without what it quotes, nested quotes too: a news article citing a notice's
+    title (`「弊社サイトへの不正アクセスに関するお詫び」において`) does not speak as the
+    issuer. An unclosed `「` quotes nothing."""
+    previous = None
+    while previous != text:
+        previous, text = text, _QUOTE.sub("", text)
+    return text
+
+
 def is_first_person(doc: Doc) -> bool:
-    return bool(FIRST_PERSON.search(doc.text))
+    return bool(FIRST_PERSON.search(_unquoted(doc.text)))
 
 
 # Words that point back or generalize (`同社`, `当市`, `各校`, `大手銀行`): never a name.
@@ -77,15 +97,52 @@ def _named(token: str) -> bool:
     return looks_like_org(token) and not _NOT_A_NAME.match(token)
 
 
+# An own notice naming itself through its people (`X新聞社元社員の在職中の不正行為で`,
+# `X連盟会員の皆様には多大なご迷惑を`).
+_STAFF = re.compile(
+    r"^\s*(?:(?:この|今)(?:たび|度|般)[、,]\s*)?([^\s、。「」()（）]{2,30}?)の?元?"
+    r"(?:社員|職員|従業員|教職員|教員|派遣社員)"
+)
+_MEMBERS = re.compile(
+    r"([^\s、。「」()（）]{2,30}?)の?(?:会員|組合員|利用者|ご利用者|ユーザー|お客様|患者)の?"
+    r"(?:皆様|皆さま|みなさま)"
+)
+_APOLOGY = re.compile(r"お詫び|おわび|ご迷惑|ご心配")
+
+
+def _named_by_its_people(doc: Doc, heading: Heading) -> Found[str | None] | None:
+    first = _first_sentence(doc, heading)
+    staff = _STAFF.match(first or "")
+    if staff and _named(staff.group(1)):
+        return Found(clean_org(staff.group(1)), staff.group(0))
+    for sentence in doc.sentences:
+        if sentence.start < heading.body_start or not _APOLOGY.search(sentence.text):
+            continue
+        members = _MEMBERS.search(sentence.text)
+        if members and _named(members.group(1)):
+            return Found(clean_org(members.group(1)), members.group(0))
+    return None
+
+
+# A facility printed under its parent in a sign-off (`独立行政法人X機構⏎Y医療センター`).
+_FACILITY = re.compile(r"(?:病院|医療センター|大学|学校|研究所)$")
+
+
 def _signature(doc: Doc) -> Found[str | None] | None:
     """A closing signature or contact block naming the issuer (`有限会社…` near the end, or
-    a municipality's department: `例示市 総務部 情報政策課` → `例示市`)."""
-    for line in reversed(doc.lines[-8:]):
+    a municipality's department: `例示市 総務部 情報政策課` → `例示市`); a facility
+    printed under its parent is the parent's facility (`独立行政法人X⏎Y病院` → `…XY病院`)."""
+    lines = doc.lines[-8:]
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
         text = _CONTACT_LABEL.sub("", line.text.strip())
         name = issuer_of(text)
         if name is None:
             continue
         if re.search(r"株式会社|有限会社|法人", name) or _MUNICIPAL.search(name) or name != text:
+            below = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+            if _FACILITY.search(below) and looks_like_org(below) and not _NOT_A_NAME.match(below):
+                return Found(name + clean_org(below), f"{line.text}\n{below}")
             return Found(name, line.text)
     return None
 
@@ -119,46 +176,132 @@ _VICTIM = re.compile(
     r"([^\s、。「」()（）]{2,30}?)\s*(?=[(（、。]|で(?:ある|す)|だ)"
 )
 _PROSECUTION = re.compile(r"県警|府警|道警|警視庁|警察|地検|検察")
-_ANNOUNCED = re.compile(r"発表|公表|明らかに|公開|お知らせ")
-_HEADLINE_BREAK = "、,:： 　のでがはに"
 
 
-def _headline_named(doc: Doc, heading: Heading, subject: str) -> Found[str | None] | None:
-    """A lead's subject with no legal form or organization suffix (`東西急行電鉄は…と発表
-    した`, `計測機器メーカーの大和田計器(…)は`) when the headline opens with the same name:
-    news headlines lead with who it happened to."""
-    if heading.body_start == 0 or not doc.lines or doc.lines[0].start >= heading.body_start:
+# How a news sentence names who announced, admitted or apologized: its subject, at the
+# start or after a clause (`…問題で、運営元のX(汐見市)は9月7日、`, `…を販売するXは`),
+# with a trade or place before it, an aside after it, one inner space (`宗家 X`), and
+# perhaps the unit the story is about (`Xの海外グループ会社が`).
+_NAME = r"[^\s、。「」()（）]{1,30}?(?:\s[^\s、。「」()（）]{1,15}?)?"
+_ASIDE = r"(?:\s*[(（][^()（）]{1,30}[)）])?"
+_UNIT = r"の(?:海外|国内|米国|中国|欧州|アジア)?(?:グループ会社|子会社|関連会社)"
+_ANNOUNCER = re.compile(
+    rf"(?:^|(?<=、)|(?<=する)|(?<=した)|(?<=している)|(?<=された))\s*({_NAME}){_ASIDE}\s*"
+    rf"({_UNIT})?(は|が)"
+)
+_WHEN = re.compile(r"\s*(?:[\d０-９]|同日|今月|先月|昨年|去年|本日|、)")
+_SAID = re.compile(r"発表|公表|明らかに|公開|謝罪|陳謝|おわび|お詫び|分かった|わかった|判明|認めた")
+_CLAUSE_BEFORE = re.compile(r"^.*(?:する|した|している|された|として|による)")
+_ARREST = re.compile(r"逮捕|容疑|送検|起訴|摘発")
+# A news article's lead sentences: the announcer is looked for in the first few.
+_LEAD_SENTENCES = 3
+
+
+_BULLET = re.compile(r"^\s*[-–・•*■◆●○◇□]+\s*")
+
+
+def _body_sentences(doc: Doc, heading: Heading) -> list[str]:
+    """The body's sentences, a dateline before the first and bullets taken off."""
+    first = _first_sentence(doc, heading)
+    if first is None:
+        return []
+    rest = [s.text for s in doc.sentences if s.start > heading.body_start and s.text != first]
+    return [_BULLET.sub("", text) for text in [LEADING_DATE.sub("", first), *rest]]
+
+
+def _announcer(sentence: str, said: str, police: bool) -> Found[str | None] | None:
+    """`大手旅行会社のXは14日、…と発表した` → X: whoever a news sentence says announced or
+    admitted it; the police only when no one is arrested (then they are the victim's
+    source, not the victim)."""
+    if not _SAID.search(said):
         return None
-    headline = doc.lines[0].text
-    names = [subject] + [subject[i + 1 :] for i, ch in enumerate(subject) if ch == "の"]
-    for name in names:
-        after = headline[len(name) : len(name) + 1]
+    for m in _ANNOUNCER.finditer(sentence):
+        raw, unit, particle = m.group(1), m.group(2), m.group(3)
+        name = clean_org(tidy_name(_CLAUSE_BEFORE.sub("", raw)))
+        stated = (
+            _WHEN.match(sentence, m.end())
+            or unit
+            or (m.start() == 0 and particle == "は")
+            or looks_like_org(name)
+        )
         if (
-            len(name) >= 2
-            and headline.startswith(name)
-            and after
-            and after in _HEADLINE_BREAK
-            and not _NOT_A_NAME.match(name)
+            stated
+            and could_be_name(name)
             and not _MEDIA.search(name)
-            and not _PROSECUTION.search(name)
+            and (police or not _PROSECUTION.search(name))
         ):
-            return Found(municipality(clean_org(name)), name)
+            return Found(municipality(name), m.group(0))
     return None
 
 
-def _plausible_subject(name: str) -> bool:
-    """A lead's subject that may be named as it stands: not a pointer (`同社`), a news
-    outlet or the police."""
-    return not (_NOT_A_NAME.match(name) or _MEDIA.search(name) or _PROSECUTION.search(name))
+# A name in quotes after its legal form, its operator's verb or `子会社`:
+# `独立行政法人「X機構(略称)」は` (the form belongs to the name), `医療法人X会「Y病院」が`
+# (the quoted facility), `事業を展開する「X」において`, `化粧品子会社「X」の`.
+_QUOTED = re.compile(
+    rf"(?:({_LEGAL})([^\s、。「」]{{0,12}}?)|(?:運営|経営|展開)する|子会社|グループ会社)"
+    r"(?:の|である)?「([^「」()（）]{2,30})(?:[(（][^)）]{1,12}[)）])?」"
+    r"(?:は|が|において|で|の)"
+)
+_SERVICE = re.compile(r"(?:サイト|ショップ|アプリ|サービス|ストア|システム)$")
+
+
+def _quoted(sentence: str) -> Found[str | None] | None:
+    m = _QUOTED.search(sentence)
+    if m is None or _SERVICE.search(m.group(3)) or not could_be_name(m.group(3)):
+        return None
+    legal, between, name = m.group(1), m.group(2), m.group(3)
+    return Found(f"{legal}{name}" if legal and not between else name, m.group(0))
+
+
+# Who runs the place the story is about (`…を経営するX(汐見区)によると`).
+_OPERATOR = re.compile(
+    rf"(?:経営|運営)(?:する|元の|元である)\s*({_NAME}){_ASIDE}\s*(?:によると|によれば|は|が)"
+)
+
+
+def _operator(sentences: list[str]) -> Found[str | None] | None:
+    for sentence in sentences:
+        for m in _OPERATOR.finditer(sentence):
+            name = clean_org(tidy_name(m.group(1)))
+            if could_be_name(name) and not _MEDIA.search(name):
+                return Found(name, m.group(0))
+    return None
+
+
+def _lead_org(first: str) -> Found[str | None] | None:
+    """The organization or municipality a first sentence opens with (`汐見市の公立中学校で`
+    → 汐見市); none when it opens with a place and an unnamed kind (`汐見町の病院で`)."""
+    run = _MUNICIPAL_RUN.match(first)
+    if run:
+        return Found(municipality(run.group(1)), run.group(0))
+    m = _LEAD_ORG.match(first)
+    if m is None or not _named(m.group(1)):
+        return None
+    name = municipality(clean_org(tidy_name(m.group(1))))
+    if _MUNICIPAL.search(name) and _UNNAMED_THERE.match(first, m.end()):
+        return None
+    return Found(name, m.group(0))
+
+
+# An own notice that opens by naming itself and defining a short form for the rest
+# (`このたび、学校法人X学園(以下「学園」といいます。)のネットワークが…`).
+_OPENING_ALIAS = re.compile(
+    r"^\s*(?:(?:この|今)(?:たび|度|般)[、,]\s*)?([^\s、。「」()（）]{2,30}?)\s*[(（]\s*(?:以下|以降)"
+)
 
 
 def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
     """`岡山県は2022年11月27日、…と発表した`: the subject of a news article's first sentence;
-    else a public school the article names in full; else the organization or municipality
-    the first sentence opens with (`山口県岩国市の公立中学校で…` → 岩国市)."""
-    first = _first_sentence(doc, heading)
-    if first is None:
+    else a public school the article names in full; else whoever the lead sentences say
+    announced it; else the organization or municipality the first sentence opens with
+    (`山口県岩国市の公立中学校で…` → 岩国市)."""
+    sentences = _body_sentences(doc, heading)
+    if not sentences:
         return None
+    first = sentences[0]
+    alias = _OPENING_ALIAS.match(first)
+    if alias and _named(alias.group(1)):
+        return Found(clean_org(alias.group(1)), alias.group(0))
     school = _PUBLIC_SCHOOL.search(doc.text[heading.body_start :])
     lead = _NEWS_SUBJECT.match(first)
     if lead and _PROSECUTION.search(lead.group(1)):
@@ -169,36 +312,46 @@ def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
         if m and _named(m.group(1)):
             if school and _BOARD.search(m.group(1)):
                 break  # a school board announcing for one of its schools
-            return Found(municipality(clean_org(m.group(1))), m.group(0))
+            return Found(municipality(clean_org(tidy_name(m.group(1)))), m.group(0))
     if school:
         return Found(school.group(0), school.group(0))
-    if lead and _ANNOUNCED.search(first):
-        named = _headline_named(doc, heading, lead.group(1))
-        if named is not None:
-            return named
-        placed = _PLACED_SUBJECT.match(first)
-        if placed and _plausible_subject(placed.group(1)):
-            return Found(clean_org(placed.group(1)), placed.group(0))
-    m = _LEAD_ORG.match(first)
-    if m and _named(m.group(1)):
-        return Found(municipality(clean_org(m.group(1))), m.group(0))
-    return None
+    quoted = _quoted(first)
+    if quoted is not None:
+        return quoted
+    police = not _ARREST.search(doc.text)
+    for i, sentence in enumerate(sentences[:_LEAD_SENTENCES]):
+        # `Xは24日、…に感染。…が流出した可能性があると発表した。`: said one sentence on.
+        announced = _announcer(sentence, " ".join(sentences[i : i + 2]), police)
+        if announced is not None:
+            return announced
+    return _operator(sentences) or _lead_org(first) or _office(first)
+
+
+def _office(first: str) -> Found[str | None] | None:
+    m = _MUNICIPAL_OFFICE.search(first)
+    return Found(municipality(m.group(1)), m.group(0)) if m else None
 
 
 # A holding company disclosing an incident at one of its subsidiaries (`当社の連結子会社で
-# ある株式会社X(以下「X」)において、…不正アクセスを受け`): the incident happened to the
-# subsidiary. A contractor (委託先) is not meant: its client's data is the client's incident.
+# ある株式会社X(以下「X」)において、…不正アクセスを受け`, `当社グループの信販会社 株式会社X`):
+# the incident happened to the subsidiary. A contractor (委託先) is not meant: its client's
+# data is the client's incident.
 _SUBSIDIARY = re.compile(
-    r"(?:当社|弊社|当グループ|弊グループ)(?:の)?(?:連結|海外|国内|完全|100%)*(?:子会社|グループ会社|関係会社)"
-    r"(?:である|の|、)\s*"
+    r"(?:(?:当社|弊社|当グループ|弊グループ)(?:の)?(?:連結|海外|国内|完全|100%)*"
+    r"(?:子会社|グループ会社|関係会社)(?:である|の|、)|"
+    r"(?:当社|弊社)グループの[^\s、。「」()]{1,10}?会社\s)\s*"
     rf"((?:{_LEGAL})[^\s、。「」()]{{1,30}}?|[^\s、。「」()をにがでは]{{1,30}}?(?:{_LEGAL}))"
     r"\s*(?:\([^()]{0,60}\))?\s*(?:において|にて|で|は|が|の(?:サーバ|システム|ネットワーク|端末))"
 )
 
 
+_SUBSIDIARY_SENTENCES = 6
+
+
 def _subsidiary(doc: Doc, heading: Heading) -> Found[str | None] | None:
-    """The subsidiary an issuer's opening sentences say the incident happened at."""
-    body = [s for s in doc.sentences if s.start >= heading.body_start][:2]
+    """The subsidiary an issuer's opening sentences say the incident happened at; a report
+    on an incident already announced names it in its account of what happened."""
+    body = [s for s in doc.sentences if s.start >= heading.body_start][:_SUBSIDIARY_SENTENCES]
     for sentence in body:
         m = _SUBSIDIARY.search(sentence.text)
         if m and _named(m.group(1)):
@@ -233,12 +386,12 @@ def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     that only says 弊社), or for a news article the subject of its first sentence; a page
     with neither falls back on the hint (its site name) when that names an organization."""
     if heading.organization:
-        return Found(heading.organization, heading.organization_span)
+        return Found(tidy_name(heading.organization), heading.organization_span)
     if is_first_person(doc):
         m = _SELF_ALIAS.search(doc.text)
         if m and looks_like_org(m.group(1)):
             return Found(clean_org(m.group(1)), m.group(0))
-        subject = _legal_subject(doc, heading)
+        subject = _legal_subject(doc, heading) or _named_by_its_people(doc, heading)
         if subject is not None:
             return subject
         signed = _signature(doc)
@@ -254,6 +407,9 @@ def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     signed = _signature(doc)
     if signed is not None and not _MEDIA.search(signed.value or ""):
         return signed
+    members = _named_by_its_people(doc, heading)
+    if members is not None:
+        return members
     if hint and looks_like_org(hint) and not _MEDIA.search(hint):
         return Found(clean_org(hint), _from_source(hint))
     return Found(None)

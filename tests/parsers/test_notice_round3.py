@@ -37,13 +37,13 @@ def test_a_news_subject_without_legal_form_is_taken_when_the_headline_leads_with
     assert parse_text(text).organization == "例示精機"
 
 
-def test_a_news_subject_the_headline_does_not_name_is_not_guessed() -> None:
+def test_a_news_subject_that_announced_it_is_taken_though_the_headline_does_not_name_it() -> None:
     text = (
         "取引先情報流出の恐れ　社員PCがマルウェア感染\n\n"
         "例示精機は2024年3月9日、社員のパソコンがマルウェアに感染し、取引先の氏名など"
         "約500件が流出した可能性があると発表した。\n"
     )
-    assert parse_text(text).organization is None
+    assert parse_text(text).organization == "例示精機"
 
 
 def test_an_arrest_report_names_the_victim_not_the_police() -> None:

@@ -1,0 +1,91 @@
+"""An organization's name as a text surrounds it, reduced to the name.
+
+News articles and reposts put things before a name that are not part of it: a dateline
+(`【汐見】`), a blog's label (`【事件簿#2024-101】`), a date (`2024/05/10`), the place
+(`愛浜県・汐見市の`, `愛浜県の`), what the organization does (`水産加工の`, `部品製造の`,
+`大手旅行会社の`, `通販大手の`), and after it the unit of the story (`…の海外グループ会社`).
+A municipality's office stands for the municipality (`汐見町役場`).
+"""
+
+from __future__ import annotations
+
+import re
+
+_BRACKET_LABEL = re.compile(r"^(?:【[^】]{1,40}】\s*)+")
+# A dateline, labelled or not (`2024-05-10`, `公開日 2024年5月10日`, `date 2024-05-10`).
+LEADING_DATE = re.compile(
+    r"^\s*(?:(?:date|公開日|更新日|掲載日|発表日|配信日)\s*[:：]?\s*)?"
+    r"(?:\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)\s*"
+)
+_PLACE = r"[^\s、。「」()（）の・]{1,6}?[都道府県]"
+_CITY = r"[^\s、。「」()（）の・]{1,8}?[市区町村郡]"
+_LEADING_PLACE = re.compile(rf"^(?:{_PLACE}(?:[・、]?{_CITY})?|{_CITY})の(?=\S{{2}})")
+# What an organization does, said before its name: a trade or a rank in it.
+_TRADE = (
+    r"(?:販売|製造|商社|メーカー|卸|小売|通販|運営|運営元|運営会社|開発|事業者|業者|会社|企業|"
+    r"大手|最大手|中堅|老舗|チェーン|専門店|量販|量販店|サービス|派遣|人材|旅行|物流|運送|ゼネコン|IT)"
+)
+_LEADING_TRADE = re.compile(rf"^[^\s、。「」()（）]{{0,14}}?{_TRADE}(?:の|、)(?=\S{{2}})")
+_TRAILING_UNIT = re.compile(
+    r"の(?:海外|国内|米国|中国|欧州|アジア)?(?:グループ会社|子会社|関連会社|関係会社|拠点|工場|支店|店舗)$"
+)
+_OFFICE = re.compile(r"^(\S{1,12}?[市区町村])(?:役場|役所|庁舎)$")
+# A kind of organization with nothing that names one (`人材派遣会社`, `大手銀行`).
+GENERIC = re.compile(
+    rf"^(?:{_TRADE}|[^\s]{{0,6}}(?:系|向け))*(?:会社|企業|業者|メーカー|店|銀行|病院|学校|団体|法人|事業者)$"
+)
+
+
+def tidy_name(name: str) -> str:
+    """`name` without what surrounds a name in news and reposts (see the module)."""
+    name = _BRACKET_LABEL.sub("", name.strip())
+    name = LEADING_DATE.sub("", name).strip()
+    for _ in range(2):  # `福島県・いわき市の` then `信用金庫大手の`, in either order
+        trimmed = _LEADING_TRADE.sub("", _LEADING_PLACE.sub("", name))
+        if trimmed == name:
+            break
+        name = trimmed
+    name = _TRAILING_UNIT.sub("", name)
+    office = _OFFICE.match(name)
+    return office.group(1) if office else name
+
+
+def is_generic(name: str) -> bool:
+    return bool(GENERIC.match(name))
+
+
+# What a sentence's subject is when it is not an organization: the thing that leaked
+# (`個人情報は`), a person (`山田社長は`, `男性職員が`), or a clause (`…を受けた`).
+_THING = re.compile(
+    r"^(?:個人|顧客|会員|利用者|患者|生徒|児童|職員|社員)?"
+    r"(?:情報|データ|被害|事件|事案|問題|書類|資料|ファイル|メール|システム|サーバー?|端末)$|"
+    r"^(?:こと|もの|ところ|ため|場合|結果|現在|今回|今後)$"
+)
+_PERSON = re.compile(
+    r"(?:氏|さん|容疑者|被告|社長|会長|理事長|院長|校長|市長|知事|男性|女性|教諭|職員|社員|"
+    r"従業員|者|警察官|巡査|講師)$"
+)
+_CLAUSE = re.compile(
+    r"した|する|され|して|った|ている|という|による|から|まで|として|ため|皆様|皆さま|[にをでともへ]$"
+)
+# A pointer back, a generality or a bare kind of government (`同社`, `各校`, `一部`, `市教委`,
+# `県警`): never a name, though names may start with the same characters (`本田`, `全日`).
+_POINTER = re.compile(
+    r"^(?:同|当|弊|本|各|全|某|他)(?:社|市|町|村|区|県|府|都|道|学|院|校|園|行|会|店|館|庁|省|署|件|"
+    r"機構|法人|センター|グループ|協会|病院|大学|団体|組合)?$|"
+    r"^(?:一部|複数|多く|ある|その|この|他の)|"
+    r"^(?:市|県|町|村|府|道|都|区|国)(?:教委|教育委員会|警|議会|当局)?$"
+)
+
+
+def could_be_name(name: str) -> bool:
+    """Whether a sentence's subject, tidied, can be an organization's name."""
+    return (
+        2 <= len(name) <= 30
+        and not name[0].isdigit()
+        and not _POINTER.match(name)
+        and not _THING.match(name)
+        and not _PERSON.search(name)
+        and not _CLAUSE.search(name)
+        and not is_generic(name)
+    )

@@ -1,0 +1,267 @@
+"""Round 5: how real notices and news name the organization, each pattern on a text
+written here (see tests/notices/real/README.md for the notices that showed them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.fields.names import could_be_name, tidy_name
+from parsers.notice import parse_text
+
+
+def _org(text: str) -> str | None:
+    return parse_text(text).organization
+
+
+# --- names as news surrounds them -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("【汐見】愛浜県の汐見市社会福祉協議会", "汐見市社会福祉協議会"),
+        ("愛浜県・汐見市の例示信用金庫", "例示信用金庫"),
+        ("食品商社の例示商事", "例示商事"),
+        ("通販大手の例示ロジ", "例示ロジ"),
+        ("2024/05/10株式会社例示", "株式会社例示"),
+        ("例示建設の海外グループ会社", "例示建設"),
+        ("汐見町役場", "汐見町"),
+        ("例示電機", "例示電機"),
+    ],
+)
+def test_what_news_puts_around_a_name_is_not_part_of_it(written: str, name: str) -> None:
+    assert tidy_name(written) == name
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "同社",
+        "市教委",
+        "県警",
+        "個人情報",
+        "こと",
+        "対象者",
+        "例示社長",
+        "人材派遣会社",
+        "委託した",
+    ],
+)
+def test_a_subject_that_is_no_organization_is_not_a_name(subject: str) -> None:
+    assert not could_be_name(subject)
+
+
+# --- who a news article says announced it -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lead", "name"),
+    [
+        ("大手家電量販の例示電機は5日、会員サイトに不正アクセスがあったと発表した。", "例示電機"),
+        (
+            "会員制サイトが不正アクセスを受けた問題で、運営元の例示ラボ(汐見市)は9月7日、"
+            "サービスを21日に再開すると発表した。",
+            "例示ラボ",
+        ),
+        (
+            "「例示ツアーズ」の名称で旅行商品を販売する汐見運輸は2024年6月16日、外部からの"
+            "不正アクセスで利用客の個人情報が流出したと発表した。",
+            "汐見運輸",
+        ),
+        (
+            "例示ジャパンは9月24日、委託先のサーバーがランサムウェアに感染。顧客情報が流出した"
+            "可能性があると発表した。",
+            "例示ジャパン",
+        ),
+        (
+            "和菓子販売の本家 例示庵は、通販サイトからカード情報が漏洩した可能性があると公表した。",
+            "本家例示庵",
+        ),
+        ("例示県警は13日、汐見署の警察官が捜査書類を紛失したと発表した。", "例示県警"),
+        (
+            "ゼネコン大手、例示建設の海外グループ会社がサイバー攻撃を受け、内部情報が流出した"
+            "可能性があることが28日、分かった。",
+            "例示建設",
+        ),
+        ("date 2026-02-24 汐見市は2月24日、メールの宛先を誤ったと発表しました。", "汐見市"),
+        (
+            "障害の発生から2か月が経ち、例示ホールディングスが初めて会見を開きました。"
+            "社長は、個人情報が漏えいしたおそれがあると明らかにしました。",
+            "例示ホールディングス",
+        ),
+    ],
+)
+def test_the_subject_of_an_announcement_is_the_organization(lead: str, name: str) -> None:
+    assert _org(f"{lead}\n同社によると、詳しい原因は調査中だという。\n") == name
+
+
+def test_a_notice_quoted_by_the_news_does_not_make_it_an_own_notice() -> None:
+    text = (
+        "例示ソフトは2023年2月14日、「弊社が運営するオンラインショップへの不正アクセスに関する"
+        "お詫び」において、カード情報を含む個人情報が漏洩した可能性があると発表した。\n"
+    )
+    assert _org(text) == "例示ソフト"
+
+
+def test_a_clause_before_the_announcer_in_a_later_sentence_is_the_announcers() -> None:
+    text = (
+        "観光庁の補助事業者として例示トラベルが実施する事業で情報漏洩が発生した。"
+        "例示トラベルは、背景を説明するとともに謝罪した。\n"
+    )
+    assert _org(text) == "例示トラベル"
+
+
+def test_an_arrest_keeps_the_police_from_being_the_organization() -> None:
+    text = "例示県警は13日、元社員の男を不正アクセス禁止法違反の容疑で逮捕したと発表した。\n"
+    assert _org(text) != "例示県警"
+
+
+# --- names in quotes, operators, places -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lead", "name"),
+    [
+        (
+            "独立行政法人「例示基盤機構(例示機構)」は26日までに、委託先の元派遣社員が個人情報を"
+            "持ち出した可能性があると発表した。",
+            "独立行政法人例示基盤機構",
+        ),
+        (
+            "愛浜県汐見市の医療法人例示会「汐見中央病院」が、ランサムウエアによるサイバー攻撃を"
+            "受けていたことが20日、分かった。",
+            "汐見中央病院",
+        ),
+        (
+            "愛浜県で人材サービス事業を展開する「例示ワークス」において、登録者の個人情報が"
+            "流出したと公表した。",
+            "例示ワークス",
+        ),
+        (
+            "例示化学は2日、化粧品子会社「例示ビューティ」の通販サイトに不正アクセスがあったと"
+            "発表した。",
+            "例示ビューティ",
+        ),
+    ],
+)
+def test_a_quoted_name_after_its_legal_form_operator_or_parent(lead: str, name: str) -> None:
+    assert _org(lead + "\n") == name
+
+
+def test_a_quoted_service_is_not_the_organization() -> None:
+    text = (
+        "例示電力は24日、同社が運営するサービス「例示ポイント」が不正アクセスを受けたと発表した。\n"
+    )
+    assert _org(text) == "例示電力"
+
+
+def test_the_operator_named_later_in_a_news_story_is_the_organization() -> None:
+    text = (
+        "14日朝、汐見市の国道で、学習塾「例示塾」の生徒の成績が記入された書類が散乱しているのを"
+        "住民が見つけた。\n講師たちが回収したが、3枚が見つかっていないという。\n"
+        "被害は今のところないという。\n経営する例示エデュ(汐見区)によると、書類は約100枚だった。\n"
+    )
+    assert _org(text) == "例示エデュ"
+
+
+def test_a_cooperative_placed_by_an_aside_opens_the_story() -> None:
+    text = (
+        "生活協同組合コープ例示(汐見市)の北センターで、組合員の個人情報を記載したファイルを"
+        "紛失したことが21日、分かった。\n"
+    )
+    assert _org(text) == "生活協同組合コープ例示"
+
+
+def test_a_place_and_an_unnamed_hospital_name_no_organization() -> None:
+    text = (
+        "愛浜県汐見町の病院で電子カルテのシステムが使えなくなり、病院はランサムウエアに感染した"
+        "可能性があると明らかにしました。\n"
+    )
+    assert _org(text) is None
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "汐見町立の学校において、児童の個人情報が漏えいする事案が発生いたしました。",
+        "汐見町役場に提出された個人情報が記載された書類1件を紛失していたことが判明しました。",
+    ],
+)
+def test_a_municipalitys_school_or_office_names_the_municipality(first: str) -> None:
+    assert _org(f"{first}\n関係者の皆様に深くお詫び申し上げます。\n") == "汐見町"
+
+
+# --- own notices that name themselves in passing ----------------------------------------
+
+
+def test_an_own_notice_defining_its_short_name_opens_with_its_name() -> None:
+    text = (
+        "このたび、学校法人例示学園(以下「学園」といいます。)のネットワークが、外部の第三者から"
+        "不正アクセスを受けたことが発覚しました。\n"
+    )
+    assert _org(text) == "学校法人例示学園"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "個人情報の紛失について(お詫び)株式会社例示パートナーズ\n\n"
+            "弊社社員が、お客様情報が記載された資料を紛失しました。\n",
+            "株式会社例示パートナーズ",
+        ),
+        (
+            "例示総合病院における個人情報を記録したUSBメモリの紛失について\n\n"
+            "このたび、当院の医師が患者様の個人情報を記録したUSBメモリを紛失しました。\n",
+            "例示総合病院",
+        ),
+        (
+            "【事件簿#2024-015】株式会社例示釣具 お客様個人情報漏えいの可能性に関するご報告\n\n"
+            "この度、弊社システムがランサムウェアに攻撃されました。\n",
+            "株式会社例示釣具",
+        ),
+    ],
+)
+def test_a_title_names_its_issuer_after_it_or_where_it_happened(text: str, name: str) -> None:
+    assert _org(text) == name
+
+
+def test_a_title_about_its_own_premises_does_not_name_a_pointer() -> None:
+    text = "当社における個人情報の紛失について\n\n当社社員が資料を紛失しました。\n"
+    assert _org(text) is None
+
+
+def test_an_own_notice_names_itself_through_its_former_staff() -> None:
+    text = (
+        "例示新聞社元社員の在職中の不正行為で読者の皆さまにご心配をおかけすることを深くおわび"
+        "します。\n当社は元社員が持ち出したデータを調べました。\n"
+    )
+    assert _org(text) == "例示新聞社"
+
+
+def test_an_own_notice_names_itself_apologizing_to_its_members() -> None:
+    text = (
+        "この度、第三者による会員管理システムへの不正アクセスが発生し、会員の個人情報が外部に"
+        "流出した可能性があることが判明しました。\n例示栄養連盟会員の皆様には多大なご迷惑と"
+        "ご心配をおかけしますことを、深くお詫び申し上げます。\n"
+    )
+    assert _org(text) == "例示栄養連盟"
+
+
+def test_a_group_company_named_by_its_trade_is_the_one_it_happened_to() -> None:
+    text = (
+        "2024年9月9日\n\n株式会社例示\n\n業務委託先への不正アクセスに関する調査結果\n\n"
+        "当社グループの信販会社 株式会社例示クレジットが利用明細の発送を委託している"
+        "株式会社例示印刷が、ランサムウェアの被害を受けました。\n"
+    )
+    assert _org(text) == "株式会社例示クレジット"
+
+
+def test_a_facility_signed_under_its_parent_is_the_parents_facility() -> None:
+    text = (
+        "個人情報の漏洩に関する事案の公表について\n"
+        "この度、当院で検診を受けた患者様の報告書を別の患者様へ誤送付しました。\n"
+        "深くお詫び申し上げます。\n令和6年11月15日\n独立行政法人例示病院機構\n汐見西医療センター\n"
+        "院長 例示 太郎\n"
+    )
+    assert _org(text) == "独立行政法人例示病院機構汐見西医療センター"
