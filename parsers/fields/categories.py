@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import re
 
-from parsers.fields.doc import LEAK, Doc, Found, affirmed, negated_after, shorten
+from parsers.fields.doc import LEAK, Doc, Found, Span, affirmed, negated_after, shorten
 from parsers.schema import Category
 
 _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
     (
         Category.UNAUTHORIZED_ACCESS,
         re.compile(
-            r"不正アクセス|不正なアクセス|不正ログイン|不正にログイン|不正に侵入|不正侵入|サイバー攻撃|"
+            r"不正アクセス|不正なアクセス|不正にアクセス|不正ログイン|不正にログイン|不正に侵入|不正侵入|"
+            r"サイバー攻撃|"
+            # A ransomware attack is an intrusion to run it; an infection alone is not said to be.
+            r"ランサムウ[ェエ]ア(?:に(?:よる)?|による)?(?:サイバー)?攻撃|"
+            # A fake support line taking over a PC (サポート詐欺) lets an outsider in.
+            r"サポート詐欺|遠隔(?:で|から)?操作(?:され|を受け|が可能な状態)|"
             r"ハッキング|SQLインジェクション|コマンドインジェクション|クロスサイトスクリプティング|"
             r"脆弱性を(?:つ|突|悪用|利用)|リスト型攻撃|総当たり攻撃|ブルートフォース|乗っ取られ|乗っ取り|"
             r"踏み台|なりすましログイン|"
@@ -55,8 +60,10 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"私的(?:に|な目的で)[^。]{0,6}?(?:閲覧|利用|使用|照会|持ち出|取得|複製)|"
             r"業務(?:と|に)(?:は)?(?:関係|無関係)(?:なく|のない)[^。]{0,30}?(?:閲覧|照会|持ち出|取得)|"
             r"業務外(?:の|で)?(?:目的で)?(?:閲覧|照会|利用|使用)|"
+            r"(?:職務|業務)(?:以外|外)の目的で[^。]{0,6}?(?:閲覧|照会|利用|使用)|"
             r"(?:社員|従業員|職員|教員|教諭|委託先)[^。]{0,80}?"
-            r"(?:(?:不正に|無断で?)(?:持ち出|取得|閲覧|ログイン|送金|使用|利用|アクセス|複製)|横領|私的に)"
+            r"(?:(?:不正に|無断で?)(?:持ち出|取得|閲覧|ログイン|送金|使用|利用|アクセス|複製)|不正収集|"
+            r"横領|私的に)"
         ),
     ),
     (
@@ -66,13 +73,20 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"同封|封入)|誤送付|誤配送|誤配達|誤配布|誤配信|誤公開|誤掲載|誤表示|誤添付|誤封入|"
             r"(?:別の|他の|ほかの)(?:お客様|利用者|会員|ユーザー?|方|人)[^。]{0,20}?(?:が|を)表示|"
             r"(?:Cc|CC|cc)\s*(?:欄)?[^。]{0,20}?(?:送信|入力)|転送(?:先|設定)[^。]{0,20}?(?:ミス|誤)|"
-            r"閲覧可能な状態|閲覧できる状態|見ることができる状態|閲覧可能となって|秘匿処理|"
-            r"マスキング(?:処理)?(?:の)?(?:不備|漏れ)"
+            r"閲覧可能な(?:状態|状況)|閲覧できる(?:状態|状況)|見ることができる状態|"
+            r"閲覧可能とな(?:る|って|った)|秘匿処理|マスキング(?:処理)?(?:の)?(?:不備|漏れ)|"
+            # A setting wrong (`参照範囲設定誤り`, `システムの設定不備に伴い…氏名が表示`), when
+            # it exposed data rather than slowed a service.
+            r"(?:参照範囲|権限|公開範囲|アクセス権|共有)設定(?:の)?(?:不備|誤り|ミス)|"
+            r"設定(?:の)?(?:不備|誤り|ミス)[^。]{0,60}?(?:閲覧|表示|公開|参照|漏え|漏洩|流出)"
         ),
     ),
     (
         Category.LOSS_THEFT,
-        re.compile(r"紛失|盗難|置き忘れ|誤廃棄|盗まれ|所在不明|車上荒らし|ひったくり"),
+        re.compile(
+            r"紛失|盗難|置き忘れ|誤廃棄|盗まれ|所在不明|車上荒らし|ひったくり|"
+            r"誤って[^。]{0,20}?(?:廃棄|破棄|処分)"
+        ),
     ),
     # A contractor's breach of its terms (subcontracting or using data without permission)
     # is neither an attack, a mistake nor staff misuse: `other`, when nothing else fits.
@@ -93,16 +107,24 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
 _HYPOTHETICAL = re.compile(
     r"場合(?:は|には|も)|可能性が考えられ|ご注意|注意喚起|ないよう|ください|下さい|"
     r"危険があ|防(?:ぐ|止)|対策を|防御|予防|守る|"
-    r"近年|昨今|増加し|急増|多発し|相次い|後を絶た|巧妙化|高度化|脅威(?:から|に備え|への)|"
+    r"近年|昨今|増加し|急増|多発し|相次い|相次ぐ|後を絶た|巧妙化|高度化|脅威(?:から|に備え|への)|"
     r"引き続き確認|事例"
 )
 # `おそれ` makes the keyword it follows hypothetical (`不正アクセスのおそれがある通信`), not a
 # leak it follows (`不正アクセスにより…流出したおそれがあります`).
 _FEARED_AFTER = re.compile(r"[^、。]{0,10}?(?:おそれ|恐れ)")
-# A keyword naming a defence (`不正アクセス対策強化`, `ランサムウェア対策製品`), not an attack.
-_DEFENCE_AFTER = re.compile(r"(?:への)?(?:対策|対応策|防止|防御|検知|予防|への備え|訓練|演習)")
+# A keyword naming a defence (`不正アクセス対策強化`, `ランサムウェア対策製品`) or what an
+# investigation looks for (`不正アクセス状況等の調査`), not an attack.
+_DEFENCE_AFTER = re.compile(
+    r"(?:への)?(?:対策|対応策|防止|防御|検知|予防|への備え|訓練|演習)|"
+    r"(?:の)?(?:状況|有無|痕跡)(?:等)?の(?:調査|確認)"
+)
+# A fake warning shown by a scam (`ウイルス感染したという内容の表示`) is no infection.
+_FAKE_WARNING_AFTER = re.compile(r"[^。]{0,6}?という(?:内容の)?(?:表示|警告|画面|メッセージ)")
 # Data left viewable is a misdelivery when set up by mistake, not when an intruder viewed it.
-_VIEWABLE_ONLY = re.compile(r"閲覧可能な状態|閲覧できる状態|見ることができる状態|閲覧可能となって")
+_VIEWABLE_ONLY = re.compile(
+    r"閲覧可能な(?:状態|状況)|閲覧できる(?:状態|状況)|見ることができる状態|閲覧可能とな(?:る|って|った)"
+)
 _TAMPERED = re.compile(r"改(?:ざん|竄)")
 _CARD_DATA = re.compile(r"カード(?:情報|番号|会員データ)")
 _OUTSIDER = re.compile(r"第三者|外部から|何者か|攻撃者|犯人")
@@ -119,10 +141,25 @@ def _feared(sentence: str, pos: int) -> bool:
     return m is not None and not LEAK.search(m.group(0))
 
 
+# A short quote naming a threat is its name, not someone's words
+# (`コンピューターウイルス「ランサムウエア」`, `「サポート詐欺」にかかった`).
+_THREAT_NAME = re.compile(
+    r"「(?=[^」]{0,6}(?:ランサム|マルウ|ウ[イィ]ルス|Emotet|エモテット|詐欺|フィッシング))[^「」]{1,16}」"
+)
+
+
+def _plain(doc: Doc, sentence: Span) -> str:
+    """The sentence with quotes blanked, but for quoted names of threats."""
+    plain = doc.unquoted[sentence.start : sentence.end]
+    for m in _THREAT_NAME.finditer(sentence.text):
+        plain = plain[: m.start()] + m.group(0) + plain[m.end() :]
+    return plain
+
+
 def _stated(doc: Doc, category: Category, pattern: re.Pattern[str]) -> str | None:
     """The first sentence that states the category as fact, or None."""
     for sentence in doc.sentences:
-        plain = doc.unquoted[sentence.start : sentence.end]
+        plain = _plain(doc, sentence)
         if _HYPOTHETICAL.search(plain):
             continue
         for m in pattern.finditer(plain):
@@ -133,8 +170,8 @@ def _stated(doc: Doc, category: Category, pattern: re.Pattern[str]) -> str | Non
             ):
                 continue
             if category is Category.MALWARE:
-                window = plain[max(0, m.start() - 8) : m.end() + 10]
-                if _RANSOM_NEAR.search(window):
+                window = sentence.text[max(0, m.start() - 8) : m.end() + 16]
+                if _RANSOM_NEAR.search(window) or _FAKE_WARNING_AFTER.match(plain, m.end()):
                     continue
             if category is Category.INSIDER and (
                 _OUTSIDER.search(plain) or _PASSIVE_AFTER.match(plain, m.end())
@@ -188,9 +225,11 @@ def extract_categories(doc: Doc) -> Found[list[Category]]:
         skimming = _skimming(doc)
         if skimming is not None:
             found[Category.WEB_SKIMMING] = skimming
+    # Data left viewable by an intruder or a member of staff who took it out is that
+    # intrusion or misuse, not a mistake.
     if (
         Category.MISDELIVERY in found
-        and Category.UNAUTHORIZED_ACCESS in found
+        and (Category.UNAUTHORIZED_ACCESS in found or Category.INSIDER in found)
         and _VIEWABLE_ONLY.search(found[Category.MISDELIVERY])
         and not _misdirected_by_mistake(doc)
     ):

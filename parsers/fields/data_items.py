@@ -32,12 +32,13 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
     (DataItem.BANK_ACCOUNT, r"口座番号|銀行口座|決済口座|口座情報|振込先?口座|預金口座"),
     (
         DataItem.LOGIN_ID,
-        r"ログインID|ユーザー?\s*ID|会員ID|会員番号|アカウント名|アカウントID|ユーザー?名|ログイン名|"
-        r"(?<!メール)(?<!管理)アカウント(?![をのでにへがは数]|から|管理)|(?<![A-Za-z])ID(?![A-Za-z])",
+        r"ログインID|ユーザー?\s*ID|会員ID|アカウント名|アカウントID|ユーザー?名|ログイン名|"
+        r"(?<!メール)(?<!管理)アカウント(?![をのでにへがは数]|から|管理|経由|ハッキング|乗っ取り)|"
+        r"(?<![A-Za-z])ID(?![A-Za-z])",
     ),
     (DataItem.PASSWORD, r"パスワード(?!リスト|スプレー)|暗証番号"),
-    (DataItem.NAME, r"氏名|お名前|名前|姓名|フリガナ|ふりがな"),
-    (DataItem.ADDRESS, r"住所|郵便番号"),
+    (DataItem.NAME, r"氏名|お名前|名前|姓名|フリガナ|ふりがな|個人名|担当者名|宛名"),
+    (DataItem.ADDRESS, r"住所|郵便番号|居住地|居住市町村?|居住地域"),
     (DataItem.PHONE, r"電話番号|携帯番号|TEL"),
     (DataItem.EMAIL, r"メールアドレス|E-?mail\s*アドレス|Eメールアドレス|e-?mail"),
     (DataItem.BIRTHDATE, r"生年月日|誕生日"),
@@ -45,12 +46,12 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
     (DataItem.NATIONAL_ID, r"マイナンバー|個人番号"),
     (
         DataItem.HEALTH,
-        r"病歴|病名|病状|症状|傷病|診療|診察|診断|治療|健康(?!保険)|健診|既往歴|服薬|投薬|処方|カルテ|"
+        r"病歴|病名|病状|症状|傷病|診療|診察|診断|治療|健康(?!保険)|健診|検診|既往歴|服薬|投薬|処方|カルテ|"
         r"検査結果|障害の有無|障がいの有無|アレルギー|介護度|要介護|心身",
     ),
     (
         DataItem.OTHER,
-        r"職業|勤務先|会社名|学校名|学籍番号|所属|(?<![\d一二三四五六第])学年|成績|評定|件名|本文|"
+        r"職業|勤務先|会社名|学校名|学籍番号|会員番号|旅券番号|パスポート番号|契約金額|取引金額|所属|(?<![\d一二三四五六第])学年|成績|評定|件名|本文|"
         r"メール(?:の)?内容|得点|点数|順位|年齢|購入履歴|注文履歴|"
         r"購入商品|注文内容|購入金額|注文番号|発注番号|ポイント|メールマガジン|ペンネーム|ニックネーム|"
         r"登録日|利用枠|支払い?状況|契約内容|家族構成|顔写真|利用履歴|取引履歴|国籍|役職|部署|FAX|"
@@ -82,6 +83,7 @@ _ADVICE_AFTER = re.compile(
 _CREDENTIALS = frozenset({DataItem.LOGIN_ID, DataItem.PASSWORD, DataItem.EMAIL})
 _MEANS_AFTER = re.compile(
     r"[^、。]{0,14}?(?:を|で)(?:用い|使用し|使っ|入力し|悪用し|利用し)|[^、。]{0,6}?の組み合わせ|"
+    r"[^、。]{0,14}?によ(?:って|り)(?:不正|ログイン)|"
     r"[^、。]{0,6}?が(?:悪用|不正(?:に)?(?:使用|利用))され"
 )
 # The credentials of the organization's own staff account, taken to break in (`職員の業務用
@@ -109,10 +111,15 @@ _NOT_ITEM_TOKEN = re.compile(
 )
 
 
+# An aside denies only what it holds (`メールアドレス(パスワードは含まない)`).
+_ASIDE = re.compile(r"[(（][^()（）]*[)）]")
+
+
 def _denied(text: str, pos: int) -> bool:
     cut = _CLAUSE_END.search(text, pos)
     clause = AFFIRMING.sub(lambda m: "＿" * len(m.group(0)), text[: cut.start() if cut else None])
-    return bool(_ITEM_DENIED.search(clause, pos))
+    head, tail = clause[:pos], _ASIDE.sub(lambda m: "＿" * len(m.group(0)), clause[pos:])
+    return bool(_ITEM_DENIED.search(head + tail, pos))
 
 
 # A member of staff typing their credentials into a phishing page (`当該教員が…フィッシング
@@ -205,7 +212,7 @@ def _leak_sentences(doc: Doc, held: bool) -> list[str]:
 def _leak_list_lines(doc: Doc, held: bool) -> list[int]:
     out = []
     for i, line in enumerate(doc.lines):
-        if not is_item_line(line.text) or negated_after(line.text, 0):
+        if not is_item_line(line.text) or negated_after(_ASIDE.sub("", line.text), 0):
             continue
         if labelled_leak(line.text) or introduced_by_leak(doc, i, held=held):
             out.append(i)

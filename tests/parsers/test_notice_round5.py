@@ -265,3 +265,138 @@ def test_a_facility_signed_under_its_parent_is_the_parents_facility() -> None:
         "院長 例示 太郎\n"
     )
     assert _org(text) == "独立行政法人例示病院機構汐見西医療センター"
+
+
+# --- data items ---------------------------------------------------------------------------
+
+
+def _items(text: str) -> set[str]:
+    return {item.value for item in parse_text(text).data_items}
+
+
+def test_a_membership_number_is_other_data_not_a_login() -> None:
+    text = "会員管理システムが不正アクセスを受け、会員番号、氏名、電話番号が流出しました。\n"
+    assert _items(text) == {"other", "name", "phone"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "他社サービスから流出したIDとパスワードによって不正ログインされ、氏名が閲覧されました。",
+        "リスト型アカウントハッキングにより、会員の氏名が閲覧された可能性があります。",
+        "職員の認証情報が窃取され、このアカウント経由で迷惑メールが送信され、氏名が流出しました。",
+    ],
+)
+def test_credentials_used_to_break_in_are_not_leaked_data(sentence: str) -> None:
+    assert _items(sentence + "\n") == {"name"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "item"),
+    [
+        ("不正アクセスにより、取引先の企業名や個人名が流出した可能性があります。", "name"),
+        ("不正アクセスにより、顧客の会社名、部署名、担当者名が流出しました。", "name"),
+        ("患者ID、氏名、居住市町村が記録されたUSBメモリを紛失しました。", "address"),
+        ("患者様の氏名及び検診の結果内容が記載された報告書を誤送付しました。", "health"),
+        ("氏名、パスポート番号が流出した可能性があります。", "other"),
+        ("氏名・契約金額・口座番号などが記載された書類を紛失しました。", "other"),
+    ],
+)
+def test_more_words_for_kinds_of_data(sentence: str, item: str) -> None:
+    assert item in _items(sentence + "\n")
+
+
+def test_an_aside_denies_only_what_it_holds() -> None:
+    text = (
+        "不正アクセスにより、以下の情報が流出した可能性があります。\n"
+        "- 氏名\n- メールアドレス(パスワードは含まない)\n"
+    )
+    assert _items(text) == {"name", "email"}
+
+
+# --- categories ---------------------------------------------------------------------------
+
+
+def _categories(text: str) -> set[str]:
+    return {category.value for category in parse_text(text).categories}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "保存期間が満了していない住民票の写しを、職員が誤って廃棄していたことが判明しました。",
+            {"loss_theft"},
+        ),
+        (
+            "システムの設定不備に伴い、利用企業の画面上で他の学生の氏名が表示される状態となって"
+            "いたことが判明しました。",
+            {"misdelivery"},
+        ),
+        ("代理店システムの参照範囲設定誤りにより、お客様情報が漏えいしました。", {"misdelivery"}),
+        (
+            "学習管理システムのページに誤って学生を参加者として登録したため、名簿が閲覧可能と"
+            "なる事案が発生しました。",
+            {"misdelivery"},
+        ),
+        (
+            "職員が「サポート詐欺」の被害に遭い、パソコンを遠隔で操作され、市民の氏名が流出した"
+            "おそれがあります。",
+            {"unauthorized_access"},
+        ),
+        (
+            "弊社サーバーがランサムウェア攻撃を受け、お客様の氏名が流出した可能性があります。",
+            {"ransomware", "unauthorized_access"},
+        ),
+        (
+            "医療法人の病院がコンピューターウイルス「ランサムウエア」に感染し、患者の氏名を含む"
+            "電子カルテが暗号化されました。",
+            {"ransomware"},
+        ),
+        (
+            "市の職員が住民記録システムを職務以外の目的で閲覧し、同僚の住所を不正収集していた"
+            "ことが分かりました。",
+            {"insider"},
+        ),
+        (
+            "利用者1人のメールアカウントが不正にアクセスを受け、氏名が流出しました。",
+            {"unauthorized_access"},
+        ),
+    ],
+)
+def test_more_ways_a_notice_states_what_happened(sentence: str, expected: set[str]) -> None:
+    assert _categories(sentence + "\n") == expected
+
+
+def test_a_setting_that_slowed_a_service_is_no_misdelivery() -> None:
+    text = (
+        "インターネットバンキングのシステム障害に関するお詫び\n\n"
+        "データベースサーバーの設定不備により、処理能力が一時的に低下しました。"
+        "お客様情報の漏えいはございません。\n"
+    )
+    assert not parse_text(text).is_incident
+
+
+def test_a_fake_infection_warning_is_no_malware() -> None:
+    text = (
+        "委託先の従業員がPCを操作した際、ウイルス感染したという内容の表示があり、表示された"
+        "番号に電話して指示に従ったところ、パソコンを遠隔操作され、利用者の氏名が漏えいした"
+        "おそれがあります。\n"
+    )
+    assert _categories(text) == {"unauthorized_access"}
+
+
+def test_an_investigation_into_intrusion_states_none() -> None:
+    text = (
+        "職員のパソコンがマルウェアに感染し、保存されていた氏名が漏洩した可能性があります。"
+        "同日、外部の会社で不正アクセス状況等の調査を開始しました。\n"
+    )
+    assert _categories(text) == {"malware"}
+
+
+def test_data_a_former_employee_took_and_left_viewable_is_insider_misuse() -> None:
+    text = (
+        "弊社元従業員によりお客さまの情報が無断で社外に持ち出され、インターネット上で閲覧可能な"
+        "状態となりました。\n"
+    )
+    assert _categories(text) == {"insider"}
