@@ -39,6 +39,8 @@ _COUNT = re.compile(
     rf"(?:(?P<prefix>{_PREFIX})\s*)?(?<![\d,.第数])(?P<num>{_NUMBER})\s*"
     rf"(?P<unit>{'|'.join(UNITS)})(?P<share>分)?"
 )
+# Words made of a kanji count that count nobody (`一人暮らし`, `一人ひとり`, `一件ずつ`).
+_IDIOM_AFTER = re.compile(r"暮らし|ひとり|一人|ずつ|残らず|当たり|あたり|につき")
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def find_counts(text: str) -> list[CountMatch]:
     for m in _COUNT.finditer(norm):
         value = _number(m.group("num"))
         if value is None:
+            continue
+        if not m.group("num")[0].isdigit() and _IDIOM_AFTER.match(norm, m.end()):
             continue
         out.append(CountMatch(value, m.group("unit"), m.start(), m.end(), m.group(0)))
     return out

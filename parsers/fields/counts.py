@@ -32,10 +32,12 @@ _NOT_RECORDS_AFTER = re.compile(
     r"^\s*(?:の)?(?:迷惑)?(?:電子)?(?:メール(?!アドレス)|アクセス|ファイル|通(?![知帳信販院学勤常]))"
 )
 _GROUP_LABEL = re.compile(
-    r"対象\s*\d|学内|学外|教職員|学生|生徒|児童|関係者|お客様|会員|職員|従業員|保護者|患者|利用者|"
-    r"取引先|顧客|受講者|応募者|卒業生|組合員"
+    r"対象\s*\d|学内|学外|教職員|学生|生徒|児童|関係者|お客様|会員|職員|従業員|社員|保護者|患者|"
+    r"利用者|利用客|取引先|顧客|受講者|応募者|卒業生|組合員|企業|団体|事業者"
 )
-_NOT_GROUP = re.compile(r"内訳|うち|内数|上記|合計|総計|^計")
+# Not a group of people whose data leaked: parts of a total, or the recipients of a
+# misdirected mailing (`対象のお客様宛:233件`).
+_NOT_GROUP = re.compile(r"内訳|うち|内数|上記|合計|総計|^計|宛")
 # A group's line: its label, then its count, alone or heading the items (`学内 学生 312名分の
 # 氏名、学籍番号`, `(1)生徒 612名:氏名、住所`), or a table row (`入院患者<TAB>120人<TAB>氏名`).
 # The count starts a number (not inside a digit run), so a line of thousands of digits is
@@ -95,12 +97,20 @@ def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
 # Staff who acted (`本学教員1名がフィッシングメールの…`), not people whose data leaked.
 _ACTOR = re.compile(r"(?:教員|教諭|職員|従業員|社員|担当者|委託先)\s*$")
 _ACTOR_AFTER = re.compile(r"^\s*(?:が|は)")
+# People who reported it (`受信した1人から連絡があり`) or were disciplined for it (`職員57人を
+# 懲戒処分`): not people whose data leaked.
+_NOT_AFFECTED_AFTER = re.compile(
+    r"^\s*(?:から|より)[^。]{0,40}?(?:連絡|指摘|通報|申し出|問い合わせ)|"
+    r"^\s*を(?:懲戒|処分|停職|減給|戒告|免職|訓告|厳重注意)"
+)
 
 
 def _is_record_count(doc: Doc, count: CountMatch) -> bool:
     before = doc.text[max(0, count.start - 12) : count.start].replace("メールアドレス", "")
     after = doc.text[count.end : count.end + 8]
     if _ACTOR.search(before) and _ACTOR_AFTER.match(after):
+        return False
+    if _NOT_AFFECTED_AFTER.match(after):
         return False
     if count.unit in ("名", "人") and count.text.endswith("分"):
         return True  # `通知書は17名分`: data of so many people, whatever held it
@@ -195,6 +205,7 @@ def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Coun
     people: Found[int | None] = Found(None)
     total: Found[int | None] = Found(None)
     cards: Found[int | None] = Found(None)
+    people_count: CountMatch | None = None
     found = find_counts(doc.text)
     ordered = [c for c in found if c.start >= body_start] + [
         c for c in found if c.start < body_start
@@ -216,6 +227,16 @@ def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Coun
             total = Found(count.value, evidence)
         elif people.value is None:
             people = _inline_groups(doc, count) or Found(count.value, evidence)
+            people_count = count
+        elif (
+            people_count is not None
+            and people_count.unit == "件"
+            and count.unit in ("名", "人")
+            and doc.sentence_at(count.start) == doc.sentence_at(people_count.start)
+        ):
+            # `調査票37件・対象者911人分`: records counted beside the people they are about.
+            people = Found(count.value, evidence)
+            people_count = None
     if total.value is not None:
         return Counts(total, cards)
     grouped = _group_sum(doc)

@@ -400,3 +400,57 @@ def test_data_a_former_employee_took_and_left_viewable_is_insider_misuse() -> No
         "状態となりました。\n"
     )
     assert _categories(text) == {"insider"}
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+def _people(text: str) -> int | None:
+    return parse_text(text).people_affected
+
+
+def test_a_kanji_idiom_counts_nobody() -> None:
+    text = (
+        "一人暮らしの高齢者を訪ねる調査の票が未着となり、対象者の氏名と住所が記載された調査票を"
+        "紛失しました。\n"
+    )
+    assert _people(text) is None
+
+
+def test_people_counted_beside_the_records_about_them_are_the_count() -> None:
+    text = "訪問調査票37件・対象者911人分の氏名、住所を記載した書類を紛失しました。\n"
+    assert _people(text) == 911
+
+
+def test_whoever_reported_or_was_disciplined_is_not_affected() -> None:
+    text = (
+        "宛先の設定を誤り、市民の氏名とメールアドレスが漏えいしました。"
+        "受信した1人から「宛先に複数のアドレスが表示されている」と連絡があり発覚しました。\n"
+    )
+    assert _people(text) is None
+    text = "戸籍情報を業務と関係なく閲覧し漏えいさせたとして、市は職員57人を懲戒処分にした。\n"
+    assert _people(text) is None
+
+
+def test_customers_and_staff_listed_apart_are_summed() -> None:
+    text = (
+        "委託先のサーバーがランサムウェアに感染し、以下の情報が流出した可能性があります。\n"
+        "・顧客情報:3841件(会社名、住所、電話番号)\n・社員情報:2603名分\n"
+    )
+    assert _people(text) == 6444
+
+
+def test_the_recipients_of_a_misdirected_mailing_are_not_another_group() -> None:
+    text = (
+        "お客様情報を含む一覧表を誤って送信しました。流出した個人情報は以下のとおりです。\n"
+        "対象のお客様情報 253件\n対象のお客様宛:233件\n"
+    )
+    assert _people(text) == 253
+
+
+def test_addresses_left_visible_to_every_recipient_leaked() -> None:
+    text = (
+        "職員がメールを転送する際、誤って市民25人の氏名とメールアドレスを受信した全員が確認"
+        "できる状態のまま送信していた。\n"
+    )
+    assert _people(text) == 25
