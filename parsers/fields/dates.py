@@ -18,11 +18,12 @@ from parsers.fields.heading import Heading, is_full_date
 from parsers.jpdate import DateMatch, PeriodMatch
 
 _DISCOVERY = re.compile(
-    r"発覚|判明|一報を受け|"
-    # Told by someone (`ご連絡をいただき`, `お問い合わせがあり`), not asking to be told
-    # (`ご連絡いただきますよう`).
-    r"(?:連絡|報告|指摘|通報|申告|相談|問い?合わせ|申し出)(?:を|が)?"
+    r"発覚|判明|(?:第)?一報(?:を受け|があ(?:り|っ))|"
+    # Told by someone (`ご連絡をいただき`, `お問い合わせがあり`, `連絡が担当者にあり`,
+    # `連絡に基づいて`), not asking to be told (`ご連絡いただきますよう`).
+    r"(?:連絡|報告|指摘|通報|申告|相談|問い?合わせ|申し出)(?:を|が[^、。]{0,12}?に|が)?"
     r"(?:受け|あ(?:り|っ)|いただ(?!きますよう|けます)|頂(?!きますよう|けます))|"
+    r"(?:連絡|報告|指摘|通報)に基づ(?:き|いて)|"
     r"気づ|気付|検知|発見|認知|覚知|把握し|認識し|見つか(?:った|り(?!ませ))|"
     r"確認(?:しました|いたしました|されました|した(?=ため|ところ|ことから|。|\d|同)|し(?=、)|され(?=、|た。))|"
     r"異常(?:が|を)(?:み|見)られ|異常を(?:検知|確認)"
@@ -34,9 +35,12 @@ _DENIED = re.compile(
 _AFTER_DATE = re.compile(
     r"\s*(?:[(（][月火水木金土日祝]+(?:曜日?)?[)）])?\s*"
     r"(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?|午前|午後|未明|早朝|朝|昼|夕方?|夜|深夜|頃)?\s*"
-    r"(?:(?:頃|ごろ)?(?:に|から|以降))?\s*、"
+    r"(?:(?:(?:頃|ごろ)?(?:に|から|以降))?\s*、|(?:頃|ごろ)?には)"
 )
 _EMBEDDED = re.compile(r"こと")
+# `翌1月19日にUSBメモリを使おうとした際、紛失したことに気付いた`: the date of a
+# circumstance the main verb happened in, not of what the verb reports.
+_CIRCUMSTANCE = re.compile(r"(?:際|とき|時)(?:に)?、")
 # A date marking since when something went on (`1月6日 21:00頃より、…メールが送信されて
 # いるとのご報告`) dates that event, not the moment the organization was told of it.
 _SINCE_AFTER = re.compile(
@@ -95,6 +99,9 @@ def _attached(doc: Doc, d: DateMatch, verb: re.Match[str]) -> bool:
     """Whether date `d` dates the verb rather than an embedded event."""
     if _SINCE_AFTER.match(doc.text, d.end):
         return False
+    circumstance = _CIRCUMSTANCE.search(doc.text, d.end, verb.start())
+    if circumstance and not _EMBEDDED.search(doc.text, d.end, circumstance.start()):
+        return True
     embedded = _EMBEDDED.search(doc.text, d.end, verb.start()) is not None
     # `調査の結果、同年9月28日に、…攻撃が行われ…たことが判明`: after `結果、` the date
     # opens the finding the verb reports, even when a comma follows it.
@@ -107,8 +114,32 @@ def _attached(doc: Doc, d: DateMatch, verb: re.Match[str]) -> bool:
     return not embedded
 
 
+# An incident the organization was part of as it happened (`6月3日、社員が資料を紛失する事象
+# が発生しました`, `10月31日早朝に発生したサイバー攻撃により…利用できなくなり`): known that day.
+_OCCURRED = re.compile(
+    r"(?:事案|事象|事故)が発生|(?<=に)発生した(?:サイバー攻撃|システム障害|障害)"
+)
+_AT_TIME = re.compile(
+    r"\s*(?:[(（][月火水木金土日祝]+(?:曜日?)?[)）])?\s*(?:午前|午後|未明|早朝|朝|昼|夕方?|夜|深夜)?\s*に"
+)
+
+
+def _occurred(doc: Doc) -> Found[dt.date | None]:
+    """The date an incident known as it happened occurred, when no discovery is dated."""
+    for sentence in doc.sentences:
+        m = _OCCURRED.search(doc.unquoted, sentence.start, sentence.end)
+        if m is None:
+            continue
+        for d in doc.dates_in(sentence.start, m.start()):
+            at = _AT_TIME.match(doc.text, d.end)
+            if _opens(doc, sentence, d) or (at and at.end() == m.start()):
+                return Found(d.date, shorten(sentence.text))
+    return Found(None)
+
+
 def extract_discovered(doc: Doc) -> Found[dt.date | None]:
-    """The earliest date the text ties to the organization learning of the incident."""
+    """The earliest date the text ties to the organization learning of the incident; for an
+    incident known as it happened, the day it happened."""
     best: tuple[dt.date, str] | None = None
     for sentence in doc.sentences:
         dates = [d for d in doc.dates_in(sentence.start, sentence.end) if not _in_period(doc, d)]
@@ -120,13 +151,15 @@ def extract_discovered(doc: Doc) -> Found[dt.date | None]:
             before = [d for d in dates if d.end <= m.start()]
             opening = before[0] if before and _opens(doc, sentence, before[0]) else None
             # A date opening the sentence dates its main verb; later dates before the verb
-            # are events it reports (`9月24日、…同月11日に…取得していたことが判明`).
-            candidates = [opening] if opening else [d for d in before if _attached(doc, d, m)]
+            # are events it reports (`9月24日、…同月11日に…取得していたことが判明`). Else the
+            # date nearest the verb dates it (`15日に発送したところ、18日に連絡があり`).
+            attached = [d for d in before if _attached(doc, d, m)]
+            candidates = [opening] if opening else attached[-1:]
             candidates += [d for d in dates if _modified_by(doc, m, d)]
             for d in candidates:
                 if best is None or d.date < best[0]:
                     best = (d.date, shorten(sentence.text))
-    return Found(best[0], best[1]) if best else Found(None)
+    return Found(best[0], best[1]) if best else _occurred(doc)
 
 
 def _opens(doc: Doc, sentence: Span, d: DateMatch) -> bool:
@@ -136,10 +169,14 @@ def _opens(doc: Doc, sentence: Span, d: DateMatch) -> bool:
 
 def _modified_by(doc: Doc, verb: re.Match[str], d: DateMatch) -> bool:
     """`被害を確認した6月10日に…`: the discovery verb modifies the date right after it."""
-    if d.start < verb.end() or d.start - verb.end() > 4:
+    if d.start < verb.end() or d.start - verb.end() > 6:
         return False
     joined = verb.group(0) + doc.text[verb.end() : d.start].strip()
-    return joined.endswith(("した", "された"))
+    # `発覚日:令和6年7月10日` labels the date; `発覚したのは3月4日` says it.
+    return bool(_LABEL_OR_CLEFT.search(joined))
+
+
+_LABEL_OR_CLEFT = re.compile(r"(?:した|された)(?:のは)?$|(?:日|日時)\s*[:：]?$")
 
 
 # A period defining whose records were stored (`…までの間に当サイトからご応募いただいた方の

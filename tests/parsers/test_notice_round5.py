@@ -3,6 +3,8 @@ written here (see tests/notices/real/README.md for the notices that showed them)
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from parsers.fields.names import could_be_name, tidy_name
@@ -454,3 +456,84 @@ def test_addresses_left_visible_to_every_recipient_leaked() -> None:
         "できる状態のまま送信していた。\n"
     )
     assert _people(text) == 25
+
+
+# --- discovered -----------------------------------------------------------------------------
+
+
+def _discovered(text: str) -> dt.date | None:
+    return parse_text(text).discovered
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "2024年1月18日、医師がUSBメモリを持ち帰りました。翌1月19日にUSBメモリを使おうとした際、"
+            "患者の氏名を記録したUSBメモリを紛失したことに気付きました。\n",
+            dt.date(2024, 1, 19),
+        ),
+        (
+            "(1) 発生日・発覚日 令和6年7月10日(水)\n患者の氏名を記載した書類を紛失しました。\n",
+            dt.date(2024, 7, 10),
+        ),
+        (
+            "同社では、2023年1月4日にクレジットカード会社の連絡に基づいてカード決済を停止した。"
+            "カード情報が漏洩した可能性がある。\n",
+            dt.date(2023, 1, 4),
+        ),
+        (
+            "2025年8月25日15時頃、子会社の従業員より、不審なメールが送信されてきたとの第一報が"
+            "ありました。社員の氏名が流出した可能性があります。\n",
+            dt.date(2025, 8, 25),
+        ),
+        (
+            "さる2018年1月19日に、本学教員から、端末に不調があるとの連絡が担当者にあり、"
+            "メールアカウントへの不正アクセスが認められ、氏名が漏えいしました。\n",
+            dt.date(2018, 1, 19),
+        ),
+        (
+            "カード情報が流出しました。情報流出の可能性が発覚したのは2016年3月4日。\n",
+            dt.date(2016, 3, 4),
+        ),
+        (
+            "委託先がランサムウェアに感染し、同6月26日には当社のお客様の氏名が漏えいしたことが"
+            "確認されました。\n",
+            None,  # `同6月26日` with no year before it is not a full date
+        ),
+        (
+            "2023年8月15日に確認書を発送したところ、2023年8月18日に対象者から「他人の確認書が"
+            "入っている」との連絡があり、氏名が漏えいしたことが分かりました。\n",
+            dt.date(2023, 8, 18),
+        ),
+    ],
+)
+def test_how_a_notice_dates_learning_of_it(text: str, day: dt.date | None) -> None:
+    assert _discovered(text) == day
+
+
+def test_a_dated_topic_dates_the_finding() -> None:
+    text = (
+        "2024年6月1日、委託先がランサムウェアに感染しました。同年6月26日には当社のお客様の氏名が"
+        "漏えいしたことが確認されました。\n"
+    )
+    assert _discovered(text) == dt.date(2024, 6, 26)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "2021年6月3日、弊社社員が社外においてお客様情報が記載された資料を紛失する事象が"
+            "発生しました。\n",
+            dt.date(2021, 6, 3),
+        ),
+        (
+            "当センターは2022年10月31日早朝に発生したサイバー攻撃により電子カルテが利用できなく"
+            "なり、患者の氏名が流出した可能性があります。\n",
+            dt.date(2022, 10, 31),
+        ),
+    ],
+)
+def test_an_incident_known_as_it_happened_is_discovered_that_day(text: str, day: dt.date) -> None:
+    assert _discovered(text) == day
