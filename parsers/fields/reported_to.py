@@ -10,7 +10,15 @@ from parsers.schema import Authority
 _AUTHORITIES: tuple[tuple[Authority, re.Pattern[str]], ...] = (
     # A hard line break of PDF-derived text may fall inside the name (`個人情報保護委⏎員会`).
     (Authority.PPC, re.compile(r"\s*".join("個人情報保護委員会"))),
-    (Authority.POLICE, re.compile(r"警察|県警|府警|道警|警視庁")),
+    (
+        Authority.POLICE,
+        re.compile(
+            r"警察|県警|府警|道警|警視庁|捜査機関|捜査当局|交番|駐在所|"
+            # A police station by its short name (`中央署に届け出た`), not a department
+            # (`部署`) or a tax, fire or labour office.
+            r"[^\s、。・「」()（）]{1,6}(?<!部)(?<!官)(?<!税務|消防|監督)署(?=に|へ)"
+        ),
+    ),
     (
         Authority.OTHER_AUTHORITY,
         re.compile(
@@ -18,8 +26,9 @@ _AUTHORITIES: tuple[tuple[Authority, re.Pattern[str]], ...] = (
             r"文科省|厚労省|経産省|国交省|農水省|金融庁|財務局|総合通信局|"
             # Ministries' regional bureaus (`関東信越厚生局`, `東北農政局`, `近畿運輸局`).
             r"厚生局|農政局|経済産業局|運輸局|整備局|財務事務所|"
-            r"監督官庁(?!である個人情報保護委員会)|所管官庁|関係官庁|関係省庁|教育委員会|"
-            r"[^\s、。・]{1,6}(?:省|(?<!警視)庁)(?=[にへと]|等|など|および|及び)|"
+            r"監督官庁(?!である個人情報保護委員会)|所管官庁|関係官庁|関係省庁|監督当局|教育委員会|"
+            # `中小企業庁に報告`, not `中小企業庁によると`.
+            r"[^\s、。・]{1,6}(?:省|(?<!警視)庁)(?=に(?!よ)|[へと]|等|など|および|及び)|"
             # A prefecture's office supervising private schools, welfare or health
             # (`県総務部私学振興課`): reporting upward to it, as a school board is.
             r"(?:県|都|府|道)(?!警)(?:庁)?[^\s、。・「」]{0,10}?[部局](?:[^\s、。・「」]{1,10}?課)?"
@@ -28,15 +37,19 @@ _AUTHORITIES: tuple[tuple[Authority, re.Pattern[str]], ...] = (
     ),
 )
 _VERB = re.compile(
-    r"報告|届出|届け出|通報|相談|申告|被害届|遺失(?:物)?届|紛失届|盗難届|提出|連絡(?=し|いた|済)"
+    r"報告|届出|届け出|届け(?=る|た|て|まし)|通報|相談|申告|被害届|遺失(?:物)?届|紛失届|盗難届|"
+    r"提出|告訴|告発|連絡(?:を)?(?=し|いた|済)"
 )
 # `…に報告するとともに、…` narrates what was done alongside another step, unless the
 # sentence puts it in the future before the verb (`今後、…に報告するとともに`).
-_ALONGSIDE = re.compile(r"^(?:する|いたす|致す)とともに")
+_ALONGSIDE = re.compile(r"^(?:する|いたす|致す|る)とともに")
 _FUTURE = re.compile(r"今後|予定")
+# Nor is a document for submitting (`行政庁への提出書類`), or someone else who reported to
+# the police (`被害を届け出た人の氏名`).
 _NOT_DONE_AFTER = re.compile(
     r"^(?:を受け|窓口|する|します|いたします|致します|させていただきます|の予定|予定|を予定|"
-    r"を検討|とともに|して(?:まいり|参り)|(?:して)?ください|下さい)"
+    r"を検討|とともに|して(?:まいり|参り)|(?:して)?ください|下さい|書類|用紙|様式|"
+    r"た(?:人|方|者)(?:の|が|は))"
 )
 _FROM = re.compile(r"^(?:[^\s、。]{0,12}?)(?:から|より)")
 

@@ -537,3 +537,44 @@ def test_a_dated_topic_dates_the_finding() -> None:
 )
 def test_an_incident_known_as_it_happened_is_discovered_that_day(text: str, day: dt.date) -> None:
     assert _discovered(text) == day
+
+
+# --- reported to ------------------------------------------------------------------------------
+
+
+def _reported(text: str) -> set[str]:
+    return {authority.value for authority in parse_text(text).reported_to}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("書類を紛失しました。10日付で汐見署に届け出た。", {"police"}),
+        ("USBメモリを紛失しました。20日に自宅近くの交番に遺失物届を提出した。", {"police"}),
+        ("USBメモリを紛失しました。学校では警察に届けるとともに捜索を続けています。", {"police"}),
+        ("元社員が顧客情報を持ち出しました。当社は警察に告訴しました。", {"police"}),
+        (
+            "サイバー攻撃を受けました。県、県警、厚生労働省などの各方面に連絡をしました。",
+            {"police", "other_authority"},
+        ),
+        (
+            "資料を紛失しました。取引保険会社各社、監督当局に対しても報告しております。",
+            {"other_authority"},
+        ),
+    ],
+)
+def test_more_ways_to_say_it_was_reported(sentence: str, expected: set[str]) -> None:
+    assert _reported(f"顧客の氏名が流出しました。{sentence}\n") == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "職員がシステムを管理する部署に相談したことで発覚した。",
+        "中小企業庁によると、企業から相談があった。",
+        "削除されたデータは顧客の住所や行政庁への提出書類だった。",
+        "被害を警察に届け出た人の氏名が記載された書類を紛失した。",
+    ],
+)
+def test_what_is_no_report_by_the_organization(sentence: str) -> None:
+    assert _reported(f"顧客の氏名が流出しました。{sentence}\n") == set()
