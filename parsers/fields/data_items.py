@@ -37,7 +37,7 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
         r"(?<![A-Za-z])ID(?![A-Za-z])",
     ),
     (DataItem.PASSWORD, r"パスワード(?!リスト|スプレー)|暗証番号"),
-    (DataItem.NAME, r"氏名|お名前|名前|姓名|フリガナ|ふりがな|個人名|担当者名|宛名"),
+    (DataItem.NAME, r"氏名|お名前|名前|姓名|フリガナ|ふりがな|個人名|担当者名"),
     (DataItem.ADDRESS, r"住所|郵便番号|居住地|居住市町村?|居住地域"),
     (DataItem.PHONE, r"電話番号|携帯番号|TEL"),
     (DataItem.EMAIL, r"メールアドレス|E-?mail\s*アドレス|Eメールアドレス|e-?mail"),
@@ -46,7 +46,7 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
     (DataItem.NATIONAL_ID, r"マイナンバー|個人番号"),
     (
         DataItem.HEALTH,
-        r"病歴|病名|病状|症状|傷病|診療|診察|診断|治療|健康(?!保険)|健診|検診|既往歴|服薬|投薬|処方|カルテ|"
+        r"病歴|病名|病状|症状|傷病|診療|診察|診断|治療|健康(?!保険|食品|器具|増進)|健診|検診|既往歴|服薬|投薬|処方|カルテ|"
         r"検査結果|障害の有無|障がいの有無|アレルギー|介護度|要介護|心身",
     ),
     (
@@ -74,7 +74,9 @@ _IF = re.compile(r"場合|際は|際には|ください")
 _GUESSABLE_AFTER = re.compile(r"(?:が|を|も)?(?:推測|類推|推定|特定)(?:でき|可能|され得)")
 # `パスワード変更を依頼` is advice, not a leaked password.
 _ADVICE_AFTER = re.compile(
-    r"^[をの]?(?:全て|すべて)?(?:変更|リセット|再設定|再発行|総当たり|無効化)"
+    r"^[をの]?(?:全て|すべて)?(?:変更|リセット|再設定|再発行|総当たり|無効化)|"
+    # A password protecting a file (`パスワード設定がなされていた`) is no leaked password.
+    r"^(?:が|を|の)?(?:設定|付与|保護|ロック|がかか)"
 )
 
 
@@ -84,6 +86,7 @@ _CREDENTIALS = frozenset({DataItem.LOGIN_ID, DataItem.PASSWORD, DataItem.EMAIL})
 _MEANS_AFTER = re.compile(
     r"[^、。]{0,14}?(?:を|で)(?:用い|使用し|使っ|入力し|悪用し|利用し)|[^、。]{0,6}?の組み合わせ|"
     r"[^、。]{0,14}?によ(?:って|り)(?:不正|ログイン)|"
+    r"(?:[・/と](?:パスワード|ID))?によ(?:って|り)|"
     r"[^、。]{0,6}?が(?:悪用|不正(?:に)?(?:使用|利用))され"
 )
 # The credentials of the organization's own staff account, taken to break in (`職員の業務用
@@ -111,15 +114,18 @@ _NOT_ITEM_TOKEN = re.compile(
 )
 
 
-# An aside denies only what it holds (`メールアドレス(パスワードは含まない)`).
-_ASIDE = re.compile(r"[(（][^()（）]*[)）]")
+# An aside or a note denies only what it holds (`メールアドレス(パスワードは含まない)`,
+# `番号、名義、有効期限 ※セキュリティコードは含まれていない`).
+_ASIDE = re.compile(r"[(（][^()（）]*[)）]|(?<=\S)\s*※[^\n]*")
 
 
 def _denied(text: str, pos: int) -> bool:
     cut = _CLAUSE_END.search(text, pos)
     clause = AFFIRMING.sub(lambda m: "＿" * len(m.group(0)), text[: cut.start() if cut else None])
-    head, tail = clause[:pos], _ASIDE.sub(lambda m: "＿" * len(m.group(0)), clause[pos:])
-    return bool(_ITEM_DENIED.search(head + tail, pos))
+    masked = _ASIDE.sub(
+        lambda m: "＿" * len(m.group(0)) if m.start() >= pos else m.group(0), clause
+    )
+    return bool(_ITEM_DENIED.search(masked, pos))
 
 
 # A member of staff typing their credentials into a phishing page (`当該教員が…フィッシング

@@ -578,3 +578,32 @@ def test_more_ways_to_say_it_was_reported(sentence: str, expected: set[str]) -> 
 )
 def test_what_is_no_report_by_the_organization(sentence: str) -> None:
     assert _reported(f"顧客の氏名が流出しました。{sentence}\n") == set()
+
+
+def test_a_password_protecting_a_file_is_no_leaked_password() -> None:
+    text = (
+        "学生の氏名を記載した名簿ファイルを誤って公開しました。"
+        "なお名簿ファイルにはパスワード設定がなされていました。\n"
+    )
+    assert _items(text) == {"name"}
+
+
+def test_a_note_denies_only_what_it_names() -> None:
+    text = (
+        "不正アクセスにより、以下のカード情報が流出した可能性があります。\n"
+        "・カード番号、名義、有効期限 ※セキュリティコードは含まれていないことが確認できました\n"
+    )
+    assert _items(text) == {"card_number", "card_holder", "card_expiry"}
+
+
+def test_a_note_line_still_denies_what_it_names() -> None:
+    text = (
+        "不正アクセスにより、以下の情報が表示される状態となっていました。\n"
+        "・氏名、住所\n※クレジットカード番号、口座番号は表示されておりません。\n"
+    )
+    assert _items(text) == {"name", "address"}
+
+
+def test_health_food_is_no_health_data() -> None:
+    text = "健康食品通販サイトが不正アクセスを受け、お客様の氏名、住所が流出しました。\n"
+    assert _items(text) == {"name", "address"}
