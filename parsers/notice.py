@@ -20,7 +20,7 @@ from parsers.fields.dates import extract_discovered, extract_exposure, extract_p
 from parsers.fields.doc import Doc, Found
 from parsers.fields.heading import parse_heading
 from parsers.fields.is_incident import extract_is_incident
-from parsers.fields.organization import extract_organization, is_first_person
+from parsers.fields.organization import extract_organization, speaks_as_issuer
 from parsers.fields.ppc import extract_ppc_reportable
 from parsers.fields.reported_to import extract_reported_to
 from parsers.fields.services import extract_services
@@ -69,7 +69,7 @@ def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
     hints = hints or NoticeHints()
     doc = Doc(normalize(text))
     heading = parse_heading(doc)
-    news = not is_first_person(doc)
+    news = not speaks_as_issuer(doc)
 
     organization = extract_organization(doc, heading, nfkc(hints.organization or "") or None)
     title = extract_title(heading, nfkc(hints.title or "") or None)

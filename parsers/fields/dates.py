@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from parsers.fields.doc import LEAK, Doc, Found, Span, shorten
-from parsers.fields.heading import Heading, is_full_date
+from parsers.fields.heading import Heading, is_full_date, is_prose, issuer_of
 from parsers.jpdate import DateMatch, PeriodMatch
 
 _DISCOVERY = re.compile(
@@ -71,12 +71,45 @@ class Exposure:
     end: Found[dt.date | None]
 
 
+# A date the page labels as the notice's (`記者発表日時:2025年12月12日18時`, `公開日 …`).
+_PUBLISHED_LABEL = re.compile(r"(?:記者)?(?:発表|公表|掲載|公開|配信)(?:日|日時)\s*[:：/]?\s*$")
+_LABELLED_LINES = 5
+# Lines at the end of a letter that sign it: a date line above the issuer's name.
+_CLOSING_LINES = 8
+
+
+def _labelled_date(doc: Doc) -> DateMatch | None:
+    for line in doc.lines[:_LABELLED_LINES]:
+        for d in doc.dates_in(line.start, line.end):
+            if is_full_date(d) and _PUBLISHED_LABEL.search(doc.text[line.start : d.start]):
+                return d
+    return None
+
+
+def _closing_date(doc: Doc) -> DateMatch | None:
+    """`令和6年11月15日⏎独立行政法人X⏎Y病院⏎院長 X`: a letter dated where it is signed."""
+    lines = doc.lines[-_CLOSING_LINES:]
+    for i, line in enumerate(lines[:-1]):
+        dates = [d for d in doc.dates_in(line.start, line.end) if is_full_date(d)]
+        if dates and len(line.text.strip()) <= len(dates[0].text) + 4:
+            signed = any(issuer_of(below.text) for below in lines[i + 1 : i + 3])
+            # Prose below it: the head of a notice quoted at the end of a text, not its close.
+            if signed and not any(is_prose(below.text) for below in lines[i + 1 :]):
+                return dates[0]
+    return None
+
+
 def extract_published(doc: Doc, heading: Heading, *, news: bool) -> Found[dt.date | None]:
-    """The head's date; for a news article, else the first full date of its first paragraph."""
+    """The head's date, or one labelled as the page's; for an own notice, else the date it
+    is signed with; for a news article, else the first full date of its first paragraph."""
     if heading.date is not None:
         return Found(heading.date.date, heading.date.text)
+    labelled = _labelled_date(doc)
+    if labelled is not None:
+        return Found(labelled.date, labelled.text)
     if not news:
-        return Found(None)
+        closing = _closing_date(doc)
+        return Found(closing.date, closing.text) if closing else Found(None)
     first = next((line for line in doc.lines if line.start >= heading.body_start), None)
     if first is None:
         return Found(None)

@@ -211,6 +211,10 @@ def _is_issuer_line(text: str) -> bool:
     return issuer_of(text) is not None
 
 
+# A head line dating the incident, not the notice (`発生時期 2021/6/3`, `発覚日:…`).
+_EVENT_LABEL = re.compile(r"(?:発生|発覚|判明|事故|紛失|漏えい)(?:日|日時|時期|期間)?\s*[:：]?\s*$")
+
+
 def parse_heading(doc: Doc) -> Heading:
     """Find issuer, title and date in the head of `doc`."""
     if not doc.lines:
@@ -234,7 +238,13 @@ def parse_heading(doc: Doc) -> Heading:
             break
         head.append(line)
     date = next(
-        (d for line in head for d in doc.dates_in(line.start, line.end) if is_full_date(d)), None
+        (
+            d
+            for line in head
+            for d in doc.dates_in(line.start, line.end)
+            if is_full_date(d) and not _EVENT_LABEL.search(doc.text[line.start : d.start])
+        ),
+        None,
     )
     title_line = next(
         (

@@ -89,6 +89,17 @@ def is_first_person(doc: Doc) -> bool:
     return bool(FIRST_PERSON.search(_unquoted(doc.text)))
 
 
+# An apology in the issuer's humble voice (`深くお詫び申し上げます`), outside quotes: news
+# reports an apology in plain form (`謝罪した`) or quotes it.
+_HUMBLE_APOLOGY = re.compile(r"(?:お詫び|おわび)(?:申し上げ|いたし|致し)")
+
+
+def speaks_as_issuer(doc: Doc) -> bool:
+    """Whether the text is the organization's own notice rather than news about it."""
+    unquoted = _unquoted(doc.text)
+    return bool(FIRST_PERSON.search(unquoted) or _HUMBLE_APOLOGY.search(unquoted))
+
+
 # Words that point back or generalize (`同社`, `当市`, `各校`, `大手銀行`): never a name.
 _NOT_A_NAME = re.compile(r"^(?:同|当|弊|本|各|全|某|一部|大手|複数|多く|ある|その|この|他)")
 

@@ -607,3 +607,66 @@ def test_a_note_line_still_denies_what_it_names() -> None:
 def test_health_food_is_no_health_data() -> None:
     text = "健康食品通販サイトが不正アクセスを受け、お客様の氏名、住所が流出しました。\n"
     assert _items(text) == {"name", "address"}
+
+
+# --- stage and published ----------------------------------------------------------------------
+
+
+def _letter_head(body: str) -> str:
+    return f"2024年5月10日\n\n株式会社例示商会\n\n個人情報の漏えいに関するお詫び\n\n{body}\n"
+
+
+def test_a_report_on_an_incident_announced_before_is_an_update() -> None:
+    text = (
+        "2024年9月9日\n\n株式会社例示\n\n不正アクセスによる個人情報漏えいに関する調査結果\n\n"
+        "2024年7月1日に公表いたしました、委託先への不正アクセスによる個人情報漏えい事案に"
+        "つきまして、調査結果をご報告します。\n1.経緯と概要(2024年7月1日公表済)\n"
+    )
+    assert parse_text(text).stage.value == "update"
+
+
+def test_reporting_to_an_authority_is_no_earlier_public_notice() -> None:
+    text = _letter_head("個人情報保護委員会へは報告済みです。お客様の氏名が流出しました。")
+    assert parse_text(text).stage.value == "report"
+
+
+def test_an_own_notice_without_first_person_words_is_no_news_article() -> None:
+    text = (
+        "本文\n汐見町立の学校において、令和7年6月17日(火曜日)に児童の個人情報が漏えいする"
+        "事案が発生いたしました。関係する皆様に心から深くお詫び申し上げます。\n"
+    )
+    assert parse_text(text).published is None
+
+
+def test_a_date_labelled_as_the_press_releases_is_published() -> None:
+    text = (
+        "ここから本文です。\n記者発表日時:2025年12月12日18時\n担当部署名/農林水産部\n"
+        "アンケートの集計ファイルを誤って送信し、回答者の氏名が漏えいしました。\n"
+    )
+    assert parse_text(text).published == dt.date(2025, 12, 12)
+
+
+def test_a_head_line_dating_the_incident_does_not_date_the_notice() -> None:
+    text = (
+        "個人情報の紛失について(お詫び)株式会社例示パートナーズ\n\n業種 民間企業\n"
+        "発生時期 2021/6/3\n\n6月3日、弊社社員がお客様リストを紛失しました。\n"
+    )
+    assert parse_text(text).published is None
+
+
+def test_a_letter_signed_with_its_date_at_the_end_is_published_then() -> None:
+    text = (
+        "個人情報の漏洩に関する事案の公表について\n"
+        "この度、当院で検診を受けた患者様の報告書を別の患者様へ誤送付しました。\n"
+        "令和6年11月15日\n独立行政法人例示病院機構\n汐見西医療センター\n院長 例示 太郎\n"
+    )
+    assert parse_text(text).published == dt.date(2024, 11, 15)
+
+
+def test_a_notice_quoted_at_the_end_of_a_blog_post_does_not_date_it() -> None:
+    text = (
+        "ブログ記事です。同社のプレスリリースによると以下とのことです。\n\n"
+        "個人情報の流出に関するお詫び\n\n2017年5月9日\n株式会社例示サービス\n\n"
+        "このたび、当社におきまして、ご登録者様の個人情報が外部に流出していたことが判明しました。\n"
+    )
+    assert parse_text(text).published is None
