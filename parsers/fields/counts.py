@@ -38,13 +38,14 @@ _GROUP_LABEL = re.compile(
 # Not a group of people whose data leaked: parts of a total, or the recipients of a
 # misdirected mailing (`対象のお客様宛:233件`).
 _NOT_GROUP = re.compile(r"内訳|うち|内数|上記|合計|総計|^計|宛")
-# A group's line: its label, then its count, alone or heading the items (`学内 学生 312名分の
-# 氏名、学籍番号`, `(1)生徒 612名:氏名、住所`), or a table row (`入院患者<TAB>120人<TAB>氏名`).
+# A group's line: its label, then its count, alone, in brackets or heading the items (`学内 学生
+# 312名分の氏名、学籍番号`, `(1)生徒 612名:氏名、住所`, `ア 入院患者(4人)の氏名`), or a table
+# row (`入院患者<TAB>120人<TAB>氏名`). Prose (a line with `。` before its count) is none.
 # The count starts a number (not inside a digit run), so a line of thousands of digits is
 # tried once, not once per digit.
 _GROUP_LINE = re.compile(
-    r"^(?P<label>.+?)\s*[:：]?\s*(?:約|最大|のべ|延べ)?\s*"
-    r"(?P<count>(?<![\d,])\d[\d,]*\s*(?:件|名|人))(?:分)?\s*(?:$|の|[(（:：\t])"
+    r"^(?P<label>[^。]{1,80}?)\s*[:：]?\s*(?:約|最大|のべ|延べ)?\s*"
+    r"(?P<count>(?<![\d,])\d[\d,]*\s*(?:件|名|人))(?:分)?\s*(?:$|の|[(（:：\t]|(?P<closed>[)）]))"
 )
 _TOTAL_LINE = re.compile(r"^\s*(?:計|合計|総計|総数|全体)\s*[:：]?\s*(?:約|最大|のべ|延べ)?\s*\d")
 # A total (`…の計500名`, `合計で500名`) outranks the parts listed beside it; a sub-count
@@ -100,8 +101,8 @@ _ACTOR_AFTER = re.compile(r"^\s*(?:が|は)")
 # People who reported it (`受信した1人から連絡があり`) or were disciplined for it (`職員57人を
 # 懲戒処分`): not people whose data leaked.
 _NOT_AFFECTED_AFTER = re.compile(
-    r"^\s*(?:から|より)[^。]{0,40}?(?:連絡|指摘|通報|申し出|問い合わせ)|"
-    r"^\s*を(?:懲戒|処分|停職|減給|戒告|免職|訓告|厳重注意)"
+    r"\s*[)）]?(?:から|より)[^。]{0,40}?(?:連絡|指摘|通報|申し出|問い合わせ)|"
+    r"\s*を(?:懲戒|処分|停職|減給|戒告|免職|訓告|厳重注意)"
 )
 
 
@@ -110,7 +111,7 @@ def _is_record_count(doc: Doc, count: CountMatch) -> bool:
     after = doc.text[count.end : count.end + 8]
     if _ACTOR.search(before) and _ACTOR_AFTER.match(after):
         return False
-    if _NOT_AFFECTED_AFTER.match(after):
+    if _NOT_AFFECTED_AFTER.match(doc.text, count.end, count.end + 50):
         return False
     if count.unit in ("名", "人") and count.text.endswith("分"):
         return True  # `通知書は17名分`: data of so many people, whatever held it
@@ -155,6 +156,8 @@ def _group_sum(doc: Doc) -> Found[int | None] | None:
             continue
         if _OF_CARDS.match(line.text, m.end("count")):
             continue  # the card holders among the groups, not a group of its own
+        if m.group("closed") and not m.group("label").endswith(("(", "（")):
+            continue  # `…(37件・対象者438名分)`: a detail of an item, not a group's count
         counts = find_counts(m.group("count"))
         if counts:
             groups.append((i, counts[0].value, line.text))

@@ -670,3 +670,28 @@ def test_a_notice_quoted_at_the_end_of_a_blog_post_does_not_date_it() -> None:
         "このたび、当社におきまして、ご登録者様の個人情報が外部に流出していたことが判明しました。\n"
     )
     assert parse_text(text).published is None
+
+
+def test_groups_counted_in_brackets_are_summed() -> None:
+    text = (
+        "申込書を誤って別の業者に送信しました。\n漏えいした情報\nア 入院患者(4人)の氏名及び病名\n"
+        "イ 退院患者(1人)の氏名及び年齢\n"
+    )
+    assert _people(text) == 5
+
+
+def test_a_count_in_a_detail_of_an_item_is_no_group() -> None:
+    text = (
+        "対象者911名分の個人情報が記載された調査票を紛失したことが判明しました。\n"
+        "紛失した個人情報\n・生徒 400名分の氏名\n"
+        "・「児童訪問調査票(令和2年度分)」(37件・対象者438名分)\n"
+    )
+    assert _people(text) == 911
+
+
+def test_someone_in_brackets_who_reported_it_is_not_affected() -> None:
+    text = (
+        "確認書を発送したところ、対象者(1名)から「他人の確認書の写しが入っている」との連絡があり、"
+        "別の方の氏名が記載された書類を誤って送付したことが判明しました。\n"
+    )
+    assert _people(text) is None
