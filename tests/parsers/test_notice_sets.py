@@ -23,7 +23,15 @@ LABEL_KEYS = {
 }  # fmt: skip
 # Development-set floors: a little under what the parser reaches, so that a regression
 # fails while an unrelated small change does not.
-FLOORS = {"dev1": 0.98, "dev2": 0.97, "dev3": 0.96, "dev4": 0.98}
+FLOORS = {
+    "dev1": 0.98,
+    "dev2": 0.97,
+    "dev3": 0.96,
+    "dev4": 0.98,
+    "real/dev": 0.93,
+    # Measured, never tuned on: a floor only guards against a regression.
+    "real/heldout": 0.85,
+}
 
 
 def set_dirs() -> list[Path]:
