@@ -72,10 +72,20 @@ def _states_leak(doc: Doc, sentence: Span) -> bool:
     return any(not negated_after(plain, m.end()) for m in LEAK.finditer(plain))
 
 
+# A count stated as the number of personal data or of breached accounts (`個人情報の件数
+# 31,429件`, `個人情報の数としては…合計約2万名`, `不正ログインが確認されたアカウントは…`).
+_COUNT_OF_DATA = re.compile(
+    r"個人情報(?:の)?(?:データ)?(?:の)?(?:件数|数|人数)|"
+    r"不正(?:ログイン|アクセス)(?:件数|(?:が確認され|され|を受け)た(?:アカウント|ID|会員))"
+)
+
+
 def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
     sentence = doc.sentence_at(count.start)
     plain = doc.unquoted[sentence.start : sentence.end]
     if _states_leak(doc, sentence):
+        return True
+    if _COUNT_OF_DATA.search(doc.unquoted[sentence.start : count.start]):
         return True
     if held and HELD.search(plain) and not _IF.search(plain):
         return True  # `USBメモリには…児童延べ112人分の氏名…が保存されていた`

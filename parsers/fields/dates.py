@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from parsers.fields.doc import LEAK, Doc, Found, Span, shorten
+from parsers.fields.doc import LEAK, MARKER, Doc, Found, Span, shorten
 from parsers.fields.heading import Heading, is_full_date, is_prose, issuer_of
 from parsers.jpdate import DateMatch, PeriodMatch
 
@@ -24,6 +24,8 @@ _DISCOVERY = re.compile(
     r"(?:連絡|報告|指摘|通報|申告|相談|問い?合わせ|申し出)(?:を|が[^、。]{0,12}?に|が)?"
     r"(?:受け|あ(?:り|っ)|いただ(?!きますよう|けます)|頂(?!きますよう|けます))|"
     r"(?:連絡|報告|指摘|通報)に基づ(?:き|いて)|"
+    # A message passed on by phone or mail (`市民から「…」との電話があった`).
+    r"(?:との|という)(?:お|ご)?(?:電話|メール)(?:が|を)?(?:あ(?:り|っ)|受け)|"
     r"気づ|気付|検知|発見|認知|覚知|把握し|認識し|見つか(?:った|り(?!ませ))|"
     r"確認(?:しました|いたしました|されました|した(?=ため|ところ|ことから|。|\d|同)|し(?=、)|され(?=、|た。))|"
     r"異常(?:が|を)(?:み|見)られ|異常を(?:検知|確認)"
@@ -192,7 +194,47 @@ def extract_discovered(doc: Doc) -> Found[dt.date | None]:
             for d in candidates:
                 if best is None or d.date < best[0]:
                     best = (d.date, shorten(sentence.text))
+    timeline = _timeline_discovered(doc)
+    if timeline is not None and (best is None or timeline.value < best[0]):
+        return Found(timeline.value, timeline.evidence)
     return Found(best[0], best[1]) if best else _occurred(doc)
+
+
+# A dated timeline's date line (`■令和4年2月28日(月)`, `2024年5月7日(火)14時頃`): the
+# lines below it, up to the next date line, happened that day.
+_DATE_LINE_REST = re.compile(
+    r"\s*(?:[(（][月火水木金土日祝]+(?:曜日?)?[)）])?\s*"
+    r"(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?)?\s*$"
+)
+_TIMELINE_SPAN = 6
+
+
+def _date_line(doc: Doc, line: Span) -> DateMatch | None:
+    dates = doc.dates_in(line.start, line.end)
+    if len(dates) != 1 or _in_period(doc, dates[0]):
+        return None
+    head = doc.text[line.start : dates[0].start].strip(" \u3000")
+    if head and not MARKER.fullmatch(head):
+        return None
+    return dates[0] if _DATE_LINE_REST.match(doc.text[dates[0].end : line.end]) else None
+
+
+def _timeline_discovered(doc: Doc) -> Found[dt.date] | None:
+    """The earliest date line of a timeline (two or more date lines, each over its events
+    as items or indented lines) whose events include learning of the incident."""
+    dated = [(i, d) for i, line in enumerate(doc.lines) if (d := _date_line(doc, line))]
+    if len(dated) < 2:
+        return None
+    ends = [i for i, _ in dated[1:]] + [len(doc.lines)]
+    for (i, d), end in zip(dated, ends, strict=True):
+        below = doc.lines[i + 1 : min(end, i + 1 + _TIMELINE_SPAN)]
+        if not below or not (MARKER.match(below[0].text) or below[0].text[:1] in " \u3000"):
+            continue
+        for line in below:
+            for m in _DISCOVERY.finditer(doc.unquoted, line.start, line.end):
+                if not _DENIED.match(doc.text[m.end() : m.end() + 12]):
+                    return Found(d.date, shorten(f"{doc.lines[i].text} {line.text}"))
+    return None
 
 
 def _opens(doc: Doc, sentence: Span, d: DateMatch) -> bool:

@@ -90,6 +90,10 @@ def _continues(line: Span, nxt: Span, text: str) -> bool:
     return len(line.text) >= 30 and not line.text.endswith(tuple(_SENTENCE_END))
 
 
+# Quoted words end their own sentences inside the one that quotes them.
+_QUOTED_SPEECH = re.compile(r"「[^「」\n]{1,200}」")
+
+
 def _sentences(text: str, lines: list[Span]) -> list[Span]:
     blocks: list[tuple[int, int]] = []
     for i, line in enumerate(lines):
@@ -100,8 +104,11 @@ def _sentences(text: str, lines: list[Span]) -> list[Span]:
     out = []
     for start, end in blocks:
         pos = start
+        quoted = [(q.start(), q.end()) for q in _QUOTED_SPEECH.finditer(text, start, end)]
         for m in re.finditer(r"。", text[start:end]):
             cut = start + m.end()
+            if any(a < cut < b for a, b in quoted):
+                continue  # `市民から「…送られてきた。…調べてほしい。」との電話があった。`
             out.append(Span(text[pos:cut], pos, cut))
             pos = cut
         if text[pos:end].strip():

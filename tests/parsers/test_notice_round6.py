@@ -1,0 +1,94 @@
+"""Round 6: more of the ways real notices state counts, discovery and mistakes, each
+pattern on a text written here (see tests/notices/real/README.md for the notices)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from parsers.fields.doc import Doc
+from parsers.notice import parse_text
+from parsers.schema import Category
+
+_HEAD = "個人情報の取扱いに関するお詫び\n\n"
+
+
+# --- counts stated as the number of personal data ----------------------------------------
+
+
+def test_a_count_labelled_as_the_number_of_personal_data_is_the_count() -> None:
+    text = _HEAD + "弊社サーバーが不正アクセスを受けました。\n対象となる個人情報の件数 12,345件\n"
+    assert parse_text(text).people_affected == 12345
+
+
+def test_a_total_said_to_be_the_number_of_personal_data_is_the_count() -> None:
+    text = _HEAD + (
+        "弊社サーバーが不正アクセスを受けました。個人情報の数としては、1)会員約300名、"
+        "2)元会員約700名、合計約1000名になります。\n"
+    )
+    assert parse_text(text).people_affected == 1000
+
+
+def test_accounts_found_logged_into_are_the_count() -> None:
+    text = _HEAD + (
+        "当社サービスで第三者による不正ログインが発生しました。"
+        "不正ログインが確認されたアカウントは、最大で2万3456件です。\n"
+    )
+    assert parse_text(text).people_affected == 23456
+
+
+def test_a_count_of_personal_data_in_general_is_not_taken_without_the_label() -> None:
+    text = _HEAD + "弊社サーバーが不正アクセスを受けました。弊社は約5000件の取引を扱っています。\n"
+    assert parse_text(text).people_affected is None
+
+
+# --- discovery in timelines and reported messages ----------------------------------------
+
+
+def test_a_timeline_dates_the_finding_under_its_date_line() -> None:
+    text = _HEAD + (
+        "当会において申請書類が所在不明となりました。\n\n経緯\n"
+        "■令和5年3月1日(水)\n  ・担当者が書類を封筒に入れて送付の準備をした。\n"
+        "■令和5年3月20日(月)\n  ・送付先に問い合わせたところ、書類が届いていないことが判明した。\n"
+        "■令和5年3月22日(水)\n  ・警察に遺失物届を提出した。\n"
+    )
+    assert parse_text(text).discovered == dt.date(2023, 3, 20)
+
+
+def test_a_date_alone_at_the_top_is_no_timeline() -> None:
+    text = (
+        "お知らせ\n\n2023.05.10\n\n書類の紛失について\n\n"
+        "当社において、お客様の書類を紛失していることが判明いたしました。\n"
+    )
+    assert parse_text(text).discovered is None
+
+
+def test_a_message_passed_on_by_phone_dates_the_discovery() -> None:
+    text = _HEAD + (
+        "令和2年6月3日に市民から、「知らない団体から案内が届いた。名簿が漏れているのではないか。」"
+        "との電話があった。調査の結果、職員が名簿を不正に持ち出していたことが分かった。\n"
+    )
+    assert parse_text(text).discovered == dt.date(2020, 6, 3)
+
+
+def test_a_quoted_full_stop_does_not_end_the_quoting_sentence() -> None:
+    doc = Doc("住民から「封筒が届いた。中身が違う。」との連絡があった。次の文。")
+    assert [s.text for s in doc.sentences] == [
+        "住民から「封筒が届いた。中身が違う。」との連絡があった。",
+        "次の文。",
+    ]
+
+
+# --- a file attached by mistake -------------------------------------------------------------
+
+
+def test_a_file_attached_by_mistake_is_misdelivery() -> None:
+    text = _HEAD + (
+        "協会員の皆様へご報告します。事務局から退会手続きの案内をメールで送った際、"
+        "会員名簿のファイルを添付してしまいました。\n"
+    )
+    assert Category.MISDELIVERY in parse_text(text).categories
+
+
+def test_an_unneeded_file_attached_is_misdelivery() -> None:
+    text = _HEAD + "当課から送ったメールに、不要なファイルを添付していたことが判明しました。\n"
+    assert Category.MISDELIVERY in parse_text(text).categories
