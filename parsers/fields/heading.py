@@ -55,6 +55,8 @@ class Heading:
     title: str | None
     date: DateMatch | None
     body_start: int
+    # The site's name printed after a page title (`…に関するお詫び | 通販のXストア`).
+    site: str | None = None
 
 
 def is_full_date(d: DateMatch) -> bool:
@@ -270,4 +272,17 @@ def parse_heading(doc: Doc) -> Heading:
         organization, span = issuer_of(issuer.text), issuer.text
     else:
         organization, span = (clean_org(prefix), prefix) if prefix else (None, None)
-    return Heading(organization, span, title, date, head[-1].end)
+    title, site = _site_title(title)
+    return Heading(organization, span, title, date, head[-1].end, site)
+
+
+# A page title followed by its site's name, as a browser tab shows it.
+_SITE_SEPARATOR = re.compile(r"\s+[|｜]\s+|\s*｜\s*")
+
+
+def _site_title(title: str | None) -> tuple[str | None, str | None]:
+    """`…に関するお詫び | 通販のXストア` → (the title, the site's name)."""
+    parts = _SITE_SEPARATOR.split(title) if title else []
+    if len(parts) < 2 or len(parts[0].strip()) < 8:
+        return title, None
+    return parts[0].strip(), parts[-1].strip() or None

@@ -387,6 +387,32 @@ def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[
     return found
 
 
+# A breadcrumb's first step names the site (`1. Xトップ`, `Xホーム > お知らせ`).
+_BREADCRUMB = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.．]\s*)?(\S{2,30}?)\s*(?:トップ|TOP|ホーム)\s*(?:$|[>＞»])"
+)
+_HEAD_LINES = 5
+
+
+def _site(doc: Doc, heading: Heading) -> Found[str | None] | None:
+    """The site an own notice is published on, by its name after the page title or in
+    its breadcrumb; a description before it (`通販のXストア`) is not part of the name."""
+    named = [(heading.site, heading.site)] if heading.site else []
+    for line in doc.lines[:_HEAD_LINES]:
+        m = _BREADCRUMB.match(line.text)
+        if m:
+            named.append((m.group(1), line.text))
+    for site, evidence in named:
+        name = clean_org(site) if looks_like_org(site) else site.rsplit("の", 1)[-1].strip()
+        name = tidy_name(name)
+        if could_be_name(name) and not _MEDIA.search(name) and not _NOT_SITE_NAME.search(name):
+            return Found(name, evidence)
+    return None
+
+
+_NOT_SITE_NAME = re.compile(r"(?:サイト|ページ|ホーム|総合|ポータル|トップ)$")
+
+
 def _from_source(hint: str) -> str:
     """Evidence for a name the text does not state: where it came from instead."""
     return f"(from the source, not the text) {hint}"
@@ -408,6 +434,9 @@ def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
         signed = _signature(doc)
         if signed is not None:
             return signed
+        site = _site(doc, heading)
+        if site is not None:
+            return site
         if hint:
             return Found(clean_org(hint), _from_source(hint))
         return Found(None)

@@ -92,3 +92,34 @@ def test_a_file_attached_by_mistake_is_misdelivery() -> None:
 def test_an_unneeded_file_attached_is_misdelivery() -> None:
     text = _HEAD + "当課から送ったメールに、不要なファイルを添付していたことが判明しました。\n"
     assert Category.MISDELIVERY in parse_text(text).categories
+
+
+# --- an own notice named by its site ------------------------------------------------------
+
+_OWN_BODY = (
+    "このたび、弊社より送信したメールにおいて、お客様のメールアドレスが表示される状態と"
+    "なっておりました。\n"
+)
+
+
+def test_the_site_after_a_page_title_names_an_own_notice() -> None:
+    parsed = parse_text("メール誤送信に関するお詫び | 焼菓子の通販の例示ベーカリー\n\n" + _OWN_BODY)
+    assert (parsed.organization, parsed.title) == ("例示ベーカリー", "メール誤送信に関するお詫び")
+
+
+def test_a_breadcrumb_names_an_own_notice() -> None:
+    text = "1. 例示証券トップ\n2. お知らせ\n\nメール誤送信に関するお詫び\n\n" + _OWN_BODY
+    assert parse_text(text).organization == "例示証券"
+
+
+def test_a_generic_breadcrumb_names_nobody() -> None:
+    text = "公式サイトトップ > お知らせ\n\nメール誤送信に関するお詫び\n\n" + _OWN_BODY
+    assert parse_text(text).organization is None
+
+
+def test_a_news_site_after_an_article_title_is_not_the_organization() -> None:
+    text = (
+        "例示市でメール誤送信 | 例示新聞\n\n"
+        "例示市は3日、市民約40人のメールアドレスが漏えいしたと発表した。\n"
+    )
+    assert parse_text(text).organization == "例示市"
