@@ -48,14 +48,23 @@ def _earlier_announcement(doc: Doc, published: dt.date) -> str | None:
     return None
 
 
-def extract_stage(doc: Doc, published: dt.date | None = None) -> Found[Stage]:
+# A notice titled as the results of an investigation reports on an incident announced when
+# it was found (`…に関する調査結果のお知らせ`, `…調査委員会報告書について`).
+_INVESTIGATION_TITLE = re.compile(
+    r"調査結果(?:の|と|を|について|に関する|および|及び)|調査(?:委員会)?(?:の)?報告書"
+)
+
+
+def extract_stage(
+    doc: Doc, published: dt.date | None = None, title: str | None = None
+) -> Found[Stage]:
     """`final` when the text calls itself the last report; `update` when it refers to an
     earlier public notice of the same incident (for a dated article, also its subject's
-    earlier announcement); `report` otherwise."""
+    earlier announcement) or is titled as an investigation's results; `report` otherwise."""
     m = _FINAL.search(doc.text)
     if m:
         return Found(Stage.FINAL, m.group(0))
-    m = _UPDATE.search(doc.text)
+    m = _UPDATE.search(doc.text) or _INVESTIGATION_TITLE.search(title or "")
     if m:
         return Found(Stage.UPDATE, m.group(0))
     recalled = _earlier_announcement(doc, published) if published else None

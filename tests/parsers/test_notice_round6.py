@@ -123,3 +123,22 @@ def test_a_news_site_after_an_article_title_is_not_the_organization() -> None:
         "例示市は3日、市民約40人のメールアドレスが漏えいしたと発表した。\n"
     )
     assert parse_text(text).organization == "例示市"
+
+
+# --- an investigation's results ---------------------------------------------------------
+
+
+def test_a_notice_titled_as_an_investigations_results_is_an_update() -> None:
+    text = (
+        "例示病院 サイバー攻撃に関する調査委員会報告書について\n\n"
+        "当院の電子カルテシステムがランサムウェアに感染した事案について、報告書を取りまとめました。\n"
+    )
+    assert parse_text(text).stage.value == "update"
+
+
+def test_a_first_notice_saying_it_will_investigate_is_a_report() -> None:
+    text = (
+        "不正アクセスに関するお詫びとお知らせ\n\n"
+        "当社サーバーが不正アクセスを受けました。現在、調査結果を待って対応を検討しております。\n"
+    )
+    assert parse_text(text).stage.value == "report"
