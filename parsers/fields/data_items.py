@@ -62,11 +62,17 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
     ),
 )
 _ITEM_RE = re.compile("|".join(f"(?P<i{n}>{p})" for n, (_, p) in enumerate(_ITEMS)))
+# Words of `other` that prose uses for other things (`組合に所属する職員`, `他部署から`,
+# `メールの内容には`): data only beside another item of an enumeration (`氏名、所属、…`).
+_PROSE_WORDS = re.compile(
+    r"所属|部署|役職|評価|家族|写真|画像|動画|音声|録音|クラス|本文|件名|メール(?:の)?内容|ポイント|"
+    r"所見|収入|課税|引落|残高|登録日|年齢|成績"
+)
 # What denies an item in its own clause: not held, not included, not leaked. Narrower
 # than doc.NEGATION, so that `パスワード(暗号化されておらず)` still counts as leaked.
 _ITEM_DENIED = re.compile(
     r"(?:含ま|含み|漏え|漏洩|漏れ|流出|該当|保持|保存|保有|記録|記載|取得|入力|対象|閲覧|通過|取り扱)"
-    r"[^、。]{0,12}?(?:ません|ない(?!か)|ず[、。]|なし|無し)"
+    r"[^、。]{0,12}?(?:ません|ない(?!か)|なかっ|ず[、。]|なし|無し)"
 )
 _CLAUSE_END = re.compile(r"(?:ますが|ですが|たが|ものの|けれど|ところ)、|。")
 _IF = re.compile(r"場合|際は|際には|ください")
@@ -148,6 +154,9 @@ def _items_in(text: str) -> dict[DataItem, str]:
             continue
         index = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])
         item = _ITEMS[index][0]
+        prose = item is DataItem.OTHER and _PROSE_WORDS.fullmatch(m.group(0))
+        if prose and not _used_as_data(text, m):
+            continue
         if staff_phished and item in _ACCOUNT_ITEMS:
             continue
         if item in _CREDENTIALS and (
@@ -157,6 +166,18 @@ def _items_in(text: str) -> dict[DataItem, str]:
             continue
         out.setdefault(item, m.group(0))
     return out
+
+
+def _used_as_data(text: str, m: re.Match[str]) -> bool:
+    """Whether `m` is used as a kind of data: followed by a separator, `など`, a particle
+    taking it as an object or subject, or another item (`所属、`, `年齢などの`, `評価を記載`,
+    `ポイント残高`), not by a verb or a place (`所属する`, `部署から`, `部署の職員`)."""
+    return bool(_AS_DATA_AFTER.match(text, m.end())) or bool(_ITEM_RE.match(text, m.end()))
+
+
+_AS_DATA_AFTER = re.compile(
+    r"\s*(?:$|[、，,・/)）」\n]|や|など|等|及び|および|並びに|ならびに|と|が|も|を|の一部|入り)"
+)
 
 
 def _unnamed_items(text: str) -> bool:

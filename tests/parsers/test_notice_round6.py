@@ -142,3 +142,27 @@ def test_a_first_notice_saying_it_will_investigate_is_a_report() -> None:
         "当社サーバーが不正アクセスを受けました。現在、調査結果を待って対応を検討しております。\n"
     )
     assert parse_text(text).stage.value == "report"
+
+
+# --- words of `other` that prose uses for other things -------------------------------------
+
+
+def test_a_department_or_membership_in_prose_is_no_data_item() -> None:
+    text = _HEAD + (
+        "組合に所属する職員が、利用者の氏名を含むファイルを保存したUSBメモリを紛失しました。"
+        "他部署から指摘を受けて紛失が判明しました。\n"
+    )
+    assert parse_text(text).data_items == ["name"]
+
+
+def test_the_same_words_in_an_enumeration_are_other() -> None:
+    text = _HEAD + "職員の氏名、所属、役職が記載された名簿が流出しました。\n"
+    assert parse_text(text).data_items == ["name", "other"]
+
+
+def test_what_a_mail_did_not_contain_is_no_data_item() -> None:
+    text = _HEAD + (
+        "職員が市民30人の氏名とメールアドレスを誤って送信しました。"
+        "メールの内容には個人情報などは含まれていなかったという。\n"
+    )
+    assert parse_text(text).data_items == ["name", "email"]
