@@ -101,7 +101,8 @@ def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
     items = extract_data_items(doc, held=held)
     counts = extract_counts(doc, held=held, body_start=heading.body_start)
     card_leaked = any(item in CARD_ITEMS for item in items.value)
-    cards = _card_total(counts.cards, counts.people, card_leaked)
+    with_cards = counts.card_records if counts.card_records.value is not None else counts.people
+    cards = _card_total(counts.cards, with_cards, card_leaked)
     exposed = bool(items.value) or counts.people.value is not None or cards.value is not None
     exposure = extract_exposure(
         doc,

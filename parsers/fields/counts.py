@@ -9,7 +9,7 @@ it is not a count of mails, accesses or files. `件` next to card words is a car
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parsers.counts import CountMatch, find_counts
 from parsers.fields.doc import (
@@ -65,6 +65,8 @@ _CLAUSE_START = re.compile(r".*(?:、|及び|および|並びに|ならびに|�
 class Counts:
     people: Found[int | None]
     cards: Found[int | None]
+    # The people whose records may include card data, when only some of `people` are.
+    card_records: Found[int | None] = field(default_factory=lambda: Found(None))
 
 
 def _states_leak(doc: Doc, sentence: Span) -> bool:
@@ -210,6 +212,30 @@ def _inline_groups(doc: Doc, first: CountMatch) -> Found[int | None] | None:
     return Found(sum(c.value for c in counts), shorten(sentence.text))
 
 
+# A second group said to have had only part of the data leaked (`また、カード情報以外の個人
+# 情報のみが流出した可能性のあるお客さまは最大63,049名`): disjoint from the first, so added.
+_ONLY = re.compile(r"のみ(?:が|を)?[^。]{0,20}?(?:流出|漏えい|漏洩|閲覧|対象)")
+
+
+def _only_group(doc: Doc, first: CountMatch, held: bool) -> Found[int] | None:
+    first_sentence = doc.sentence_at(first.start)
+    if _ONLY.search(first_sentence.text):
+        return None
+    for count in find_counts(doc.text[first_sentence.end :]):
+        start = first_sentence.end + count.start
+        sentence = doc.sentence_at(start)
+        if sentence.start - first_sentence.end > 200:
+            break
+        if count.unit not in ("名", "人") or not _ONLY.search(doc.text[sentence.start : start]):
+            continue
+        moved = CountMatch(
+            count.value, count.unit, start, first_sentence.end + count.end, count.text
+        )
+        if _leak_context(doc, moved, held) and not _is_card_count(doc, moved):
+            return Found(count.value, shorten(sentence.text))
+    return None
+
+
 def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Counts:
     """The headline people count (or the sum of listed groups) and card count. `held`: the
     notice is about a lost or misdirected medium, so what it held counts as exposed. A
@@ -252,6 +278,13 @@ def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Coun
             people_count = None
     if total.value is not None:
         return Counts(total, cards)
+    if people_count is not None and people.value is not None:
+        only = _only_group(doc, people_count, held)
+        if only is not None:
+            both: Found[int | None] = Found(
+                people.value + only.value, f"{people.evidence} / {only.evidence}"
+            )
+            return Counts(both, cards, card_records=people)
     grouped = _group_sum(doc)
     if grouped is not None:
         people = grouped

@@ -166,3 +166,23 @@ def test_what_a_mail_did_not_contain_is_no_data_item() -> None:
         "メールの内容には個人情報などは含まれていなかったという。\n"
     )
     assert parse_text(text).data_items == ["name", "email"]
+
+
+# --- a second group that had only part of the data leaked ----------------------------------
+
+
+def test_a_group_with_only_part_of_the_data_leaked_is_added_but_holds_no_cards() -> None:
+    parsed = parse_text(
+        _HEAD
+        + "調査の結果、カード情報および個人情報が流出したと考えられるお客様は最大2,000名でした。"
+        "また、カード情報以外の個人情報のみが流出した可能性のあるお客様は最大5,000名でした。\n"
+    )
+    assert (parsed.people_affected, parsed.cards_affected) == (7000, 2000)
+
+
+def test_a_first_group_already_limited_to_part_of_the_data_is_not_added_to() -> None:
+    parsed = parse_text(
+        _HEAD + "氏名のみが流出した可能性のあるお客様は300名です。"
+        "また、住所のみが流出した可能性のあるお客様は20名です。\n"
+    )
+    assert parsed.people_affected == 300
