@@ -186,3 +186,19 @@ def test_a_first_group_already_limited_to_part_of_the_data_is_not_added_to() -> 
         "また、住所のみが流出した可能性のあるお客様は20名です。\n"
     )
     assert parsed.people_affected == 300
+
+
+def test_names_of_organizations_departments_and_posts_are_other() -> None:
+    text = (
+        _HEAD + "閲覧可能であった情報には、組織名、部署名、役職名、氏名、メールアドレスが"
+        "含まれていました。\n"
+    )
+    assert parse_text(text).data_items == ["name", "email", "other"]
+
+
+def test_grades_with_the_years_in_brackets_are_other() -> None:
+    text = _HEAD + (
+        "紛失したUSBメモリには、生徒の氏名、学習成績(令和3年度から令和5年度:のべ120名分)が"
+        "記録されていた。\n"
+    )
+    assert parse_text(text).data_items == ["name", "other"]
