@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import re
 
-from parsers.fields.doc import LEAK, Doc, Found, Span, affirmed, negated_after, shorten
+from parsers.fields.doc import (
+    CONDITION_AFTER,
+    LEAK,
+    Doc,
+    Found,
+    Span,
+    affirmed,
+    negated_after,
+    shorten,
+)
 from parsers.schema import Category
 
 _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
@@ -168,6 +177,7 @@ def _stated(doc: Doc, category: Category, pattern: re.Pattern[str]) -> str | Non
                 negated_after(plain, m.end())
                 or _feared(plain, m.end())
                 or _DEFENCE_AFTER.match(plain, m.end())
+                or CONDITION_AFTER.match(plain, m.end())
             ):
                 continue
             if category is Category.MALWARE:

@@ -44,6 +44,11 @@ LEAK = re.compile(
     r"誤って[^。]{0,30}?(?:送信|送付|添付|公開|掲載|配布|転送|同封|封入)|"
     r"(?:別の|他の|誤った|異なる|無関係の)[^。]{0,12}?(?:送付|送信|郵送|配布|交付|発送|同封)"
 )
+# A keyword in a condition (`脆弱性を悪用された場合、`, `カード情報を盗まれると、`) says what
+# would follow if it happened, not that it did.
+CONDITION_AFTER = re.compile(
+    r"[^、。]{0,6}?(?:場合|(?<=[るうくすつむぶぐ])と[、,]|たら[、,]|れば[、,])"
+)
 # Negation or absence following a statement (`…は確認されておりません`, `…はございません`).
 NEGATION = re.compile(
     r"ません|ない(?![かで]|よう)|無い|なし|無し|おらず|ず[、。]|ずに|非保持|非通過|未然"

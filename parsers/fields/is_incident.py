@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.fields.doc import LEAK, Doc, Found, negated_after, shorten
+from parsers.fields.doc import CONDITION_AFTER, LEAK, Doc, Found, negated_after, shorten
 from parsers.schema import Category
 
 _DATA_WORDS = ("個人情報", "情報", "データ", "お客様", "メールアドレス", "氏名")
@@ -51,7 +51,7 @@ def _leak_statement(doc: Doc) -> str | None:
         if not any(word in plain for word in _DATA_WORDS) or _HYPOTHETICAL.search(plain):
             continue
         for m in LEAK.finditer(plain):
-            if not negated_after(plain, m.end()):
+            if not negated_after(plain, m.end()) and not CONDITION_AFTER.match(plain, m.end()):
                 return shorten(sentence.text)
     return None
 

@@ -202,3 +202,30 @@ def test_grades_with_the_years_in_brackets_are_other() -> None:
         "記録されていた。\n"
     )
     assert parse_text(text).data_items == ["name", "other"]
+
+
+# --- keywords in a condition --------------------------------------------------------------
+
+
+def test_a_shop_announcing_stronger_card_checks_reports_no_incident() -> None:
+    text = (
+        "お客様各位\n弊社オンラインショップでは、本人認証サービスを導入いたしました。"
+        "カード情報を盗まれると、悪用されてしまう可能性があります。\n"
+    )
+    assert parse_text(text).is_incident is False
+
+
+def test_an_advisory_on_a_vulnerability_reports_no_incident() -> None:
+    text = (
+        "例示ソフト社は、自社製品に脆弱性があることを確認し、この脆弱性を悪用された場合、"
+        "攻撃者が任意のコードを実行できる可能性があると公表した。\n"
+    )
+    assert parse_text(text).is_incident is False
+
+
+def test_a_stated_attack_beside_a_condition_is_still_an_incident() -> None:
+    text = _HEAD + (
+        "当社サーバーが脆弱性を悪用した不正アクセスを受けました。"
+        "個人情報が流出した場合には、速やかにお知らせします。\n"
+    )
+    assert Category.UNAUTHORIZED_ACCESS in parse_text(text).categories
