@@ -210,13 +210,20 @@ _TIMELINE_SPAN = 6
 
 
 def _date_line(doc: Doc, line: Span) -> DateMatch | None:
+    """The date a timeline's line stands for: a date alone, or a period alone (`□2月6日(金)
+    ~2月9日(月)`: events over several days, the first of which it starts with)."""
     dates = doc.dates_in(line.start, line.end)
-    if len(dates) != 1 or _in_period(doc, dates[0]):
+    periods = [p for p in doc.periods if line.start <= p.span_start < line.end]
+    if len(periods) == 1 and len(dates) == 2:
+        date, end = periods[0].start, dates[1].end
+    elif len(dates) == 1 and not _in_period(doc, dates[0]):
+        date, end = dates[0], dates[0].end
+    else:
         return None
-    head = doc.text[line.start : dates[0].start].strip(" \u3000")
+    head = doc.text[line.start : date.start].strip(" \u3000")
     if head and not MARKER.fullmatch(head):
         return None
-    return dates[0] if _DATE_LINE_REST.match(doc.text[dates[0].end : line.end]) else None
+    return date if _DATE_LINE_REST.match(doc.text[end : line.end]) else None
 
 
 def _timeline_discovered(doc: Doc) -> Found[dt.date] | None:

@@ -229,3 +229,13 @@ def test_a_stated_attack_beside_a_condition_is_still_an_incident() -> None:
         "個人情報が流出した場合には、速やかにお知らせします。\n"
     )
     assert Category.UNAUTHORIZED_ACCESS in parse_text(text).categories
+
+
+def test_a_timeline_line_over_several_days_dates_a_finding_by_its_first_day() -> None:
+    text = _HEAD + (
+        "弊社サービスにおいて個人情報が閲覧可能となっていました。\n\n経緯\n"
+        " □令和2年2月6日(木)~2月9日(日)\n"
+        "  ・ご利用者様より、他の方の情報が見えるとのご指摘の連絡を受け、調査を開始しました。\n"
+        " □令和2年2月10日(月)\n  ・設定を修正しました。\n"
+    )
+    assert parse_text(text).discovered == dt.date(2020, 2, 6)
