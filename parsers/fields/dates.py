@@ -235,8 +235,6 @@ def _timeline_discovered(doc: Doc) -> Found[dt.date] | None:
     ends = [i for i, _ in dated[1:]] + [len(doc.lines)]
     for (i, d), end in zip(dated, ends, strict=True):
         below = doc.lines[i + 1 : min(end, i + 1 + _TIMELINE_SPAN)]
-        if not below or not (MARKER.match(below[0].text) or below[0].text[:1] in " \u3000"):
-            continue
         for line in below:
             for m in _DISCOVERY.finditer(doc.unquoted, line.start, line.end):
                 if not _DENIED.match(doc.text[m.end() : m.end() + 12]):

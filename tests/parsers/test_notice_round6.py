@@ -239,3 +239,11 @@ def test_a_timeline_line_over_several_days_dates_a_finding_by_its_first_day() ->
         " □令和2年2月10日(月)\n  ・設定を修正しました。\n"
     )
     assert parse_text(text).discovered == dt.date(2020, 2, 6)
+
+
+def test_a_timeline_without_bullets_dates_the_finding_under_its_date_line() -> None:
+    text = _HEAD + (
+        "当会で調査票を紛失しました。\n経緯\n■令和3年2月1日\n調査票が未着であったため、提出者に確認した。\n"
+        "事務室内を探したところ、受領していたことが判明した。\n■令和3年2月3日\n警察に届け出た。\n"
+    )
+    assert parse_text(text).discovered == dt.date(2021, 2, 1)
