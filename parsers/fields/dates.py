@@ -197,7 +197,35 @@ def extract_discovered(doc: Doc) -> Found[dt.date | None]:
     timeline = _timeline_discovered(doc)
     if timeline is not None and (best is None or timeline.value < best[0]):
         return Found(timeline.value, timeline.evidence)
-    return Found(best[0], best[1]) if best else _occurred(doc)
+    if best is None:
+        return _same_day_discovered(doc) or _occurred(doc)
+    return Found(best[0], best[1])
+
+
+# A finding dated by a short time after an event the text dated before (`メール送信から約10分
+# 後、…連絡があり、誤送信が発覚`): the day of that event.
+_SAME_DAY = re.compile(
+    r"(?:から|後)[、\s]*(?:約|およそ)?\s*\d+\s*(?:分|時間)(?:後|ほど|程度)|直後|直ちに|その日のうちに"
+)
+_EARLIER_SENTENCES = 3
+
+
+def _same_day_discovered(doc: Doc) -> Found[dt.date | None] | None:
+    for i, sentence in enumerate(doc.sentences):
+        for m in _DISCOVERY.finditer(doc.unquoted, sentence.start, sentence.end):
+            if _DENIED.match(doc.text[m.end() : m.end() + 12]):
+                continue
+            if not _SAME_DAY.search(doc.text, sentence.start, m.start()):
+                continue
+            if doc.dates_in(sentence.start, m.start()):
+                continue
+            earlier = doc.sentences[max(0, i - _EARLIER_SENTENCES) : i]
+            dates = [
+                d for s in earlier for d in doc.dates_in(s.start, s.end) if not _in_period(doc, d)
+            ]
+            if dates:
+                return Found(dates[-1].date, shorten(sentence.text))
+    return None
 
 
 # A dated timeline's date line (`■令和4年2月28日(月)`, `2024年5月7日(火)14時頃`): the

@@ -247,3 +247,22 @@ def test_a_timeline_without_bullets_dates_the_finding_under_its_date_line() -> N
         "事務室内を探したところ、受領していたことが判明した。\n■令和3年2月3日\n警察に届け出た。\n"
     )
     assert parse_text(text).discovered == dt.date(2021, 2, 1)
+
+
+def test_a_finding_minutes_after_a_dated_event_is_dated_that_day() -> None:
+    text = (
+        "例示市は3月2日、委託先が案内メールを誤送信したと発表しました。\n"
+        "市によりますと、委託先が、2024年2月27日、参加者80人に案内メールを送信しました。"
+        "宛先欄に全員のアドレスを入力していました。"
+        "メール送信から約15分後、受信者から連絡があり、誤送信が発覚しました。\n"
+    )
+    assert parse_text(text).discovered == dt.date(2024, 2, 27)
+
+
+def test_a_finding_some_time_later_is_not_dated_by_the_event() -> None:
+    text = (
+        "例示市は3月2日、委託先が案内メールを誤送信したと発表しました。\n"
+        "委託先が、2024年2月27日、参加者80人に案内メールを送信しました。"
+        "その後、受信者から連絡があり、誤送信が発覚しました。\n"
+    )
+    assert parse_text(text).discovered is None
