@@ -104,10 +104,23 @@ def _split_org_prefix(head: str) -> tuple[str | None, str]:
     return None, head
 
 
+# A news lead's opening (`X社は 8 日、`, `汐見市は3月2日、`): a sentence, even when a line
+# break cuts it before its full stop.
+_NEWS_LEAD = re.compile(
+    r"^[^、。「」]{2,40}?(?:は|が)\s?(?:\d{1,2}\s?月\s?)?\d{1,2}\s?日(?:まで)?に?、"
+)
+
+
 def is_prose(text: str) -> bool:
-    """A paragraph rather than a heading: it ends a sentence, holds one, or runs long."""
+    """A paragraph rather than a heading: it ends a sentence, holds one, runs long, or opens
+    as a news lead does."""
     text = text.strip()
-    return len(text) > _TITLE_MAX or text.endswith("。") or "。" in text[:-1]
+    return (
+        len(text) > _TITLE_MAX
+        or text.endswith("。")
+        or "。" in text[:-1]
+        or bool(_NEWS_LEAD.match(text))
+    )
 
 
 def _one_line_heading(line: Span, date: DateMatch) -> Heading:

@@ -27,7 +27,15 @@ _TRADE = (
 )
 _LEADING_TRADE = re.compile(rf"^[^\s、。「」()（）]{{0,14}}?{_TRADE}(?:の|、)(?=\S{{2}})")
 _TRAILING_UNIT = re.compile(
-    r"の(?:海外|国内|米国|中国|欧州|アジア)?(?:グループ会社|子会社|関連会社|関係会社|拠点|工場|支店|店舗)$"
+    r"の(?:海外|国内|米国|中国|欧州|アジア)?(?:グループ会社|子会社|関連会社|関係会社|拠点|工場|支店|店舗)$|"
+    # What of the organization the story is about (`X病院のサーバー`, `X社のシステム`).
+    r"の(?:サーバー?|システム|ネットワーク|端末|パソコン|PC|ホームページ|ウェブサイト|サイト|"
+    r"メールサーバー?|電子カルテ(?:システム)?)$"
+)
+# What the organization does, as a clause before its name (`空調設備設計・施工を手がける
+# 菱機工業株式会社`, `検査システムの研究開発等を行うX株式会社`).
+_LEADING_CLAUSE = re.compile(
+    r"^[^\s、。「」]{1,40}?を[^\s、。「」]{0,12}?(?:する|う|む|く|る|ぐ|つ)(?=[^\sぁ-ゖ])"
 )
 _OFFICE = re.compile(r"^(\S{1,12}?[市区町村])(?:役場|役所|庁舎)$")
 # A kind of organization with nothing that names one (`人材派遣会社`, `大手銀行`).
@@ -45,6 +53,7 @@ def tidy_name(name: str) -> str:
         if trimmed == name:
             break
         name = trimmed
+    name = _LEADING_CLAUSE.sub("", name)
     name = _TRAILING_UNIT.sub("", name)
     office = _OFFICE.match(name)
     return office.group(1) if office else name
@@ -59,7 +68,10 @@ def is_generic(name: str) -> bool:
 _THING = re.compile(
     r"^(?:個人|顧客|会員|利用者|患者|生徒|児童|職員|社員)?"
     r"(?:情報|データ|被害|事件|事案|問題|書類|資料|ファイル|メール|システム|サーバー?|端末)$|"
-    r"^(?:こと|もの|ところ|ため|場合|結果|現在|今回|今後)$"
+    r"^(?:こと|もの|ところ|ため|場合|結果|現在|今回|今後)$|"
+    # What happened or what leaked, however long (`イベント申込者8名の個人情報`, `不正アクセス`).
+    r"^.*(?:個人情報|の情報|のデータ)$|^.*\d+\s*(?:名|人|件)|"
+    r"^(?:不正アクセス|サイバー攻撃|ランサムウ[ェエ]ア|漏えい|漏洩|流出|誤送信|紛失|盗難)"
 )
 _PERSON = re.compile(
     r"(?:氏|さん|容疑者|被告|社長|会長|理事長|院長|校長|市長|知事|男性|女性|教諭|職員|社員|"
@@ -71,6 +83,7 @@ _CLAUSE = re.compile(
 # A pointer back, a generality or a bare kind of government (`同社`, `各校`, `一部`, `市教委`,
 # `県警`): never a name, though names may start with the same characters (`本田`, `全日`).
 _POINTER = re.compile(
+    r"^(?:自社|自治体)$|"
     r"^(?:同|当|弊|本|各|全|某|他)(?:社|市|町|村|区|県|府|都|道|学|院|校|園|行|会|店|館|庁|省|署|件|"
     r"機構|法人|センター|グループ|協会|病院|大学|団体|組合)?$|"
     r"^(?:一部|複数|多く|ある|その|この|他の)|"

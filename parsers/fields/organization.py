@@ -27,7 +27,7 @@ _SELF_ALIAS = re.compile(
     r"([^\s「」、。()（）]{2,40}?)\s*[(（]\s*以下[、,]?\s*「(?:当社|弊社|当行|本学|当機構|本法人|当法人)」"
 )
 # The subject of a news lead, with an optional aside (`みなと中央病院(愛浜県汐見市)は2024年…`).
-_SUBJECT_TAIL = r"\s*(?:\([^()]{1,30}\))?\s*(?:は|が)(?=\d|、|同|今|本|昨)"
+_SUBJECT_TAIL = r"\s*(?:\([^()]{1,30}\))?\s*(?:は|が)(?=\s?(?:\d|、|同|今|本|昨))"
 _NEWS_SUBJECT = re.compile(rf"^\s*([^\s、。「」()（）]{{2,30}}?){_SUBJECT_TAIL}")
 _LEGAL = "|".join(re.escape(form) for form in LEGAL_FORMS_JA)
 # A subject with its legal form after a description (`…を提供する株式会社Xは、`).
@@ -176,7 +176,7 @@ def _legal_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
     first = _first_sentence(doc, heading)
     m = _LEGAL_SUBJECT.match(first or "")
     if m and _named(m.group(1)):
-        return Found(clean_org(m.group(1)), m.group(0))
+        return Found(clean_org(tidy_name(m.group(1))), m.group(0))
     return None
 
 
@@ -253,6 +253,8 @@ _QUOTED = re.compile(
     r"(?:の|である)?「([^「」()（）]{2,30})(?:[(（][^)）]{1,12}[)）])?」"
     r"(?:は|が|において|で|の)"
 )
+# A news lead's subject in quotes after its trade (`酒造大手「X」(汐見市)は20日、`).
+_QUOTED_SUBJECT = re.compile(rf"^[^「」、。]{{0,15}}「([^「」]{{2,30}})」{_SUBJECT_TAIL}")
 _SERVICE = re.compile(r"(?:サイト|ショップ|アプリ|サービス|ストア|システム)$")
 
 
@@ -329,6 +331,9 @@ def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
     quoted = _quoted(first)
     if quoted is not None:
         return quoted
+    named = _QUOTED_SUBJECT.match(first)
+    if named and could_be_name(named.group(1)) and not _SERVICE.search(named.group(1)):
+        return Found(named.group(1), named.group(0))
     police = not _ARREST.search(doc.text)
     for i, sentence in enumerate(sentences[:_LEAD_SENTENCES]):
         # `Xは24日、…に感染。…が流出した可能性があると発表した。`: said one sentence on.

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from parsers.fields.doc import Doc
+from parsers.fields.names import could_be_name, tidy_name
 from parsers.notice import parse_text
 from parsers.schema import Category
 
@@ -266,3 +269,40 @@ def test_a_finding_some_time_later_is_not_dated_by_the_event() -> None:
         "その後、受信者から連絡があり、誤送信が発覚しました。\n"
     )
     assert parse_text(text).discovered is None
+
+
+# --- names in news leads ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("配管設計・施工を手がける例示工業株式会社", "例示工業株式会社"),
+        ("検査機器の研究開発等を行う例示テック株式会社", "例示テック株式会社"),
+        ("町立例示病院のサーバー", "町立例示病院"),
+        ("例示商事のシステム", "例示商事"),
+    ],
+)
+def test_what_a_lead_says_around_a_name_is_not_part_of_it(written: str, name: str) -> None:
+    assert tidy_name(written) == name
+
+
+@pytest.mark.parametrize("subject", ["自社", "不正アクセス", "イベント申込者8名の個人情報"])
+def test_what_happened_or_leaked_is_no_name(subject: str) -> None:
+    assert not could_be_name(subject)
+
+
+def test_a_lead_with_a_spaced_day_cut_by_a_line_break_names_its_subject() -> None:
+    text = (
+        "例示新聞社は 8 日、会員情報を管理するシステムへの不正アクセスによる個人情報流出を"
+        "報告し、謝罪した\n(不正アクセスによる個人情報流出に関するおわびとご報告)。\n"
+    )
+    assert parse_text(text).organization == "例示新聞社"
+
+
+def test_a_quoted_subject_after_its_trade_is_the_organization() -> None:
+    text = (
+        "酒造大手「例示盛」(汐見市)は20日、自社が管理運用するサーバーが第三者による"
+        "不正アクセスを受けたと発表した。\n"
+    )
+    assert parse_text(text).organization == "例示盛"
