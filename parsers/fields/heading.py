@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass
 
 from parsers.fields.doc import Doc, Span
+from parsers.fields.names import is_generic
 from parsers.jpdate import DateMatch
 from parsers.orgname import LEGAL_FORMS_JA
 
 _LEGAL = "|".join(re.escape(form) for form in LEGAL_FORMS_JA)
 ORG_SUFFIX = (
-    r"(?:大学|大学院|学園|学院|高等学校|高校|中学校|小学校|幼稚園|機構|協会|財団|法人|組合|連合会|"
+    r"(?:大学|大学院|学園|学院|高等学校|高校|中学校|小学校|学校|幼稚園|保育園|保育所|こども園|"
+    r"分院|診療所|機構|協会|財団|法人|組合|連合会|"
     r"センター|病院|医院|クリニック|銀行|信用金庫|信用組合|証券|保険|生命|庁|省|県|都|府|市|区|町|村|"
     r"役場|委員会|研究所|事務所|ホールディングス|グループ|会社|製作所|工業|商事|新聞社|協議会|公社|"
     r"事業団|社|館|美術館|博物館|図書館|連盟)"
@@ -65,8 +67,8 @@ def is_full_date(d: DateMatch) -> bool:
 
 
 def looks_like_org(token: str) -> bool:
-    token = token.strip()
-    return bool(token) and bool(_ORG_TOKEN.match(token.replace(" ", "")))
+    token = token.strip().replace(" ", "")
+    return bool(token) and bool(_ORG_TOKEN.match(token)) and not is_generic(token)
 
 
 def clean_org(text: str) -> str:
@@ -177,6 +179,11 @@ _MUNICIPAL_UNIT = re.compile(
 _PREFECTURE = re.compile(r"^(?:東京都|北海道|大阪府|京都府|\S{2,3}県)(?=\S{1,10}?[市区町村]$)")
 
 
+# A municipality's facility named after it (`市立X市民病院Y分院 管理課`): the facility, not
+# the municipality with departments.
+_FACILITY_NAMED = re.compile(r"病院|分院|診療所|学校|高校|大学|図書館|保育園|保育所|幼稚園")
+
+
 def municipality(name: str) -> str:
     """`東京都港区` → `港区`: a municipality calls itself by its own name."""
     return _PREFECTURE.sub("", name)
@@ -199,7 +206,7 @@ def issuer_of(text: str) -> str | None:
     if _NOT_ISSUER.search(text):
         return None
     m = _MUNICIPAL_UNIT.match("".join(tokens))
-    if m:
+    if m and not _FACILITY_NAMED.search(m.group(0), m.end(1)):
         return municipality(m.group(1))
     if re.search(_LEGAL, stripped) or looks_like_org(stripped):
         return clean_org(stripped)

@@ -59,8 +59,15 @@ def tidy_name(name: str) -> str:
     return office.group(1) if office else name
 
 
+# A public body's facility of some kind, unnamed (`県立高等学校`, `市立の病院`).
+_PUBLIC_KIND = re.compile(
+    r"^(?:[都道府県市区町村]立|公立|私立|国立)(?:の)?(?:小学校|中学校|高等学校|高校|中等教育学校|"
+    r"特別支援学校|学校|大学|病院|図書館|保育園|保育所|幼稚園|こども園)$"
+)
+
+
 def is_generic(name: str) -> bool:
-    return bool(GENERIC.match(name))
+    return bool(GENERIC.match(name) or _PUBLIC_KIND.match(name))
 
 
 # What a sentence's subject is when it is not an organization: the thing that leaked
@@ -78,7 +85,8 @@ _PERSON = re.compile(
     r"従業員|者|警察官|巡査|講師)$"
 )
 _CLAUSE = re.compile(
-    r"した|する|され|して|った|ている|という|による|から|まで|として|ため|皆様|皆さま|[にをでともへ]$"
+    r"した|する|され|して|った|ている|という|による|から|まで|として|ため|皆様|皆さま|[にをでともへ]$|"
+    r"について|に関する|お詫び|おわび|お知らせ"
 )
 # A pointer back, a generality or a bare kind of government (`同社`, `各校`, `一部`, `市教委`,
 # `県警`): never a name, though names may start with the same characters (`本田`, `全日`).

@@ -57,7 +57,9 @@ _MUNICIPAL_RUN = re.compile(r"^\s*([^\s、。「」()（）]{1,10}?[市区町村
 _MUNICIPAL_OFFICE = re.compile(r"([^\s、。「」()（）のでにはが]{1,10}?[市区町村])(?:役場|役所)")
 # A public school named in full (`富山市立八尾中学校`): the issuer in an article about it.
 _PUBLIC_SCHOOL = re.compile(
-    rf"(?:[^\s、。「」()（）のはがでに]|{PLACE_GA}){{1,12}}?[都道府県市区町村]立"
+    rf"(?:[^\s、。「」()（）のはがでに]|{PLACE_GA}){{0,12}}?[都道府県市区町村]立"
+    # A name, not kinds run together (`市立小中学校`, `県立高校・特別支援学校`).
+    r"(?!小中|小・中|中高|小学|中学|高等|高校|特別支援|中等|義務|幼稚|保育|大学)"
     rf"(?:[^\s、。「」()（）のはがでに]|{PLACE_GA}){{1,20}}?"
     r"(?:小学校|中学校|高等学校|高校|中等教育学校|義務教育学校|特別支援学校|幼稚園|保育園|保育所|こども園|大学)"
 )
@@ -375,10 +377,33 @@ def _subsidiary(doc: Doc, heading: Heading) -> Found[str | None] | None:
     return None
 
 
+# A press release's labelled field naming where it happened (`学校名⏎宮城県X高等学校`,
+# `病院名:X病院`): that school or hospital, whoever issued the release.
+_UNIT_LABEL = re.compile(
+    r"^\s*[【■・\[]?\s*(?:学校名|校名|病院名|施設名|事業所名|園名)\s*[】\]]?\s*[:：]?\s*(\S.*)?$"
+)
+_UNIT_LABEL_LINES = 40
+
+
+def _labelled_unit(doc: Doc) -> Found[str | None] | None:
+    for i, line in enumerate(doc.lines[:_UNIT_LABEL_LINES]):
+        m = _UNIT_LABEL.match(line.text)
+        if m is None:
+            continue
+        below = doc.lines[i + 1].text if i + 1 < len(doc.lines) else ""
+        value = clean_org(m.group(1) or below)
+        if looks_like_org(value) and could_be_name(value):
+            return Found(value, f"{line.text} {'' if m.group(1) else below}".strip())
+    return None
+
+
 def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     """The issuer; a school board writing about one of its schools named in full gives the
     school, and a parent company reporting on a subsidiary gives the subsidiary: the
     organization the incident happened to."""
+    labelled = _labelled_unit(doc)
+    if labelled is not None:
+        return labelled
     found = _issuer(doc, heading, hint)
     if is_first_person(doc):
         subsidiary = _subsidiary(doc, heading)
@@ -428,7 +453,13 @@ def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     that only says 弊社), or for a news article the subject of its first sentence; a page
     with neither falls back on the hint (its site name) when that names an organization."""
     if heading.organization:
-        return Found(tidy_name(heading.organization), heading.organization_span)
+        named: Found[str | None] = Found(tidy_name(heading.organization), heading.organization_span)
+        # A title naming a short form (`大江分院における…`) signed in full below.
+        signed = _signature(doc)
+        full = signed.value if signed else None
+        if full and named.value and named.value in full[1:] and could_be_name(full):
+            return Found(full, signed.evidence if signed else None)
+        return named
     if is_first_person(doc):
         m = _SELF_ALIAS.search(doc.text)
         if m and looks_like_org(m.group(1)):

@@ -306,3 +306,48 @@ def test_a_quoted_subject_after_its_trade_is_the_organization() -> None:
         "不正アクセスを受けたと発表した。\n"
     )
     assert parse_text(text).organization == "例示盛"
+
+
+# --- public schools and hospitals -------------------------------------------------------
+
+
+def test_a_labelled_school_is_the_organization_of_a_prefectures_release() -> None:
+    text = (
+        "県立高等学校における生徒の個人情報漏えいについて\n記者発表資料\n令和7年4月10日\n"
+        "教育庁高校教育課\n学校名\n例示県汐見高等学校\n発生日時\n令和7年4月8日\n"
+        "生徒の個人情報を含むファイルを誤って送信しました。\n"
+    )
+    assert parse_text(text).organization == "例示県汐見高等学校"
+
+
+def test_a_kind_of_public_school_is_no_name_but_the_school_named_in_full_is() -> None:
+    text = (
+        "県立高等学校における個人情報の紛失について\n\n掲載日:2015年11月2日\n\n"
+        "県立汐見工業高等学校の教員が、生徒107名分の氏名を記録したUSBメモリを紛失しました。\n"
+    )
+    assert parse_text(text).organization == "県立汐見工業高等学校"
+
+
+def test_public_schools_of_a_kind_run_together_are_no_school() -> None:
+    text = (
+        "校務支援システムへの不正アクセスについて\n\n令和6年6月10日\nあさみ市教育委員会\n\n"
+        "市立小中学校で使用している校務支援システムが不正アクセスを受けました。\n"
+    )
+    assert parse_text(text).organization == "あさみ市教育委員会"
+
+
+def test_a_municipal_hospitals_branch_signed_with_its_section_is_the_branch() -> None:
+    text = (
+        "分院における記憶媒体の紛失について\n\n今般、市立例示市民病院汐見分院において個人情報が"
+        "記録されたUSBメモリを紛失する事案が発生しました。深くお詫び申し上げます。\n\n"
+        "市立例示市民病院汐見分院 管理課\n"
+    )
+    assert parse_text(text).organization == "市立例示市民病院汐見分院"
+
+
+def test_a_title_naming_a_short_form_gives_the_name_signed_in_full() -> None:
+    text = (
+        "汐見分院における保有個人情報の紛失について\n\n当院において、患者様の個人情報を記録した"
+        "USBメモリを紛失しました。深くお詫び申し上げます。\n\n市立例示市民病院汐見分院 管理課\n"
+    )
+    assert parse_text(text).organization == "市立例示市民病院汐見分院"
