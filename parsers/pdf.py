@@ -128,10 +128,16 @@ def _is_letter_spaced(line: str) -> bool:
     return singles / len(tokens) >= 0.6
 
 
+# A date typeset with spaces (`2023 年 7 月 7 日`) is one date, not letter-spacing.
+_SPACED_DATE = re.compile(r"(?<=\d)[ \u3000]+(?=[年月日])|(?<=[年月])[ \u3000]+(?=\d)")
+
+
 def repair_spacing(text: str) -> str:
-    """Remove single spaces between two CJK/kana characters on letter-spaced lines only."""
+    """Close spaced dates; remove single spaces between two CJK/kana characters on
+    letter-spaced lines only."""
+    lines = _SPACED_DATE.sub("", text).split("\n")
     return "\n".join(
-        _SPACED_PAIR.sub("", line) if _is_letter_spaced(line) else line for line in text.split("\n")
+        _SPACED_PAIR.sub("", line) if _is_letter_spaced(line) else line for line in lines
     )
 
 

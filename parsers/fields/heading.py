@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from parsers.fields.doc import Doc, Span
-from parsers.fields.names import is_generic
+from parsers.fields.names import could_be_name, is_generic
 from parsers.jpdate import DateMatch
 from parsers.orgname import LEGAL_FORMS_JA
 
@@ -140,7 +140,14 @@ _SIGNED_TITLE = re.compile(
     rf"^(.*?(?:について|お詫び|おわび|お知らせ|ご報告|[)）]))\s*((?:{_LEGAL})\S{{1,30}})$"
 )
 _TITLE_PLACE = re.compile(
-    r"^((?!当|弊|本|同)[^\s、。「」()（）]{2,30}?)(?:における|で発生した|での)"
+    r"^((?!当|弊|本|同)[^\s、。「」()（）]{2,30}?)(?:における|で発生した|での|"
+    # What the attack was on (`X大学への不正アクセスによる…`).
+    r"(?:への|に対する)(?=不正|サイバー|攻撃|ランサム))"
+)
+# A shop's own site named in its title (`Xネットショップへの不正アクセスによる…`): the shop.
+_TITLE_SHOP = re.compile(
+    r"^((?!当|弊|本|同)[^\s、。「」()（）]{2,20}?)(?:公式)?(?:ネットショップ|オンラインショップ|"
+    r"オンラインストア|通販サイト|ウェブショップ|WEBショップ|Webショップ)(?:への|における|で)"
 )
 
 
@@ -157,6 +164,9 @@ def _title_with_issuer(title: Span | None, issuer: Span | None) -> tuple[str | N
         place = _TITLE_PLACE.match(title.text)
         if place and looks_like_org(place.group(1)):
             org, rest = place.group(1), title.text
+        shop = _TITLE_SHOP.match(title.text)
+        if org is None and shop and could_be_name(shop.group(1)):
+            org, rest = shop.group(1), title.text
     if org is None:
         m = re.match(
             rf"^((?:{_LEGAL})[^\s、]{{1,30}}|[^\s、]{{1,30}}?(?:{_LEGAL}))、\s*(\S.*)$", title.text
@@ -189,10 +199,19 @@ def municipality(name: str) -> str:
     return _PREFECTURE.sub("", name)
 
 
+# Who signs for the issuer, after its name on the same line (`株式会社X 代表取締役 山田 太郎`,
+# `例示市 市長 山田太郎`).
+_SIGNER = re.compile(
+    r"[ \u3000]+(?:代表取締役(?:社長)?|取締役社長|代表執行役(?:社長)?|代表理事|理事長|学長|総長|"
+    r"病院長|院長|市長|町長|村長|区長|知事|校長|社長|会長|所長)(?:[ \u3000]+\S{1,6}){0,2}$"
+)
+
+
 def issuer_of(text: str) -> str | None:
     """The organization an issuer or sign-off line names, its departments dropped; None
     when the line names none."""
-    stripped = _LABEL.sub("", text.strip())
+    text = _SIGNER.sub("", text.strip())
+    stripped = _LABEL.sub("", text)
     if len(stripped) > 40:
         return None
     tokens = stripped.split()
@@ -235,6 +254,28 @@ def _is_issuer_line(text: str) -> bool:
 
 # A head line dating the incident, not the notice (`発生時期 2021/6/3`, `発覚日:…`).
 _EVENT_LABEL = re.compile(r"(?:発生|発覚|判明|事故|紛失|漏えい)(?:日|日時|時期|期間)?\s*[:：]?\s*$")
+
+
+def _wrapped_title(
+    doc: Doc, head: list[Span], title: Span | None, issuer: Span | None
+) -> Span | None:
+    """A title wrapped over two lines (`Xネットショップへの不正アクセスによる…および⏎個人情報漏洩
+    に関するご質問等`) is one: the line before it runs into it when it is no label, date,
+    issuer or title of its own."""
+    if title is None or title not in head or head.index(title) == 0:
+        return title
+    before = head[head.index(title) - 1]
+    if (
+        before is issuer
+        or _TITLE_WORDS.search(before.text)
+        or _NOT_TITLE.search(before.text)
+        or _DOC_LABEL.match(before.text)
+        or doc.dates_in(before.start, before.end)
+        or len(before.text) < 12
+        or re.search(r"[、。.)）」】]$", before.text)
+    ):
+        return title
+    return Span(before.text + title.text, before.start, title.end)
 
 
 def parse_heading(doc: Doc) -> Heading:
@@ -285,6 +326,7 @@ def parse_heading(doc: Doc) -> Heading:
     issuer = next(
         (line for line in head if line is not title_line and _is_issuer_line(line.text)), None
     )
+    title_line = _wrapped_title(doc, head, title_line, issuer)
     prefix, title = _title_with_issuer(title_line, issuer)
     organization: str | None
     span: str | None

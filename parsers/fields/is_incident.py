@@ -14,10 +14,14 @@ _ANNOUNCEMENT = re.compile(
     r"発売|販売(?:を)?開始|提供(?:を)?開始|リリース|ローンチ|新製品|新サービス|新機能|ソリューション|"
     r"機能(?:を)?(?:追加|強化)|提携|協業|受賞|導入事例|セミナー|ウェビナー|開催案内|"
     r"(?:レポート|白書|動向|調査結果)(?:を)?(?:公開|発表|発行)|注意喚起|ご注意|対策(?:の)?強化|"
-    r"(?:方針|規約|ポリシー)(?:の)?(?:改定|改訂|変更)"
+    r"(?:方針|規約|ポリシー)(?:の)?(?:改定|改訂|変更)|に注意[!！]?$|にご用心"
 )
 # Sentences on what would happen (`漏えい等が発生した場合の対応として…`), not what did.
-_HYPOTHETICAL = re.compile(r"場合|際には|ないよう|ください|下さい|おそれがある(?:メール|サイト)")
+_HYPOTHETICAL = re.compile(
+    r"場合|際には|ないよう|ください|下さい|おそれがある(?:メール|サイト)|"
+    # Ways of it in general (`…の情報流出について、代表的な手口をご紹介します`).
+    r"手口|ご紹介|事例"
+)
 # An organization that suffered an incident apologizes in its own words; a press release
 # does not (`顧客へのお詫びの作成のポイントを解説` names an apology, it makes none).
 _APOLOGY = re.compile(

@@ -351,3 +351,99 @@ def test_a_title_naming_a_short_form_gives_the_name_signed_in_full() -> None:
         "USBメモリを紛失しました。深くお詫び申し上げます。\n\n市立例示市民病院汐見分院 管理課\n"
     )
     assert parse_text(text).organization == "市立例示市民病院汐見分院"
+
+
+# --- heads: spaced dates, signers, titles that name the organization ---------------------
+
+
+def test_a_spaced_date_does_not_make_a_head_line_letter_spaced() -> None:
+    parsed = parse_text(
+        "【事件簿#2023-1】例示工業株式会社 ランサムウェア被害の調査結果について"
+        " 2023 年 7 月 7 日\n\n"
+        "当社サーバーがランサムウェアに感染した件の調査結果をお知らせします。\n"
+    )
+    assert (parsed.organization, parsed.published) == ("例示工業株式会社", dt.date(2023, 7, 7))
+
+
+def test_an_issuer_line_with_its_signer_names_the_issuer() -> None:
+    text = (
+        "弊社メールアカウントの不正利用についてお詫び\n\n平成29年6月19日\n"
+        "株式会社例示コンサルタンツ 代表取締役 山田 太郎\n\n"
+        "弊社のメールアカウントが第三者に不正アクセスされ、迷惑メールが送信されました。\n"
+    )
+    assert parse_text(text).organization == "株式会社例示コンサルタンツ"
+
+
+def test_a_title_naming_what_was_attacked_names_the_organization() -> None:
+    text = (
+        "例示大学への不正アクセスによる個人情報の流出について\n\n"
+        "本学教員のメールアカウントが不正にアクセスされました。\n"
+    )
+    assert parse_text(text).organization == "例示大学"
+
+
+def test_a_title_wrapped_over_two_lines_names_the_shop_it_opens_with() -> None:
+    text = (
+        "例示亭ネットショップへの不正アクセスによるクレジットカード情報および\n"
+        "個人情報漏洩に関するご質問等\n"
+        "このたびの不正アクセスによる個人情報漏洩に関するご質問について、ご回答をご用意いたしました。\n"
+    )
+    assert parse_text(text).organization == "例示亭"
+
+
+# --- look-alikes -----------------------------------------------------------------------
+
+
+def test_a_warning_titled_be_careful_is_no_incident() -> None:
+    text = (
+        "インスタグラムの乗っ取りに注意!\n■状況\n管内では、店のインスタグラムが乗っ取られて"
+        "しまったという相談が多数寄せられています。\n"
+    )
+    assert parse_text(text).is_incident is False
+
+
+def test_ways_of_a_leak_in_general_are_no_incident() -> None:
+    text = "お客様各位\nクレジットカードの情報流出について、代表的な手口をご紹介します。\n"
+    assert parse_text(text).is_incident is False
+
+
+def test_what_would_follow_opening_a_file_is_no_infection() -> None:
+    text = (
+        "管財課を装った不審メールに御注意ください。\nこの不審メールにはファイルが添付されており、"
+        "ファイルを開いた場合、ウイルスに感染する可能性があります。\n"
+    )
+    assert parse_text(text).is_incident is False
+
+
+def test_a_disease_named_after_a_virus_is_no_malware() -> None:
+    text = _HEAD + "新型コロナウイルス感染症に関する名簿を含む文書が散乱していました。\n"
+    assert parse_text(text).categories == [Category.LOSS_THEFT]
+
+
+# --- categories in the words of real notices ----------------------------------------------
+
+
+def test_a_mail_account_impersonated_to_send_spam_is_unauthorized_access() -> None:
+    text = _HEAD + "弊社メールアカウントのなりすましによるスパムメール送信が確認されました。\n"
+    assert Category.UNAUTHORIZED_ACCESS in parse_text(text).categories
+
+
+def test_a_nurse_looking_up_records_beyond_her_duties_is_insider() -> None:
+    text = (
+        "例示大学によると、看護師の1名は電子カルテシステムを利用して、職務に関係のない"
+        "患者のカルテを不正閲覧していた。\n"
+    )
+    assert Category.INSIDER in parse_text(text).categories
+
+
+def test_staff_sending_and_handing_over_by_mistake_is_misdelivery() -> None:
+    text = (
+        "例示市の職員がメールを間違って送信したり、名簿を誤って手渡したりして、個人情報が"
+        "相次いで流出していたことがわかりました。\n"
+    )
+    assert parse_text(text).categories == [Category.MISDELIVERY]
+
+
+def test_documents_destroyed_by_mistake_are_loss() -> None:
+    text = _HEAD + "福祉課において、個人情報を含む文書の一部を誤って滅失したことが判明しました。\n"
+    assert parse_text(text).categories == [Category.LOSS_THEFT]
