@@ -33,11 +33,12 @@ _NOT_RECORDS_AFTER = re.compile(
 )
 _GROUP_LABEL = re.compile(
     r"対象\s*\d|学内|学外|教職員|学生|生徒|児童|関係者|お客様|会員|職員|従業員|社員|保護者|患者|"
-    r"利用者|利用客|取引先|顧客|受講者|応募者|卒業生|組合員|企業|団体|事業者"
+    r"利用者|利用客|取引先|顧客|受講者|応募者|卒業生|組合員|企業|団体|事業者|[1-9一二三四五六]年生"
 )
 # Not a group of people whose data leaked: parts of a total, or the recipients of a
 # misdirected mailing (`対象のお客様宛:233件`).
-_NOT_GROUP = re.compile(r"内訳|うち|内数|上記|合計|総計|^計|宛")
+# A cleft sentence (`流出した可能性があるのは…914人分の…`) restates the count in prose.
+_NOT_GROUP = re.compile(r"内訳|うち|内数|上記|合計|総計|^計|宛|のは")
 # A group's line: its label, then its count, alone, in brackets or heading the items (`学内 学生
 # 312名分の氏名、学籍番号`, `(1)生徒 612名:氏名、住所`, `ア 入院患者(4人)の氏名`), or a table
 # row (`入院患者<TAB>120人<TAB>氏名`). Prose (a line with `。` before its count) is none.
@@ -108,14 +109,19 @@ def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
 
 
 # Staff who acted (`本学教員1名がフィッシングメールの…`), not people whose data leaked.
-_ACTOR = re.compile(r"(?:教員|教諭|職員|従業員|社員|担当者|委託先)\s*$")
+_ACTOR = re.compile(r"(?:教員|教諭|職員|従業員|社員|担当者|委託先|看護師|医師|技師|薬剤師)の?\s*$")
 _ACTOR_AFTER = re.compile(r"^\s*(?:が|は)")
 # People who reported it (`受信した1人から連絡があり`) or were disciplined for it (`職員57人を
 # 懲戒処分`): not people whose data leaked.
 _NOT_AFFECTED_AFTER = re.compile(
     r"\s*[)）]?(?:から|より)[^。]{0,40}?(?:連絡|指摘|通報|申し出|問い合わせ)|"
-    r"\s*を(?:懲戒|処分|停職|減給|戒告|免職|訓告|厳重注意)"
+    r"\s*を(?:懲戒|処分|停職|減給|戒告|免職|訓告|厳重注意)|"
+    # Those a file was shared with or sent to (`生徒計82名と共有された`), not whose data it held.
+    r"\s*(?:と|に対し(?:て)?)(?:共有|送信|送付|配布|配信)|"
+    # Incidents counted, not records (`事案が2件発生`, `2件、個人情報を紛失する事案`).
+    r"\s*(?:の)?(?:事案|事故|事象|インシデント)|\s*[、,][^。]{0,20}?事案(?:が|を)?(?:あり|発生)"
 )
+_INCIDENTS_BEFORE = re.compile(r"(?:事案|事故|事象)(?:が|は)\s*$")
 
 
 def _is_record_count(doc: Doc, count: CountMatch) -> bool:
@@ -124,6 +130,8 @@ def _is_record_count(doc: Doc, count: CountMatch) -> bool:
     if _ACTOR.search(before) and _ACTOR_AFTER.match(after):
         return False
     if _NOT_AFFECTED_AFTER.match(doc.text, count.end, count.end + 50):
+        return False
+    if _INCIDENTS_BEFORE.search(before):
         return False
     if count.unit in ("名", "人") and count.text.endswith("分"):
         return True  # `通知書は17名分`: data of so many people, whatever held it

@@ -447,3 +447,51 @@ def test_staff_sending_and_handing_over_by_mistake_is_misdelivery() -> None:
 def test_documents_destroyed_by_mistake_are_loss() -> None:
     text = _HEAD + "福祉課において、個人情報を含む文書の一部を誤って滅失したことが判明しました。\n"
     assert parse_text(text).categories == [Category.LOSS_THEFT]
+
+
+# --- what a count counts -----------------------------------------------------------------
+
+
+def test_incidents_counted_are_no_people() -> None:
+    text = (
+        "県立高校において個人情報が漏えいする事案が2件発生しました。\n"
+        "2学年生徒19名を対象とした名簿を紛失しました。\n"
+    )
+    assert parse_text(text).people_affected == 19
+
+
+def test_mails_sent_by_mistake_are_counted_as_records() -> None:
+    text = _HEAD + "メールアドレスデータの作成ミスがあり、誤送信が全227件発生しました。\n"
+    assert parse_text(text).people_affected == 227
+
+
+def test_those_a_file_was_shared_with_are_not_whose_data_it_held() -> None:
+    text = _HEAD + (
+        "ファイルはクラスの生徒計82名と共有されたが、このファイルに3年生313人分の自己採点結果が"
+        "含まれており、閲覧可能な状態となっていた。\n"
+    )
+    assert parse_text(text).people_affected == 313
+
+
+def test_the_nurse_who_acted_is_not_counted() -> None:
+    text = (
+        "例示大学によると、看護師の1名は電子カルテを利用して、1,000件以上の患者カルテを"
+        "不正に閲覧していた。\n"
+    )
+    assert parse_text(text).people_affected == 1000
+
+
+def test_a_count_restated_in_a_cleft_sentence_is_not_a_second_group() -> None:
+    text = (
+        "委託先がランサムウェア被害\n\n漏洩の恐れがあるのは報道関係者など914人分の個人情報で、"
+        "氏名や連絡先などが含まれています\n\n"
+        "今回の攻撃で流出した可能性があるのは、報道関係者など914人分の名刺に記載された情報です\n"
+    )
+    assert parse_text(text).people_affected == 914
+
+
+def test_school_years_counted_side_by_side_are_summed() -> None:
+    text = (
+        _HEAD + "教員が、2年生107名、3年生75名分の氏名と成績を記録したUSBメモリを紛失しました。\n"
+    )
+    assert parse_text(text).people_affected == 182
