@@ -25,8 +25,15 @@ from parsers.schema import DataItem
 
 # Order matters: card holder before name, user name before name, card words before ID.
 _ITEMS: tuple[tuple[DataItem, str], ...] = (
+    # An account's or a register's holder (`口座名義`) is a person's name, not a card's.
+    (DataItem.NAME, r"(?:口座|預金|登記)名義人?"),
     (DataItem.CARD_HOLDER, r"(?:カード)?名義人?(?:名|氏名)?"),
-    (DataItem.CARD_NUMBER, r"(?:クレジット)?カード番号|(?:クレジット)?カード情報|カード会員データ"),
+    # The last digits alone (`カード番号(下4桁のみ)`) are no card number.
+    (
+        DataItem.CARD_NUMBER,
+        r"(?:(?:クレジット)?カード番号|(?:クレジット)?カード情報|カード会員データ)"
+        r"(?!\s*[(（]?\s*(?:下|末尾)\s*\d\s*桁)",
+    ),
     (DataItem.CARD_EXPIRY, r"有効期限|有効期間"),
     (DataItem.CARD_CVV, r"セキュリティ\s*・?\s*コード|CVV|CVC"),
     (DataItem.BANK_ACCOUNT, r"口座番号|銀行口座|決済口座|口座情報|振込先?口座|預金口座"),
@@ -72,7 +79,9 @@ _PROSE_WORDS = re.compile(
 # than doc.NEGATION, so that `パスワード(暗号化されておらず)` still counts as leaked.
 _ITEM_DENIED = re.compile(
     r"(?:含ま|含み|漏え|漏洩|漏れ|流出|該当|保持|保存|保有|記録|記載|取得|入力|対象|閲覧|通過|取り扱)"
-    r"[^、。]{0,12}?(?:ません|ない(?!か)|なかっ|ず[、。]|なし|無し)"
+    r"[^、。]{0,12}?(?:ません|ない(?!か)|なかっ|ず[、。]|なし|無し)|"
+    # `ID・パスワードの漏洩や不正アクセス等により発生したものではなく`
+    r"(?:漏え|漏洩|流出)[^、。]{0,24}?(?:ものではな|ものではありませ)"
 )
 _CLAUSE_END = re.compile(r"(?:ますが|ですが|たが|ものの|けれど|ところ)、|。")
 _IF = re.compile(r"場合|際は|際には|ください")
@@ -82,7 +91,7 @@ _GUESSABLE_AFTER = re.compile(r"(?:が|を|も)?(?:推測|類推|推定|特定)(
 _ADVICE_AFTER = re.compile(
     r"^[をの]?(?:全て|すべて)?(?:変更|リセット|再設定|再発行|総当たり|無効化)|"
     # A password protecting a file (`パスワード設定がなされていた`) is no leaked password.
-    r"^(?:が|を|の)?(?:設定|付与|保護|ロック|がかか)"
+    r"^(?:が|を|の)?(?:設定|付与|保護|ロック|がかか|をかけ|かけず|かけて)"
 )
 
 
@@ -142,14 +151,21 @@ _PHISHED_PAGE = re.compile(r"フィッシング|を装った|偽(?:の)?(?:サ�
 _ACCOUNT_ITEMS = frozenset({DataItem.LOGIN_ID, DataItem.PASSWORD})
 
 
+# A quoted name of an event, a service or a document, longer than any item word quoted alone.
+_LONG_QUOTE = re.compile(r"「[^「」]{9,80}」")
+
+
 def _items_in(text: str) -> dict[DataItem, str]:
     """Items named in `text`, except those its own clause denies (`…が流出しましたが、
     クレジットカード情報は含まれておりません`)."""
     out: dict[DataItem, str] = {}
     staff_phished = bool(_STAFF.search(text) and _PHISHED_PAGE.search(text))
+    named = [(q.start(), q.end()) for q in _LONG_QUOTE.finditer(text)]
     for m in _ITEM_RE.finditer(text):
         if _ADVICE_AFTER.match(text[m.end() : m.end() + 8]) or _denied(text, m.end()):
             continue
+        if any(a < m.start() < b for a, b in named):
+            continue  # a word inside a quoted name (`「まるごと健康ウィーク」`)
         if _GUESSABLE_AFTER.match(text, m.end()):
             continue
         index = int(next(k for k, v in m.groupdict().items() if v is not None)[1:])

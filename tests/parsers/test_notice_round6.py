@@ -495,3 +495,41 @@ def test_school_years_counted_side_by_side_are_summed() -> None:
         _HEAD + "教員が、2年生107名、3年生75名分の氏名と成績を記録したUSBメモリを紛失しました。\n"
     )
     assert parse_text(text).people_affected == 182
+
+
+# --- data items as real notices word them -------------------------------------------------
+
+
+def test_an_account_holders_name_and_last_digits_are_no_card_data() -> None:
+    parsed = parse_text(
+        _HEAD + "他のお客様の画面に以下の情報が表示されていました。\n"
+        "・銀行名・支店名・口座名義・口座番号(下3桁のみ)\n・クレジットカード会社名・カード番号(下4桁のみ)\n"
+    )
+    assert (parsed.data_items, parsed.card_data_leaked) == (
+        ["name", "bank_account", "other"],
+        False,
+    )
+
+
+def test_a_file_saved_without_a_password_leaks_no_password() -> None:
+    text = (
+        _HEAD
+        + "職員が氏名、住所を含む処理票をパスワードをかけずに保存したUSBメモリを紛失しました。\n"
+    )
+    assert parse_text(text).data_items == ["name", "address"]
+
+
+def test_credentials_said_not_to_be_the_cause_are_not_leaked() -> None:
+    text = _HEAD + (
+        "他の会員の登録情報が表示される不具合がありました。なお、本件はID・パスワードの漏洩や"
+        "不正アクセス等により発生したものではありません。\n"
+    )
+    assert parse_text(text).data_items == []
+
+
+def test_a_word_inside_a_quoted_event_name_is_no_item() -> None:
+    text = _HEAD + (
+        "イベント「まるごと健康ウィーク2024」の申込者8名の氏名と住所が閲覧可能な状態と"
+        "なっていました。\n"
+    )
+    assert parse_text(text).data_items == ["name", "address"]
