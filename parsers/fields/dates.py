@@ -27,7 +27,7 @@ _DISCOVERY = re.compile(
     # A message passed on by phone or mail (`市民から「…」との電話があった`).
     r"(?:との|という)(?:お|ご)?(?:電話|メール)(?:が|を)?(?:あ(?:り|っ)|受け)|"
     r"気づ|気付|検知|発見|認知|覚知|把握し|認識し|見つか(?:った|り(?!ませ))|"
-    r"確認(?:しました|いたしました|されました|した(?=ため|ところ|ことから|。|\d|同)|し(?=、)|され(?=、|た。))|"
+    r"確認(?:しました|いたしました|されました|した(?=ため|ところ|ことから|。|\d|同)|し(?=、)|され(?=、|た。|た、))|"
     r"異常(?:が|を)(?:み|見)られ|異常を(?:検知|確認)"
 )
 _DENIED = re.compile(
@@ -249,9 +249,13 @@ def _date_line(doc: Doc, line: Span) -> DateMatch | None:
     else:
         return None
     head = doc.text[line.start : date.start].strip(" \u3000")
-    if head and not MARKER.fullmatch(head):
+    if head and not MARKER.fullmatch(head) and head not in _OPENING_BRACKETS:
         return None
-    return date if _DATE_LINE_REST.match(doc.text[end : line.end]) else None
+    rest = doc.text[end : line.end].rstrip(" \u3000】]")
+    return date if _DATE_LINE_REST.match(rest) else None
+
+
+_OPENING_BRACKETS = ("【", "[", "［", "〔")
 
 
 def _timeline_discovered(doc: Doc) -> Found[dt.date] | None:

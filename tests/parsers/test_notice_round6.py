@@ -533,3 +533,20 @@ def test_a_word_inside_a_quoted_event_name_is_no_item() -> None:
         "なっていました。\n"
     )
     assert parse_text(text).data_items == ["name", "address"]
+
+
+def test_a_timeline_of_bracketed_date_lines_dates_the_finding() -> None:
+    text = _HEAD + (
+        "福祉課において文書の一部を誤って滅失したことが判明しました。\n経過\n"
+        "【令和7年2月19日(水曜日)】\n廃棄用の箱に入れた文書がないことを職員が発見しました。\n"
+        "【令和7年2月20日(木曜日)】\n庁舎内を捜索しました。\n"
+    )
+    assert parse_text(text).discovered == dt.date(2025, 2, 19)
+
+
+def test_a_contact_confirmed_on_a_date_dates_the_discovery() -> None:
+    text = _HEAD + (
+        "この情報漏洩の原因となったのが2022年8月26日に確認された、決済代行会社からの連絡でした。"
+        "カード情報が流出した可能性があります。\n"
+    )
+    assert parse_text(text).discovered == dt.date(2022, 8, 26)
