@@ -76,7 +76,7 @@ def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
     published = extract_published(doc, heading, news=news)
     if published.value is None and hints.published is not None:
         published = Found(hints.published, None)
-    stage = extract_stage(doc, published.value, title.value)
+    stage = extract_stage(doc, published.value)
     categories = extract_categories(doc)
     is_incident = extract_is_incident(doc, categories, title.value, news=news)
     evidence: dict[str, str | None] = {

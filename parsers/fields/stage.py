@@ -22,7 +22,9 @@ _UPDATE = re.compile(
     rf"|{_NOTICE_VERB}(?:いた)?して(?:おりました|いました)"
     rf"|(?:前回|先般|先日|既に|以前)(?:の)?\s*{_NOTICE_VERB}"
     rf"|(?:公表|発表|開示|お知らせ)済|{_NOTICE_VERB}(?:いた)?しました、[^。]{{0,40}}?(?:事案|事故|事象|件)"
-    r"|既報"
+    r"|既報|[(（]その\s*[2-9][)）]"
+    # A news article recalling the organization's earlier word (`…と発表していた`).
+    r"|(?:発表|公表)して(?:いた|おり)"
 )
 
 
@@ -48,23 +50,14 @@ def _earlier_announcement(doc: Doc, published: dt.date) -> str | None:
     return None
 
 
-# A notice titled as the results of an investigation reports on an incident announced when
-# it was found (`…に関する調査結果のお知らせ`, `…調査委員会報告書について`).
-_INVESTIGATION_TITLE = re.compile(
-    r"調査結果(?:の|と|を|について|に関する|および|及び)|調査(?:委員会)?(?:の)?報告書"
-)
-
-
-def extract_stage(
-    doc: Doc, published: dt.date | None = None, title: str | None = None
-) -> Found[Stage]:
+def extract_stage(doc: Doc, published: dt.date | None = None) -> Found[Stage]:
     """`final` when the text calls itself the last report; `update` when it refers to an
     earlier public notice of the same incident (for a dated article, also its subject's
-    earlier announcement) or is titled as an investigation's results; `report` otherwise."""
+    earlier announcement); `report` otherwise."""
     m = _FINAL.search(doc.text)
     if m:
         return Found(Stage.FINAL, m.group(0))
-    m = _UPDATE.search(doc.text) or _INVESTIGATION_TITLE.search(title or "")
+    m = _UPDATE.search(doc.text)
     if m:
         return Found(Stage.UPDATE, m.group(0))
     recalled = _earlier_announcement(doc, published) if published else None

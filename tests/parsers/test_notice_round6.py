@@ -128,49 +128,6 @@ def test_a_news_site_after_an_article_title_is_not_the_organization() -> None:
     assert parse_text(text).organization == "例示市"
 
 
-# --- an investigation's results ---------------------------------------------------------
-
-
-def test_a_notice_titled_as_an_investigations_results_is_an_update() -> None:
-    text = (
-        "例示病院 サイバー攻撃に関する調査委員会報告書について\n\n"
-        "当院の電子カルテシステムがランサムウェアに感染した事案について、報告書を取りまとめました。\n"
-    )
-    assert parse_text(text).stage.value == "update"
-
-
-def test_a_first_notice_saying_it_will_investigate_is_a_report() -> None:
-    text = (
-        "不正アクセスに関するお詫びとお知らせ\n\n"
-        "当社サーバーが不正アクセスを受けました。現在、調査結果を待って対応を検討しております。\n"
-    )
-    assert parse_text(text).stage.value == "report"
-
-
-# --- words of `other` that prose uses for other things -------------------------------------
-
-
-def test_a_department_or_membership_in_prose_is_no_data_item() -> None:
-    text = _HEAD + (
-        "組合に所属する職員が、利用者の氏名を含むファイルを保存したUSBメモリを紛失しました。"
-        "他部署から指摘を受けて紛失が判明しました。\n"
-    )
-    assert parse_text(text).data_items == ["name"]
-
-
-def test_the_same_words_in_an_enumeration_are_other() -> None:
-    text = _HEAD + "職員の氏名、所属、役職が記載された名簿が流出しました。\n"
-    assert parse_text(text).data_items == ["name", "other"]
-
-
-def test_what_a_mail_did_not_contain_is_no_data_item() -> None:
-    text = _HEAD + (
-        "職員が市民30人の氏名とメールアドレスを誤って送信しました。"
-        "メールの内容には個人情報などは含まれていなかったという。\n"
-    )
-    assert parse_text(text).data_items == ["name", "email"]
-
-
 # --- a second group that had only part of the data leaked ----------------------------------
 
 
@@ -550,3 +507,27 @@ def test_a_contact_confirmed_on_a_date_dates_the_discovery() -> None:
         "カード情報が流出した可能性があります。\n"
     )
     assert parse_text(text).discovered == dt.date(2022, 8, 26)
+
+
+# --- updates in the words of news and reposts ---------------------------------------------
+
+
+def test_a_news_article_recalling_an_earlier_announcement_is_an_update() -> None:
+    text = (
+        "例示新聞社は8日、会員情報の流出を報告した。不正アクセスは7月2日に確認され、"
+        "5日には発信元の遮断といった対策を発表していた。\n"
+    )
+    assert parse_text(text).stage.value == "update"
+
+
+def test_a_notice_numbered_as_the_second_part_is_an_update() -> None:
+    text = "メール連絡に伴う情報漏えいに関するお詫び(その2)\n\n当社の代理店で誤送信がありました。\n"
+    assert parse_text(text).stage.value == "update"
+
+
+def test_an_investigations_results_citing_no_earlier_notice_are_a_report() -> None:
+    text = (
+        "例示工業株式会社 ランサムウェア被害の調査結果について\n\n"
+        "当社サーバーがランサムウェアに感染した件について、調査結果をお知らせします。\n"
+    )
+    assert parse_text(text).stage.value == "report"
