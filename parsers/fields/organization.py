@@ -283,6 +283,9 @@ def _operator(sentences: list[str]) -> Found[str | None] | None:
     return None
 
 
+_WITHIN = re.compile(r"(?<=[都道府県市区町村])内$")
+
+
 def _lead_org(first: str) -> Found[str | None] | None:
     """The organization or municipality a first sentence opens with (`汐見市の公立中学校で`
     → 汐見市); none when it opens with a place and an unnamed kind (`汐見町の病院で`)."""
@@ -290,9 +293,13 @@ def _lead_org(first: str) -> Found[str | None] | None:
     if run:
         return Found(municipality(run.group(1)), run.group(0))
     m = _LEAD_ORG.match(first)
-    if m is None or not _named(m.group(1)):
+    if m is None:
         return None
-    name = municipality(clean_org(tidy_name(m.group(1))))
+    # `鹿児島県内の県立高校で`: somewhere in the prefecture, an unnamed school of it.
+    raw = _WITHIN.sub("", m.group(1))
+    if not _named(raw):
+        return None
+    name = municipality(clean_org(tidy_name(raw)))
     if _MUNICIPAL.search(name) and _UNNAMED_THERE.match(first, m.end()):
         return None
     return Found(name, m.group(0))
@@ -410,11 +417,22 @@ def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[
         if subsidiary is not None:
             return subsidiary
     if found.value and _BOARD.search(found.value):
-        schools = set(_PUBLIC_SCHOOL.findall(doc.text[heading.body_start :]))
+        body = doc.text[heading.body_start :]
+        schools = set(_PUBLIC_SCHOOL.findall(body))
+        if not schools:
+            schools = {m for m in _NAMED_SCHOOL.findall(body) if _named(m) and could_be_name(m)}
         if len(schools) == 1:
             school = schools.pop()
             return Found(school, school)
     return found
+
+
+# A school named without its municipality (`社小学校に勤務する教諭`): not a kind of school
+# (`市立小学校`, `各小学校`, `同中学校`).
+_NAMED_SCHOOL = re.compile(
+    r"(?<![^\s、。「」()（）のはがでにをと])((?![都道府県市区町村]立|各|同|当|本|全|小中|現在|現|元|前|他)"
+    r"[^\s、。「」()（）のはがでにを]{1,10}?(?:小学校|中学校|高等学校|高校|義務教育学校|特別支援学校))"
+)
 
 
 # A breadcrumb's first step names the site (`1. Xトップ`, `Xホーム > お知らせ`).

@@ -531,3 +531,32 @@ def test_an_investigations_results_citing_no_earlier_notice_are_a_report() -> No
         "当社サーバーがランサムウェアに感染した件について、調査結果をお知らせします。\n"
     )
     assert parse_text(text).stage.value == "report"
+
+
+# --- schools and places in news leads ----------------------------------------------------
+
+
+def test_a_board_announcing_for_a_school_named_without_its_city_gives_the_school() -> None:
+    text = (
+        "例示市教育委員会は12月19日に記者会見を開き、汐見小学校に勤務する教諭が児童の成績が"
+        "入ったUSBメモリーを紛失したと発表し、謝罪しました。\n"
+    )
+    assert parse_text(text).organization == "汐見小学校"
+
+
+def test_an_unnamed_school_somewhere_in_a_prefecture_gives_the_prefecture() -> None:
+    text = (
+        "2026年1月30日、例示県内の県立高校で、生徒313名分の採点結果が誤って他の生徒に"
+        "共有される事案が発生した。\n"
+    )
+    assert parse_text(text).organization == "例示県"
+
+
+def test_a_lead_opening_with_a_day_names_the_organization_after_it() -> None:
+    text = "10月22日、例示大学の附属病院に所属する看護師2名が懲戒処分された。\n"
+    assert parse_text(text).organization == "例示大学"
+
+
+@pytest.mark.parametrize("kind", ["豊島区立小学校", "県立高等学校", "市立小中学校"])
+def test_a_kind_of_public_school_with_or_without_its_place_is_no_name(kind: str) -> None:
+    assert not could_be_name(kind)
