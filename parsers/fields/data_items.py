@@ -83,7 +83,11 @@ _ITEM_DENIED = re.compile(
     # `ID・パスワードの漏洩や不正アクセス等により発生したものではなく`
     r"(?:漏え|漏洩|流出)[^、。]{0,24}?(?:ものではな|ものではありませ)"
 )
-_CLAUSE_END = re.compile(r"(?:ますが|ですが|たが|ものの|けれど|ところ)、|。")
+# A clause ends at `。`, at a contrast (`…ますが、`) or at a verb joining the next clause
+# (`…が含まれ、クレジットカード情報は含まれない`).
+_CLAUSE_END = re.compile(
+    r"(?:ますが|ですが|たが|ものの|けれど|ところ|含まれ|記載され|記録され)、|。"
+)
 _IF = re.compile(r"場合|際は|際には|ください")
 # `氏名が推測できる文字列` (in a mail address) is not the name itself.
 _GUESSABLE_AFTER = re.compile(r"(?:が|を|も)?(?:推測|類推|推定|特定)(?:でき|可能|され得)")
@@ -232,12 +236,23 @@ def _token(segment: str) -> str | None:
     return token
 
 
+_INCIDENT_WORDS = re.compile(
+    r"不正アクセス|サイバー攻撃|ランサムウ[ェエ]ア|ウイルス|盗難|紛失|誤送信"
+)
+_HELD_ITEMS = re.compile(
+    r"には[^。]{0,80}?(?:含まれ|記載され|記録され|保存され|書かれ|入って|格納され)"
+)
+
+
 def _leak_sentences(doc: Doc, held: bool) -> list[str]:
     """Sentences stating a leak; the sentence right after one that lists items (`漏えいした
     可能性があるのは…。氏名、所属、電話番号が含まれる。`); with `held`, sentences saying what
     the lost or misdirected medium held."""
     out = []
     previous_leak = False
+    doc_leaks = bool(_INCIDENT_WORDS.search(doc.unquoted)) or any(
+        not negated_after(doc.unquoted, m.end()) for m in LEAK.finditer(doc.unquoted)
+    )
     for sentence in doc.sentences:
         plain = doc.unquoted[sentence.start : sentence.end]
         leak = any(not negated_after(plain, m.end()) for m in LEAK.finditer(plain))
@@ -246,7 +261,10 @@ def _leak_sentences(doc: Doc, held: bool) -> list[str]:
         else:
             named = _items_in(plain)
             stored = held and named and HELD.search(plain) and not _IF.search(plain)
-            if (previous_leak and len(named) >= 2) or stored:
+            # What the data, a file or a device held, itemized (`個人情報には氏名・住所…が
+            # 含まれ`, `名簿には名前や住所、電話番号が書かれていました`), in a notice of a leak.
+            itemized = len(named) >= 2 and _HELD_ITEMS.search(plain) and not _IF.search(plain)
+            if (previous_leak and len(named) >= 2) or stored or (itemized and doc_leaks):
                 out.append(sentence.text)
         previous_leak = leak
     return out

@@ -560,3 +560,34 @@ def test_a_lead_opening_with_a_day_names_the_organization_after_it() -> None:
 @pytest.mark.parametrize("kind", ["豊島区立小学校", "県立高等学校", "市立小中学校"])
 def test_a_kind_of_public_school_with_or_without_its_place_is_no_name(kind: str) -> None:
     assert not could_be_name(kind)
+
+
+# --- what a leaked set or a lost device held ------------------------------------------------
+
+
+def test_what_the_leaked_data_contained_is_itemized() -> None:
+    text = (
+        "例示新聞社は8日、会員向けシステムへの不正アクセスで会員情報が流出したと発表した。\n"
+        "個人情報には氏名・住所・電話番号・生年月日が含まれ、クレジットカード情報は含まれない。\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.data_items, parsed.card_data_leaked) == (
+        ["name", "address", "phone", "birthdate"],
+        False,
+    )
+
+
+def test_what_a_stolen_device_held_is_itemized() -> None:
+    text = (
+        "例示病院で職員の業務用端末が盗難にあった。\n"
+        "当該端末には、患者数千件分の一部情報(氏名、生年月日、住所、診療情報)が保存されていた。\n"
+    )
+    assert parse_text(text).data_items == ["name", "address", "birthdate", "health"]
+
+
+def test_what_a_list_had_written_on_it_is_itemized() -> None:
+    text = (
+        "職員がプレゼントの中に名簿を誤って入れて渡し、個人情報が流出しました。\n"
+        "名簿には名前や住所、電話番号が書かれていました。\n"
+    )
+    assert parse_text(text).data_items == ["name", "address", "phone"]
