@@ -79,6 +79,10 @@ def _states_leak(doc: Doc, sentence: Span) -> bool:
 # 31,429件`, `個人情報の数としては…合計約2万名`, `不正ログインが確認されたアカウントは…`).
 _COUNT_OF_DATA = re.compile(
     r"個人情報(?:の)?(?:データ)?(?:の)?(?:件数|数|人数)|"
+    # `送信されていた顧客情報は、11,941件`: the data a leak verb qualifies, as the subject its
+    # count is said of (not what the organization holds: `お預かりしているお客様情報は約12万件`).
+    r"(?:され|し)(?:てい)?た(?:可能性の?ある)?(?:個人|顧客|会員|お客様|利用者|患者)(?:の)?情報"
+    r"(?:は|が)[、\s]*(?:約|最大|計)?\s*$|"
     r"不正(?:ログイン|アクセス)(?:件数|(?:が確認され|され|を受け)た(?:アカウント|ID|会員))"
 )
 

@@ -591,3 +591,25 @@ def test_what_a_list_had_written_on_it_is_itemized() -> None:
         "名簿には名前や住所、電話番号が書かれていました。\n"
     )
     assert parse_text(text).data_items == ["name", "address", "phone"]
+
+
+def test_a_count_said_of_the_customer_data_is_the_count() -> None:
+    text = (
+        _HEAD + "委託先のサーバーが不正アクセスを受けました。送信されていた顧客情報は、11,941件。\n"
+    )
+    assert parse_text(text).people_affected == 11941
+
+
+def test_data_attached_to_a_misdirected_mail_is_counted() -> None:
+    text = (
+        "職員が資料を誤ったメールアドレスに送ってしまいました。資料には、本来送るべきではない"
+        "応募者704人分の個人情報が添付されていました。\n"
+    )
+    assert parse_text(text).people_affected == 704
+
+
+def test_data_found_taken_out_is_counted() -> None:
+    text = (
+        "元社員による情報の持ち出しについて\n\n持ち出しが確認された情報は、患者情報885名分です。\n"
+    )
+    assert parse_text(text).people_affected == 885
