@@ -295,10 +295,10 @@ _LABEL_OR_CLEFT = re.compile(r"(?:した|された)(?:のは)?$|(?:日|日時)\s
 # 情報`): outside card skimming (where the payments made in the window are the ones captured)
 # it says nothing about when data were exposed.
 _WHOSE_AFTER = re.compile(
-    r"\s*(?:の(?:間|期間)|期間中?)に[^。]{0,30}?"
-    r"(?:応募|登録|購入|注文|申込|申し込|入会|加入|契約|受講|受験|来店|受診|利用)"
+    r"\s*(?:(?:の(?:間|期間)|期間中?)に|に)[^。]{0,30}?"
+    r"(?:応募|登録|購入|注文|申込|申し込|入会|加入|契約|受講|受験|来店|受診|利用|入院|通院|在籍|入学)"
     r"[^。]{0,8}?(?:いただいた|いただきました|された|した|の)\s*"
-    r"(?:方|お客様|お客さま|会員|皆様|皆さま|者|利用者|顧客)"
+    r"(?:方|お客様|お客さま|会員|皆様|皆さま|者|利用者|顧客|患者様?|患者さま|生徒|学生)"
 )
 # What the organization did afterwards (`11月15日から18日にかけて、…訪問又は電話により経緯を
 # 説明し、お詫びしました`): a period of its response, not of exposure.

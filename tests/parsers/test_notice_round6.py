@@ -613,3 +613,12 @@ def test_data_found_taken_out_is_counted() -> None:
         "元社員による情報の持ち出しについて\n\n持ち出しが確認された情報は、患者情報885名分です。\n"
     )
     assert parse_text(text).people_affected == 885
+
+
+def test_a_period_saying_which_patients_records_were_held_is_no_exposure() -> None:
+    text = _HEAD + (
+        "当院において患者様366名分の病名を記録したUSBメモリを紛失しました。\n"
+        "※平成26年8月1日から平成28年3月31日に当院に入院された患者様より抽出\n"
+    )
+    parsed = parse_text(text)
+    assert (parsed.exposure_start, parsed.exposure_end) == (None, None)
