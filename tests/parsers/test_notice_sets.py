@@ -28,7 +28,7 @@ FLOORS = {
     "dev2": 0.97,
     "dev3": 0.96,
     "dev4": 0.98,
-    "real/dev": 0.93,
+    "real/dev": 0.91,
     # Measured, never tuned on: a floor only guards against a regression.
     "real/heldout": 0.85,
     "real/heldout2": 0.84,
