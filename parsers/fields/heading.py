@@ -194,9 +194,14 @@ _PREFECTURE = re.compile(r"^(?:東京都|北海道|大阪府|京都府|\S{2,3}�
 _FACILITY_NAMED = re.compile(r"病院|分院|診療所|学校|高校|大学|図書館|保育園|保育所|幼稚園")
 
 
+# A town or village named with its district (`東松浦郡玄海町`).
+_DISTRICT = re.compile(r"^\S{1,5}郡(?=\S{1,6}[町村]$)")
+
+
 def municipality(name: str) -> str:
-    """`東京都港区` → `港区`: a municipality calls itself by its own name."""
-    return _PREFECTURE.sub("", name)
+    """`東京都港区` → `港区`, `東松浦郡玄海町` → `玄海町`: a municipality calls itself by its own
+    name."""
+    return _DISTRICT.sub("", _PREFECTURE.sub("", name))
 
 
 # Who signs for the issuer, after its name on the same line (`株式会社X 代表取締役 山田 太郎`,

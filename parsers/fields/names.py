@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-_BRACKET_LABEL = re.compile(r"^(?:【[^】]{1,40}】\s*)+")
+# A news page's section label before its lead (`【汐見】`, `話題`, `速報`).
+_BRACKET_LABEL = re.compile(r"^(?:【[^】]{1,40}】\s*)+|^(?:話題|速報|独自|特集|注目|詳報)(?=\S{2})")
 # A dateline, labelled or not (`2024-05-10`, `公開日 2024年5月10日`, `date 2024-05-10`).
 LEADING_DATE = re.compile(
     r"^\s*(?:(?:date|公開日|更新日|掲載日|発表日|配信日)\s*[:：]?\s*)?"
@@ -76,7 +77,7 @@ def is_generic(name: str) -> bool:
 _THING = re.compile(
     r"^(?:個人|顧客|会員|利用者|患者|生徒|児童|職員|社員)?"
     r"(?:情報|データ|被害|事件|事案|問題|書類|資料|ファイル|メール|システム|サーバー?|端末)$|"
-    r"^(?:こと|もの|ところ|ため|場合|結果|現在|今回|今後)$|"
+    r"^(?:こと|もの|ところ|ため|場合|結果|現在|今回|今後|きっかけ|原因|理由|目的|背景|発端)$|"
     # What happened or what leaked, however long (`イベント申込者8名の個人情報`, `不正アクセス`).
     r"^.*(?:個人情報|の情報|のデータ)$|^.*\d+\s*(?:名|人|件)|"
     r"^(?:不正アクセス|サイバー攻撃|ランサムウ[ェエ]ア|漏えい|漏洩|流出|誤送信|紛失|盗難)"

@@ -27,7 +27,7 @@ _SELF_ALIAS = re.compile(
     r"([^\s「」、。()（）]{2,40}?)\s*[(（]\s*以下[、,]?\s*「(?:当社|弊社|当行|本学|当機構|本法人|当法人)」"
 )
 # The subject of a news lead, with an optional aside (`みなと中央病院(愛浜県汐見市)は2024年…`).
-_SUBJECT_TAIL = r"\s*(?:\([^()]{1,30}\))?\s*(?:は|が)(?=\s?(?:\d|、|同|今|本|昨))"
+_SUBJECT_TAIL = r"\s*(?:\([^()]{1,30}\))?\s*(?:では|は|が)(?=\s?(?:\d|、|同|今|本|昨))"
 _NEWS_SUBJECT = re.compile(rf"^\s*([^\s、。「」()（）]{{2,30}}?){_SUBJECT_TAIL}")
 _LEGAL = "|".join(re.escape(form) for form in LEGAL_FORMS_JA)
 # A subject with its legal form after a description (`…を提供する株式会社Xは、`).
@@ -37,7 +37,7 @@ _DESCRIBED_SUBJECT = re.compile(
 # A first sentence opening with the issuer (`一般社団法人Xのサーバー機器が…`, `X株式会社は、`);
 # not a supplier named before what it supplies (`X株式会社が提供する…`).
 _LEGAL_SUBJECT = re.compile(
-    rf"^\s*((?:{_LEGAL})[^\s、。「」()（）のはが]{{1,30}}|[^\s、。「」()（）]{{1,30}}?(?:{_LEGAL}))"
+    rf"^\s*((?:{_LEGAL})[^\s、。「」()（）のはがで]{{1,30}}|[^\s、。「」()（）]{{1,30}}?(?:{_LEGAL}))"
     r"\s*(?:は|では|において|にて|の(?!提供|委託|開発|販売)|が(?!提供|開発|販売))"
 )
 # A news sentence opening with where it happened (`山口県岩国市の公立中学校で`, `X生命保険の

@@ -622,3 +622,28 @@ def test_a_period_saying_which_patients_records_were_held_is_no_exposure() -> No
     )
     parsed = parse_text(text)
     assert (parsed.exposure_start, parsed.exposure_end) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [("話題例示通運", "例示通運"), ("【汐見】例示通運", "例示通運")],
+)
+def test_a_news_sections_label_is_not_part_of_a_name(written: str, name: str) -> None:
+    assert tidy_name(written) == name
+
+
+def test_a_town_named_with_its_district_is_the_town() -> None:
+    text = "例示県東松浦郡汐見町は15日、職員が住民の個人情報を不正に閲覧していたと発表した。\n"
+    assert parse_text(text).organization == "汐見町"
+
+
+def test_an_issuer_with_its_legal_form_then_dewa_is_the_issuer() -> None:
+    text = (
+        "学校法人例示大学では、保守を委託している会社のサーバーがランサムウェアに感染し、"
+        "学生の個人情報が流出した可能性があることが判明しました。\n"
+    )
+    assert parse_text(text).organization == "学校法人例示大学"
+
+
+def test_what_began_it_is_no_name() -> None:
+    assert not could_be_name("きっかけ")
