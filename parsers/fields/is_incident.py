@@ -20,7 +20,9 @@ _ANNOUNCEMENT = re.compile(
 _HYPOTHETICAL = re.compile(
     r"場合|際には|ないよう|ください|下さい|おそれがある(?:メール|サイト)|"
     # Ways of it in general (`…の情報流出について、代表的な手口をご紹介します`).
-    r"手口|ご紹介|事例"
+    r"手口|ご紹介|事例|"
+    # What would follow (`脆弱性が悪用されると、…改ざんされる可能性`).
+    r"(?<=[れすい]る)と、"
 )
 # An organization that suffered an incident apologizes in its own words; a press release
 # does not (`顧客へのお詫びの作成のポイントを解説` names an apology, it makes none).
@@ -38,7 +40,7 @@ _CORRECTION = re.compile(
 # A news article on statistics (`漏えい公表、上場企業で過去最多`, `…の集計結果を発表した`)
 # reports incidents in general, in the words of specific ones, about no one in particular.
 # (An investigation's 調査結果 is not one: a follow-up on a specific incident publishes it.)
-_STATISTICS = re.compile(r"集計(?:結果)?|統計|過去最多|過去最悪|前年比|前年同期比")
+_STATISTICS = re.compile(r"集計(?:結果)?|統計|過去最多|過去最悪|前年比|前年同期比|累計")
 
 
 def _statistics_article(doc: Doc, title: str | None) -> bool:

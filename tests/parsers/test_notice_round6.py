@@ -647,3 +647,19 @@ def test_an_issuer_with_its_legal_form_then_dewa_is_the_issuer() -> None:
 
 def test_what_began_it_is_no_name() -> None:
     assert not could_be_name("きっかけ")
+
+
+def test_an_advisory_saying_what_exploitation_would_do_is_no_incident() -> None:
+    text = (
+        "例示機構は4月20日、例示ソフトの脆弱性について発表した。情報が公開されているが、"
+        "脆弱性が悪用されると、機微な情報を不正に改ざんされる可能性がある。\n"
+    )
+    assert parse_text(text).is_incident is False
+
+
+def test_a_survey_of_leaks_counted_over_years_is_no_incident() -> None:
+    text = (
+        "例示リサーチは、上場企業の個人情報漏えい事故の調査を行い、その結果を発表した。"
+        "5年間に漏えいした可能性のある個人情報は、累計で最大延べ7545万人分に達した。\n"
+    )
+    assert parse_text(text).is_incident is False
