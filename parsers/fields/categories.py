@@ -71,6 +71,8 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
             r"(?:業務|職務)(?:と|に)(?:は)?(?:関係|無関係)(?:なく|のない)[^。]{0,30}?(?:閲覧|照会|持ち出|取得)|"
             r"業務外(?:の|で)?(?:目的で)?(?:閲覧|照会|利用|使用)|"
             r"(?:職務|業務)(?:以外|外)の目的で[^。]{0,6}?(?:閲覧|照会|利用|使用)|"
+            # … staff named after what they took (`データを不正に持ち出したとして、…同社社員`).
+            r"(?:不正に|無断で?)持ち出[^。]{0,40}?(?:社員|従業員|職員)|"
             r"(?:社員|従業員|職員|教員|教諭|委託先|看護師|医師|技師|薬剤師)[^。]{0,80}?"
             r"(?:(?:不正に|無断で?)(?:持ち出|取得|閲覧|ログイン|送金|使用|利用|アクセス|複製)|不正閲覧|不正収集|"
             r"横領|私的に)"
@@ -118,9 +120,11 @@ _FAMILIES: tuple[tuple[Category, re.Pattern[str]], ...] = (
 # product release: `近年、ランサムウェア被害が増加しており…`) rather than report what happened.
 _HYPOTHETICAL = re.compile(
     r"場合(?:は|には|も|、)|可能性が考えられ|ご注意|注意喚起|ないよう|ください|下さい|"
-    r"危険があ|防(?:ぐ|止)|対策を|防御|予防|守る|"
+    r"危険があ|防(?:ぐ|止(?!法))|対策を|防御|予防|守る|"
     r"近年|昨今|増加し|急増|多発し|相次いで(?:い|お|報じ)|相次ぐ|後を絶た|巧妙化|高度化|脅威(?:から|に備え|への)|"
-    r"引き続き確認|事例"
+    r"引き続き確認|事例|"
+    # A definition (`「ランサムウェア」とは、…データを暗号化する…`), not what happened.
+    r"」とは、"
 )
 # `おそれ` makes the keyword it follows hypothetical (`不正アクセスのおそれがある通信`), not a
 # leak it follows (`不正アクセスにより…流出したおそれがあります`).
@@ -182,10 +186,11 @@ def _stated(doc: Doc, category: Category, pattern: re.Pattern[str]) -> str | Non
                 or CONDITION_AFTER.match(plain, m.end())
             ):
                 continue
-            if category is Category.MALWARE:
-                window = sentence.text[max(0, m.start() - 8) : m.end() + 16]
-                if _RANSOM_NEAR.search(window) or _FAKE_WARNING_AFTER.match(plain, m.end()):
-                    continue
+            # Ransomware, or the ransom demand, in the same sentence names the malware.
+            if category is Category.MALWARE and (
+                _RANSOM_NEAR.search(sentence.text) or _FAKE_WARNING_AFTER.match(plain, m.end())
+            ):
+                continue
             if category is Category.INSIDER and (
                 _OUTSIDER.search(plain) or _PASSIVE_AFTER.match(plain, m.end())
             ):

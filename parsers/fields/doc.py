@@ -51,7 +51,7 @@ CONDITION_AFTER = re.compile(
 )
 # Negation or absence following a statement (`…は確認されておりません`, `…はございません`).
 NEGATION = re.compile(
-    r"ません|ない(?![かで]|よう)|無い|なし|無し|おらず|ず[、。]|ずに|非保持|非通過|未然"
+    r"ません|ない(?![かで]|よう)|無い|なし|無し|おらず|ず[、。]|ずに|非保持|非通過|未然|ではなく"
 )
 # A line that starts a list item or a numbered section.
 MARKER = re.compile(

@@ -663,3 +663,28 @@ def test_a_survey_of_leaks_counted_over_years_is_no_incident() -> None:
         "5年間に漏えいした可能性のある個人情報は、累計で最大延べ7545万人分に達した。\n"
     )
     assert parse_text(text).is_incident is False
+
+
+def test_an_employee_named_after_the_data_taken_out_is_insider() -> None:
+    text = (
+        "工具メーカー「例示精工」の設計データを不正に持ち出したとして、県警は27日、同社社員を"
+        "不正競争防止法違反の疑いで逮捕した。\n"
+    )
+    assert parse_text(text).categories == [Category.INSIDER]
+
+
+def test_a_ransom_screen_in_the_sentence_names_the_virus_ransomware() -> None:
+    text = (
+        "ランサムウェアに市のパソコンが感染\n職員がパソコンを起動させたところ、身代金を要求する画面が"
+        "表示され、ウイルス感染が発覚した。\n"
+    )
+    assert Category.MALWARE not in parse_text(text).categories
+
+
+def test_a_definition_and_a_denied_cause_state_no_malware() -> None:
+    text = _HEAD + (
+        "当社サーバーが第三者から不正アクセスを受けました。本不正アクセスの方法はマルウェア感染"
+        "などではなく、正規のリクエストを装ったものでした。「マルウェア」とは、不正な動作をする"
+        "プログラムの総称です。\n"
+    )
+    assert parse_text(text).categories == [Category.UNAUTHORIZED_ACCESS]
