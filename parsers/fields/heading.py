@@ -212,9 +212,18 @@ _SIGNER = re.compile(
 )
 
 
+# A head signing with its office glued to the name (`横手市長 髙橋 大`, `例示県知事 山田 太郎`).
+_GLUED_SIGNER = re.compile(
+    r"^(\S{1,10}?(?:市|町|村|区|県|都|府|道))(?:長|知事)[ \u3000]+\S{1,6}(?:[ \u3000]+\S{1,6})?$"
+)
+
+
 def issuer_of(text: str) -> str | None:
     """The organization an issuer or sign-off line names, its departments dropped; None
     when the line names none."""
+    glued = _GLUED_SIGNER.match(text.strip())
+    if glued:
+        return municipality(glued.group(1))
     text = _SIGNER.sub("", text.strip())
     stripped = _LABEL.sub("", text)
     if len(stripped) > 40:

@@ -24,7 +24,13 @@ FIRST_PERSON = re.compile(
     r"わたくしども|弊店|当店|弊グループ|当グループ|当財団|弊財団|本財団|当館|本館|本会|当会|弊会"
 )
 _SELF_ALIAS = re.compile(
-    r"([^\s「」、。()（）]{2,40}?)\s*[(（]\s*以下[、,]?\s*「(?:当社|弊社|当行|本学|当機構|本法人|当法人)」"
+    r"([^\s「」、。()（）]{2,40}?)\s*(?:[(（][^()（）]{1,60}[)）]\s*)?"
+    r"[(（]\s*以下[、,]?\s*「(?:当社|弊社|当行|本学|当機構|本法人|当法人)」"
+)
+# An own notice naming itself beside its first person (`弊社、X(株)は`).
+_SELF_APPOSED = re.compile(
+    r"(?:弊社|当社|本学|当院|本市|当法人|当組合|当会)[、,]\s*([^\s「」、。()（）]{2,30}?(?:\((?:株|有)\))?)"
+    r"\s*(?:は|では|が)"
 )
 # The subject of a news lead, with an optional aside (`みなと中央病院(愛浜県汐見市)は2024年…`).
 _SUBJECT_TAIL = r"\s*(?:\([^()]{1,30}\))?\s*(?:では|は|が)(?=\s?(?:\d|、|同|今|本|昨))"
@@ -270,7 +276,7 @@ def _quoted(sentence: str) -> Found[str | None] | None:
 
 # Who runs the place the story is about (`…を経営するX(汐見区)によると`).
 _OPERATOR = re.compile(
-    rf"(?:経営|運営)(?:する|元の|元である)\s*({_NAME}){_ASIDE}\s*(?:によると|によれば|は|が)"
+    rf"(?:経営|運営)(?:する|元の|元である|の)\s*「?({_NAME})」?{_ASIDE}\s*(?:によると|によれば|は|が)"
 )
 
 
@@ -479,7 +485,7 @@ def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
             return Found(full, signed.evidence if signed else None)
         return named
     if is_first_person(doc):
-        m = _SELF_ALIAS.search(doc.text)
+        m = _SELF_ALIAS.search(doc.text) or _SELF_APPOSED.search(doc.text)
         if m and looks_like_org(m.group(1)):
             return Found(clean_org(m.group(1)), m.group(0))
         subject = _legal_subject(doc, heading) or _named_by_its_people(doc, heading)

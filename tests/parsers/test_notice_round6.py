@@ -688,3 +688,40 @@ def test_a_definition_and_a_denied_cause_state_no_malware() -> None:
         "プログラムの総称です。\n"
     )
     assert parse_text(text).categories == [Category.UNAUTHORIZED_ACCESS]
+
+
+# --- own notices naming themselves beside their first person --------------------------
+
+
+def test_an_own_notice_naming_itself_after_we_is_the_issuer() -> None:
+    text = (
+        "弊社工場システムへの不正侵入被害に関するお詫び\n皆様におかれましては、ご清祥のことと"
+        "お慶び申し上げます。\n弊社、例示印刷(株)は、外部からの不正侵入を受けました。\n"
+    )
+    assert parse_text(text).organization == "例示印刷(株)"
+
+
+def test_an_issuer_with_an_aside_before_its_alias_is_the_issuer() -> None:
+    text = (
+        "Eメール誤送信についてのお詫び\n\n株式会社例示コスメ(本社:東京都渋谷区、代表取締役:山田"
+        " 太郎)(以下、「当社」)は、お客様へのメールを誤送信いたしました。"
+        "弊社のお客様にご迷惑をおかけしました。\n"
+    )
+    assert parse_text(text).organization == "株式会社例示コスメ"
+
+
+def test_a_mayor_signing_the_head_names_the_city() -> None:
+    text = (
+        "市職員による住民基本台帳システムの不正閲覧についてお詫びいたします\n\n"
+        "更新日 2021年9月29日\n\n"
+        "汐見市長 山田 太郎\n\nこのたび、市職員による不正閲覧が判明しました。\n"
+    )
+    assert parse_text(text).organization == "汐見市"
+
+
+def test_the_site_operator_quoted_after_its_trade_is_the_organization() -> None:
+    text = (
+        "農産物を取り扱う「例示青果オンラインショップ」で、不正アクセスによる情報流出が発生した。\n"
+        "サイト運営の「例示青果」によると、カード情報が流出した可能性がある。\n"
+    )
+    assert parse_text(text).organization == "例示青果"
