@@ -53,7 +53,7 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
     (DataItem.NATIONAL_ID, r"マイナンバー|個人番号"),
     (
         DataItem.HEALTH,
-        r"病歴|病名|病状|症状|傷病|診療|診察|診断|治療|健康(?!保険|食品|器具|増進)|健診|検診|既往歴|服薬|投薬|処方|カルテ|"
+        r"病歴|病名|病状|症状|傷病|診療|診察|診断|治療|健康(?!保険|食品|器具|増進|福祉)|健診|検診|既往歴|服薬|投薬|処方|カルテ|"
         r"検査結果|障害の有無|障がいの有無|アレルギー|介護度|要介護|心身",
     ),
     (
@@ -89,13 +89,15 @@ _CLAUSE_END = re.compile(
     r"(?:ますが|ですが|たが|ものの|けれど|ところ|含まれ|記載され|記録され)、|。"
 )
 _IF = re.compile(r"場合|際は|際には|ください")
+# A definition (`「ランサムウェア」とは、…`) states no leaked item.
+_DEFINITION = re.compile(r"」とは、")
 # `氏名が推測できる文字列` (in a mail address) is not the name itself.
 _GUESSABLE_AFTER = re.compile(r"(?:が|を|も)?(?:推測|類推|推定|特定)(?:でき|可能|され得)")
 # `パスワード変更を依頼` is advice, not a leaked password.
 _ADVICE_AFTER = re.compile(
     r"^[をの]?(?:全て|すべて)?(?:変更|リセット|再設定|再発行|総当たり|無効化)|"
     # A password protecting a file (`パスワード設定がなされていた`) is no leaked password.
-    r"^(?:が|を|の)?(?:設定|付与|保護|ロック|がかか|をかけ|かけず|かけて)"
+    r"^(?:が|を|の)?(?:設定|付与|保護|ロック|がかか|をかけ|かけず|かけて|がかけ|かけら)"
 )
 
 
@@ -106,13 +108,15 @@ _MEANS_AFTER = re.compile(
     r"[^、。]{0,14}?(?:を|で)(?:用い|使用し|使っ|入力し|悪用し|利用し)|[^、。]{0,6}?の組み合わせ|"
     r"[^、。]{0,14}?によ(?:って|り)(?:不正|ログイン)|"
     r"(?:[・/と](?:パスワード|ID))?によ(?:って|り)|"
-    r"[^、。]{0,6}?が(?:悪用|不正(?:に)?(?:使用|利用))され"
+    r"[^、。]{0,6}?が(?:悪用|不正(?:に)?(?:使用|利用))され|"
+    # Stolen to log in (`パスワードが盗まれ、不正ログインされた`): the means of the attack.
+    r"[^、。]{0,6}?が(?:盗まれ|窃取され)[^。]{0,12}?(?:不正ログイン|不正アクセス|ログインされ)"
 )
 # The credentials of the organization's own staff account, taken to break in (`職員の業務用
 # メールアカウントのID及びパスワードが窃取され`): the means of the attack, not the personal
 # data of the people the notice is about.
 _STAFF_ACCOUNT_BEFORE = re.compile(
-    r"(?:業務用|職員|従業員|社員|教職員|教員|スタッフ|担当者)[^、。]{0,10}?アカウント(?:の|に係る)?"
+    r"(?:業務用|職員|従業員|社員|教職員|教員|スタッフ|担当者)[^、。]{0,10}?(?:アカウント|メール)(?:の|に係る)?"
     r"(?:[^、。]{0,12}?(?:及び|および|と|や|・))?$"
 )
 # Enumerations of data: items separated by `、` `,` `及び` …, or by spaced bullets.
@@ -255,6 +259,9 @@ def _leak_sentences(doc: Doc, held: bool) -> list[str]:
     )
     for sentence in doc.sentences:
         plain = doc.unquoted[sentence.start : sentence.end]
+        if _DEFINITION.search(plain):
+            previous_leak = False
+            continue
         leak = any(not negated_after(plain, m.end()) for m in LEAK.finditer(plain))
         if leak:
             out.append(sentence.text)

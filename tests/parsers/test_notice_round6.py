@@ -725,3 +725,31 @@ def test_the_site_operator_quoted_after_its_trade_is_the_organization() -> None:
         "サイト運営の「例示青果」によると、カード情報が流出した可能性がある。\n"
     )
     assert parse_text(text).organization == "例示青果"
+
+
+# --- credentials and words that are no leaked items ---------------------------------------
+
+
+def test_a_password_stolen_to_log_in_is_the_means_not_leaked_data() -> None:
+    text = (
+        _HEAD + "何らかの方法でパスワードが盗まれ、不正ログインされたとみられる。"
+        "会員の氏名が閲覧された。\n"
+    )
+    assert parse_text(text).data_items == ["name"]
+
+
+def test_a_teachers_mail_password_taken_is_the_means_not_leaked_data() -> None:
+    text = (
+        "教員のメールのパスワードが何者かに不正に取得されたことが原因で、学生の氏名が流出した。\n"
+    )
+    assert parse_text(text).data_items == ["name"]
+
+
+def test_a_file_protected_by_a_password_leaks_no_password() -> None:
+    text = _HEAD + "学籍番号が入力されたファイルも流出したが、パスワードがかけられているという。\n"
+    assert "password" not in parse_text(text).data_items
+
+
+def test_a_health_and_welfare_department_is_no_health_data() -> None:
+    text = _HEAD + "申請者の氏名や住所が誤って公開されていた。市健康福祉部の部長が謝罪した。\n"
+    assert parse_text(text).data_items == ["name", "address"]
