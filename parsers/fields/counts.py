@@ -229,21 +229,24 @@ def _inline_groups(doc: Doc, first: CountMatch) -> Found[int | None] | None:
 _ONLY = re.compile(r"のみ(?:が|を)?[^。]{0,20}?(?:流出|漏えい|漏洩|閲覧|対象)")
 
 
-def _only_group(doc: Doc, first: CountMatch, held: bool) -> Found[int] | None:
+def _only_group(
+    doc: Doc, first: CountMatch, found: list[CountMatch], held: bool
+) -> Found[int] | None:
+    """The second group, among the text's counts `found`, after the first one's sentence."""
     first_sentence = doc.sentence_at(first.start)
     if _ONLY.search(first_sentence.text):
         return None
-    for count in find_counts(doc.text[first_sentence.end :]):
-        start = first_sentence.end + count.start
-        sentence = doc.sentence_at(start)
+    for count in found:
+        if count.start < first_sentence.end:
+            continue
+        sentence = doc.sentence_at(count.start)
         if sentence.start - first_sentence.end > 200:
             break
-        if count.unit not in ("名", "人") or not _ONLY.search(doc.text[sentence.start : start]):
+        if count.unit not in ("名", "人") or not _ONLY.search(
+            doc.text[sentence.start : count.start]
+        ):
             continue
-        moved = CountMatch(
-            count.value, count.unit, start, first_sentence.end + count.end, count.text
-        )
-        if _leak_context(doc, moved, held) and not _is_card_count(doc, moved):
+        if _leak_context(doc, count, held) and not _is_card_count(doc, count):
             return Found(count.value, shorten(sentence.text))
     return None
 
@@ -291,7 +294,7 @@ def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Coun
     if total.value is not None:
         return Counts(total, cards)
     if people_count is not None and people.value is not None:
-        only = _only_group(doc, people_count, held)
+        only = _only_group(doc, people_count, found, held)
         if only is not None:
             both: Found[int | None] = Found(
                 people.value + only.value, f"{people.evidence} / {only.evidence}"

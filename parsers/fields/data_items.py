@@ -240,9 +240,6 @@ def _token(segment: str) -> str | None:
     return token
 
 
-_INCIDENT_WORDS = re.compile(
-    r"不正アクセス|サイバー攻撃|ランサムウ[ェエ]ア|ウイルス|盗難|紛失|誤送信"
-)
 _HELD_ITEMS = re.compile(
     r"には[^。]{0,80}?(?:含まれ|記載され|記録され|保存され|書かれ|入って|格納され)"
 )
@@ -254,9 +251,6 @@ def _leak_sentences(doc: Doc, held: bool) -> list[str]:
     the lost or misdirected medium held."""
     out = []
     previous_leak = False
-    doc_leaks = bool(_INCIDENT_WORDS.search(doc.unquoted)) or any(
-        not negated_after(doc.unquoted, m.end()) for m in LEAK.finditer(doc.unquoted)
-    )
     for sentence in doc.sentences:
         plain = doc.unquoted[sentence.start : sentence.end]
         if _DEFINITION.search(plain):
@@ -269,9 +263,10 @@ def _leak_sentences(doc: Doc, held: bool) -> list[str]:
             named = _items_in(plain)
             stored = held and named and HELD.search(plain) and not _IF.search(plain)
             # What the data, a file or a device held, itemized (`個人情報には氏名・住所…が
-            # 含まれ`, `名簿には名前や住所、電話番号が書かれていました`), in a notice of a leak.
+            # 含まれ`, `名簿には名前や住所、電話番号が書かれていました`): only incidents are
+            # read for items, so what they held was exposed.
             itemized = len(named) >= 2 and _HELD_ITEMS.search(plain) and not _IF.search(plain)
-            if (previous_leak and len(named) >= 2) or stored or (itemized and doc_leaks):
+            if (previous_leak and len(named) >= 2) or stored or itemized:
                 out.append(sentence.text)
         previous_leak = leak
     return out

@@ -33,10 +33,13 @@ _DISCOVERY = re.compile(
 _DENIED = re.compile(
     r"^(?:せず|されず|でき(?:ず|ない|ておりません)|され(?:て)?(?:おりません|いません|ていない)|して(?:おりません|いません))"
 )
+# What may follow a date before the sentence goes on: its weekday and a clock time.
+_WEEKDAY = r"(?:[(（][月火水木金土日祝]+(?:曜日?)?[)）])?"
+_CLOCK = r"(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?"
 # After a date: weekday, time of day, then `、` means the date opens the sentence.
 _AFTER_DATE = re.compile(
-    r"\s*(?:[(（][月火水木金土日祝]+(?:曜日?)?[)）])?\s*"
-    r"(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?|午前|午後|未明|早朝|朝|昼|夕方?|夜|深夜|頃)?\s*"
+    rf"\s*{_WEEKDAY}\s*"
+    rf"(?:{_CLOCK}\s*(?:頃|ごろ)?|午前|午後|未明|早朝|朝|昼|夕方?|夜|深夜|頃)?\s*"
     r"(?:(?:(?:頃|ごろ)?(?:に|から|以降))?\s*、|(?:頃|ごろ)?には)"
 )
 _EMBEDDED = re.compile(r"こと")
@@ -45,10 +48,7 @@ _EMBEDDED = re.compile(r"こと")
 _CIRCUMSTANCE = re.compile(r"(?:際|とき|時)(?:に)?、")
 # A date marking since when something went on (`1月6日 21:00頃より、…メールが送信されて
 # いるとのご報告`) dates that event, not the moment the organization was told of it.
-_SINCE_AFTER = re.compile(
-    r"\s*(?:[(（][月火水木金土日祝]+(?:曜日?)?[)）])?\s*(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*"
-    r"(?:\d{1,2}\s*分?)?)?\s*(?:頃|ごろ)?\s*より"
-)
+_SINCE_AFTER = re.compile(rf"\s*{_WEEKDAY}\s*(?:{_CLOCK})?\s*(?:頃|ごろ)?\s*より")
 _PERIOD_FOLLOW = re.compile(
     r"^\s*(?:の)?(?:期間|間|にかけて)|^\s*(?:に|で)(?!発注|登録|ご?購入|ご?注文)"
 )
@@ -154,9 +154,7 @@ def _attached(doc: Doc, d: DateMatch, verb: re.Match[str]) -> bool:
 _OCCURRED = re.compile(
     r"(?:事案|事象|事故)が発生|(?<=に)発生した(?:サイバー攻撃|システム障害|障害)"
 )
-_AT_TIME = re.compile(
-    r"\s*(?:[(（][月火水木金土日祝]+(?:曜日?)?[)）])?\s*(?:午前|午後|未明|早朝|朝|昼|夕方?|夜|深夜)?\s*に"
-)
+_AT_TIME = re.compile(rf"\s*{_WEEKDAY}\s*(?:午前|午後|未明|早朝|朝|昼|夕方?|夜|深夜)?\s*に")
 
 
 def _occurred(doc: Doc) -> Found[dt.date | None]:
@@ -230,10 +228,7 @@ def _same_day_discovered(doc: Doc) -> Found[dt.date | None] | None:
 
 # A dated timeline's date line (`■令和4年2月28日(月)`, `2024年5月7日(火)14時頃`): the
 # lines below it, up to the next date line, happened that day.
-_DATE_LINE_REST = re.compile(
-    r"\s*(?:[(（][月火水木金土日祝]+(?:曜日?)?[)）])?\s*"
-    r"(?:(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?\s*(?:頃|ごろ)?)?\s*$"
-)
+_DATE_LINE_REST = re.compile(rf"\s*{_WEEKDAY}\s*(?:{_CLOCK}\s*(?:頃|ごろ)?)?\s*$")
 _TIMELINE_SPAN = 6
 
 
@@ -261,7 +256,9 @@ _OPENING_BRACKETS = ("【", "[", "［", "〔")
 def _timeline_discovered(doc: Doc) -> Found[dt.date] | None:
     """The earliest date line of a timeline (two or more date lines, each over its events
     as items or indented lines) whose events include learning of the incident."""
-    dated = [(i, d) for i, line in enumerate(doc.lines) if (d := _date_line(doc, line))]
+    # Only lines holding a date can be date lines: a long text is not walked line by line.
+    holding = sorted({doc.line_index(d.start) for d in doc.dates})
+    dated = [(i, d) for i in holding if (d := _date_line(doc, doc.lines[i]))]
     if len(dated) < 2:
         return None
     ends = [i for i, _ in dated[1:]] + [len(doc.lines)]

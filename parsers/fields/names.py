@@ -60,11 +60,14 @@ def tidy_name(name: str) -> str:
     return office.group(1) if office else name
 
 
+# The kinds of school and preschool a name ends in.
+SCHOOLS = r"(?:小学校|中学校|高等学校|高校|中等教育学校|義務教育学校|特別支援学校)"
+PRESCHOOLS = r"(?:幼稚園|保育園|保育所|こども園)"
 # A public body's facility of some kind, unnamed (`県立高等学校`, `市立の病院`).
 _PUBLIC_KIND = re.compile(
     r"^(?:[^\s、。]{0,8}?(?=[都道府県市区町村]立))?"
-    r"(?:[都道府県市区町村]立|公立|私立|国立)(?:の)?(?:小中学校|小学校|中学校|高等学校|高校|中等教育学校|"
-    r"特別支援学校|学校|大学|病院|図書館|保育園|保育所|幼稚園|こども園)$"
+    rf"(?:[都道府県市区町村]立|公立|私立|国立)(?:の)?(?:小中学校|{SCHOOLS}|{PRESCHOOLS}|"
+    r"学校|大学|病院|図書館)$"
 )
 
 

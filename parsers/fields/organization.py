@@ -13,7 +13,7 @@ from parsers.fields.heading import (
     looks_like_org,
     municipality,
 )
-from parsers.fields.names import LEADING_DATE, could_be_name, tidy_name
+from parsers.fields.names import LEADING_DATE, PRESCHOOLS, SCHOOLS, could_be_name, tidy_name
 from parsers.orgname import LEGAL_FORMS_JA
 
 # How an organization refers to itself; a text without any of these is a third party's
@@ -67,7 +67,7 @@ _PUBLIC_SCHOOL = re.compile(
     # A name, not kinds run together (`市立小中学校`, `県立高校・特別支援学校`).
     r"(?!小中|小・中|中高|小学|中学|高等|高校|特別支援|中等|義務|幼稚|保育|大学)"
     rf"(?:[^\s、。「」()（）のはがでに]|{PLACE_GA}){{1,20}}?"
-    r"(?:小学校|中学校|高等学校|高校|中等教育学校|義務教育学校|特別支援学校|幼稚園|保育園|保育所|こども園|大学)"
+    rf"(?:{SCHOOLS}|{PRESCHOOLS}|大学)"
 )
 # A sign-off or contact line of a municipality or school (`例示市 総務部 情報政策課`,
 # `担当:例示市総務部建築管財課`): the municipality is the issuer.
@@ -437,7 +437,7 @@ def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[
 # (`市立小学校`, `各小学校`, `同中学校`).
 _NAMED_SCHOOL = re.compile(
     r"(?<![^\s、。「」()（）のはがでにをと])((?![都道府県市区町村]立|各|同|当|本|全|小中|現在|現|元|前|他)"
-    r"[^\s、。「」()（）のはがでにを]{1,10}?(?:小学校|中学校|高等学校|高校|義務教育学校|特別支援学校))"
+    rf"[^\s、。「」()（）のはがでにを]{{1,10}}?{SCHOOLS})"
 )
 
 
