@@ -49,10 +49,17 @@ class NoticeHints:
 _CIRCLED = re.compile("[\u2460-\u2473]")
 
 
+# A content system's skip-link line before the body (`ここから本文です。`): a sentence to
+# every extractor that looks for the body's first one, though it says nothing.
+_SKIP_LINK = re.compile(
+    r"^[ \t]*(?:ここから本文です。?|ここから本文|本文ここから|本文へ(?:スキップ|移動))[ \t]*$", re.M
+)
+
+
 def normalize(text: str) -> str:
     """The one normalization every extractor relies on: list bullets, hard-wrapped lines of
-    PDF-derived text rejoined, NFKC, PDF letter-spacing."""
-    return repair_spacing(nfkc(unwrap_lines(_CIRCLED.sub("・", text))))
+    PDF-derived text rejoined, NFKC, PDF letter-spacing, skip-link lines dropped."""
+    return repair_spacing(nfkc(unwrap_lines(_SKIP_LINK.sub("", _CIRCLED.sub("・", text)))))
 
 
 def _card_total(

@@ -33,7 +33,7 @@ _ORG_TOKEN = re.compile(
 )
 _LABEL = re.compile(r"^(?:会社名|社名|法人名|団体名|名称|発信者|発行者)\s*[:：]?\s*")
 _NOT_ISSUER = re.compile(
-    r"各位|御中|様|代表|取締役|社長|理事長|学長|市長|知事|住所|所在地|TEL|電話|FAX|問い?合わせ|"
+    r"各位|業種|御中|様|代表|取締役|社長|理事長|学長|市長|知事|住所|所在地|TEL|電話|FAX|問い?合わせ|"
     r"コード|担当|部長|本部長|責任者|URL|http"
 )
 _NOT_TITLE = re.compile(r"各位|御中|代表|取締役|TEL|問い?合わせ")
@@ -71,9 +71,15 @@ def looks_like_org(token: str) -> bool:
     return bool(token) and bool(_ORG_TOKEN.match(token)) and not is_generic(token)
 
 
+# What a notice says of the organization in brackets after its name (`株式会社X(情報処理
+# サービス、…)`, a reading `(アイドット…)`); a legal form in brackets (`X(株)`) is the name's.
+_BRACKETED_AFTER = re.compile(r"[(（][^()（）]{2,60}[)）]$")
+
+
 def clean_org(text: str) -> str:
-    """No spaces inside an organization name (`株式会社 マイネット` → `株式会社マイネット`)."""
-    return re.sub(r"\s+", "", _LABEL.sub("", text.strip()))
+    """No spaces inside an organization name (`株式会社 マイネット` → `株式会社マイネット`),
+    and no description in brackets after it."""
+    return _BRACKETED_AFTER.sub("", re.sub(r"\s+", "", _LABEL.sub("", text.strip())))
 
 
 # Words that continue a romanized company name after a space (`株式会社Crestline Japan`,

@@ -21,6 +21,25 @@ LEADING_DATE = re.compile(
 _PLACE = r"[^\s、。「」()（）の・]{1,6}?[都道府県]"
 _CITY = r"[^\s、。「」()（）の・]{1,8}?[市区町村郡]"
 _LEADING_PLACE = re.compile(rf"^(?:{_PLACE}(?:[・、]?{_CITY})?|{_CITY})の(?=\S{{2}})")
+# A prefecture by its short name before a municipality, as news datelines write it
+# (`千葉・横芝光町`), or in full before a municipality's unit (`千葉県我孫子市水道局`).
+_SHORT_PREFECTURE = re.compile(r"^[^\s、。「」()（）の・]{2,3}・(?=[^\s・]{1,8}?[市区町村])")
+_PREFECTURE_BEFORE_CITY = re.compile(
+    r"^(?:東京都|北海道|大阪府|京都府|[^\s、。「」()（）の・]{2,3}県)(?=[^\s県]{1,8}?[市区町村]\S{0,10}$)"
+)
+# Where a news article puts the address after a name (`西宮市役所=西宮市六湛寺町`), or
+# what the organization does in brackets (`株式会社X(情報処理サービス、…)`); a legal form
+# in brackets (`X(株)`) is part of the name.
+_TRAILING_ASIDE = re.compile(r"\s*(?:=\S*|[(（][^()（）]{2,60}[)）])$")
+# The parent named before its subsidiary (`NTT西日本の子会社NTTビジネスソリューションズ`).
+_LEADING_PARENT = re.compile(
+    r"^[^\s、。「」]{1,30}?の(?:[^\s、。「」]{0,8}?)(?:子会社|グループ会社|関連会社)(?:である)?、?(?=\S{2})"
+)
+# The end of a verb that a clause before the name left behind when it was cut at a kana
+# (`手がけるX株式会社` cut at `が`): no name starts with it.
+_VERB_TAIL = re.compile(
+    r"^(?:ける|げる|せる|める|れる|てる|する|した|った|いる|える)(?=[^\sぁ-ゖ])"
+)
 # What an organization does, said before its name: a trade or a rank in it.
 _TRADE = (
     r"(?:販売|製造|商社|メーカー|卸|小売|通販|運営|運営元|運営会社|開発|事業者|業者|会社|企業|"
@@ -31,7 +50,7 @@ _TRAILING_UNIT = re.compile(
     r"の(?:海外|国内|米国|中国|欧州|アジア)?(?:グループ会社|子会社|関連会社|関係会社|拠点|工場|支店|店舗)$|"
     # What of the organization the story is about (`X病院のサーバー`, `X社のシステム`).
     r"の(?:サーバー?|システム|ネットワーク|端末|パソコン|PC|ホームページ|ウェブサイト|サイト|"
-    r"メールサーバー?|電子カルテ(?:システム)?)$"
+    r"メールサーバー?|電子カルテ(?:システム)?|(?:メール|公式)?アカウント)$"
 )
 # What the organization does, as a clause before its name (`空調設備設計・施工を手がける
 # 菱機工業株式会社`, `検査システムの研究開発等を行うX株式会社`).
@@ -41,7 +60,8 @@ _LEADING_CLAUSE = re.compile(
 _OFFICE = re.compile(r"^(\S{1,12}?[市区町村])(?:役場|役所|庁舎)$")
 # A kind of organization with nothing that names one (`人材派遣会社`, `大手銀行`).
 GENERIC = re.compile(
-    rf"^(?:{_TRADE}|[^\s]{{0,6}}(?:系|向け))*(?:会社|企業|業者|メーカー|店|銀行|病院|学校|団体|法人|事業者)$"
+    rf"^(?:{_TRADE}|[^\s]{{0,6}}(?:系|向け))*(?:会社|企業|業者|メーカー|店|銀行|病院|学校|団体|法人|事業者|"
+    r"(?:社会福祉)?協議会|協会|組合|センター|機構|財団|(?:教育)?委員会)$"
 )
 
 
@@ -49,13 +69,14 @@ def tidy_name(name: str) -> str:
     """`name` without what surrounds a name in news and reposts (see the module)."""
     name = _BRACKET_LABEL.sub("", name.strip())
     name = LEADING_DATE.sub("", name).strip()
+    name = _TRAILING_ASIDE.sub("", _VERB_TAIL.sub("", _LEADING_PARENT.sub("", name)))
     for _ in range(2):  # `福島県・いわき市の` then `信用金庫大手の`, in either order
-        trimmed = _LEADING_TRADE.sub("", _LEADING_PLACE.sub("", name))
+        trimmed = _LEADING_TRADE.sub("", _LEADING_PLACE.sub("", _SHORT_PREFECTURE.sub("", name)))
         if trimmed == name:
             break
         name = trimmed
     name = _LEADING_CLAUSE.sub("", name)
-    name = _TRAILING_UNIT.sub("", name)
+    name = _PREFECTURE_BEFORE_CITY.sub("", _TRAILING_UNIT.sub("", name))
     office = _OFFICE.match(name)
     return office.group(1) if office else name
 

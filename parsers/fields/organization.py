@@ -18,10 +18,14 @@ from parsers.orgname import LEGAL_FORMS_JA
 
 # How an organization refers to itself; a text without any of these is a third party's
 # (news) account.
+# `本`/`当` after a kanji is part of a word (`花房本町`, `日本学生…`, `担当社員`), save after
+# a word of time (`今回当社`, `今般本学`).
+_NOT_IN_WORD = r"(?<!(?![回般度年月日後際時])[一-龥々])"
 FIRST_PERSON = re.compile(
-    r"弊社|当社|弊行|当行|本学|当学|本法人|当法人|弊機構|当機構|本機構|弊団体|当団体|当院|本院|弊院|"
-    r"本校|当校|当センター|弊センター|本市|当市|本町|当町|当組合|弊組合|当協会|弊協会|私ども|"
-    r"わたくしども|弊店|当店|弊グループ|当グループ|当財団|弊財団|本財団|当館|本館|本会|当会|弊会"
+    r"弊社|弊行|弊機構|弊団体|弊院|弊センター|弊組合|弊協会|私ども|わたくしども|弊店|弊グループ|"
+    rf"弊財団|弊会|{_NOT_IN_WORD}(?:当社|当行|本学|当学|本法人|当法人|当機構|本機構|当団体|当院|"
+    r"本院|本校|当校|当センター|本市|当市|本町|当町|当組合|当協会|当店|当グループ|当財団|本財団|"
+    r"当館|本館|本会|当会)"
 )
 _SELF_ALIAS = re.compile(
     r"([^\s「」、。()（）]{2,40}?)\s*(?:[(（][^()（）]{1,60}[)）]\s*)?"
@@ -42,9 +46,15 @@ _DESCRIBED_SUBJECT = re.compile(
 )
 # A first sentence opening with the issuer (`一般社団法人Xのサーバー機器が…`, `X株式会社は、`);
 # not a supplier named before what it supplies (`X株式会社が提供する…`).
+_OPENING = r"^\s*(?:(?:この|今)(?:たび|度|般)[、,]\s*)?"
 _LEGAL_SUBJECT = re.compile(
-    rf"^\s*((?:{_LEGAL})[^\s、。「」()（）のはがで]{{1,30}}|[^\s、。「」()（）]{{1,30}}?(?:{_LEGAL}))"
-    r"\s*(?:は|では|において|にて|の(?!提供|委託|開発|販売)|が(?!提供|開発|販売))"
+    rf"{_OPENING}((?:{_LEGAL})\s?[^\s、。「」()（）のはがで]{{1,30}}|[^\s、。「」()（）]{{1,30}}?(?:{_LEGAL}))"
+    r"\s*(?:は|では|において|におきまして|にて|の(?!提供|委託|開発|販売)|が(?!提供|開発|販売))"
+)
+# An opening sentence placing the incident at a named organization, legal form or not
+# (`この度、市立X市民病院におきまして…`, `X協議会が…を受託しております`).
+_PLACE_SUBJECT = re.compile(
+    rf"{_OPENING}((?:[^\s、。「」()（）のはがでに]|{PLACE_GA}){{2,30}}?)\s*(?:において|におきまして|にて|では|が(?!提供|開発|販売))"
 )
 # A news sentence opening with where it happened (`山口県岩国市の公立中学校で`, `X生命保険の
 # 子会社の口座から`).
@@ -59,7 +69,9 @@ _UNNAMED_THERE = re.compile(
 )
 # A municipality running what the text is about (`汐見町立の学校で`), or its office
 # (`汐見町役場に提出された`): the municipality.
-_MUNICIPAL_RUN = re.compile(r"^\s*([^\s、。「」()（）]{1,10}?[市区町村])立の")
+_MUNICIPAL_RUN = re.compile(
+    rf"^\s*([^\s、。「」()（）]{{1,10}}?[市区町村])立(?:の|(?=(?:小中学校|{SCHOOLS}|{PRESCHOOLS}|学校)))"
+)
 _MUNICIPAL_OFFICE = re.compile(r"([^\s、。「」()（）のでにはが]{1,10}?[市区町村])(?:役場|役所)")
 # A public school named in full (`富山市立八尾中学校`): the issuer in an article about it.
 _PUBLIC_SCHOOL = re.compile(
@@ -100,6 +112,7 @@ def is_first_person(doc: Doc) -> bool:
 # An apology in the issuer's humble voice (`深くお詫び申し上げます`), outside quotes: news
 # reports an apology in plain form (`謝罪した`) or quotes it.
 _HUMBLE_APOLOGY = re.compile(r"(?:お詫び|おわび)(?:申し上げ|いたし|致し)")
+_HUMBLE = re.compile(r"(?:いた|致)しま|申し上げ|ございま|させていただ|しており|であります")
 
 
 def speaks_as_issuer(doc: Doc) -> bool:
@@ -181,10 +194,10 @@ def _first_sentence(doc: Doc, heading: Heading) -> str | None:
 def _legal_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
     """`一般社団法人Xのサーバー機器が外部からの不正アクセスを受け…`: an issuer named with its
     legal form at the start of the first sentence."""
-    first = _first_sentence(doc, heading)
-    m = _LEGAL_SUBJECT.match(first or "")
-    if m and _named(m.group(1)):
-        return Found(clean_org(tidy_name(m.group(1))), m.group(0))
+    first = _first_sentence(doc, heading) or ""
+    for m in (_LEGAL_SUBJECT.match(first), _PLACE_SUBJECT.match(first)):
+        if m and _named(m.group(1)) and could_be_name(tidy_name(m.group(1))):
+            return Found(clean_org(tidy_name(m.group(1))), m.group(0))
     return None
 
 
@@ -195,6 +208,12 @@ _VICTIM = re.compile(
     r"([^\s、。「」()（）]{2,30}?)\s*(?=[(（、。]|で(?:ある|す)|だ)"
 )
 _PROSECUTION = re.compile(r"県警|府警|道警|警視庁|警察|地検|検察")
+# The police as the organization: one of its own officers lost or leaked it
+# (`X県警の27歳の男性警察官が…紛失`, `X県警は8日、…署の男性警察官が…と発表した`).
+_POLICE_OWN = re.compile(
+    r"(?:^|、)\s*([^\s、。「」()（）]{1,6}?(?:県警|府警|道警|警視庁|警察署|警察本部))(?:は|の)"
+    r"[^。]{0,50}?(?:警察官|巡査(?:長|部長)?|警部(?:補)?|署員|職員)(?:\(\d+\))?が"
+)
 
 
 # How a news sentence names who announced, admitted or apologized: its subject, at the
@@ -219,13 +238,24 @@ _LEAD_SENTENCES = 3
 _BULLET = re.compile(r"^\s*[-–・•*■◆●○◇□]+\s*")
 
 
+# A wire service credited before the lead (`(ブルームバーグ): `, `[ロイター] `).
+_CREDIT = re.compile(r"^\s*[(（\[][^()（）\[\]]{2,15}[)）\]]\s*[:：]?\s*")
+
+
 def _body_sentences(doc: Doc, heading: Heading) -> list[str]:
-    """The body's sentences, a dateline before the first and bullets taken off."""
+    """The body's sentences, a dateline or credit before the first and bullets taken off."""
     first = _first_sentence(doc, heading)
     if first is None:
         return []
     rest = [s.text for s in doc.sentences if s.start > heading.body_start and s.text != first]
-    return [_BULLET.sub("", text) for text in [LEADING_DATE.sub("", first), *rest]]
+    lead = _CREDIT.sub("", LEADING_DATE.sub("", first))
+    return [_BULLET.sub("", text) for text in [lead, *rest]]
+
+
+# Names listed before the subject they share (`A と B、C は…と発表した`).
+_LISTED_SUBJECTS = re.compile(
+    r"^\s*([^\s、。「」()（）と]{2,30})(?:と[^\s、。「」()（）]{2,30}?)?、$"
+)
 
 
 def _announcer(sentence: str, said: str, police: bool) -> Found[str | None] | None:
@@ -243,10 +273,16 @@ def _announcer(sentence: str, said: str, police: bool) -> Found[str | None] | No
             or (m.start() == 0 and particle == "は")
             or looks_like_org(name)
         )
+        # A news company announcing its own incident opens the lead (`X新聞社は8日、`);
+        # elsewhere a medium named is the one reporting.
+        own_lead = m.start() == 0 and particle == "は" and _WHEN.match(sentence, m.end())
+        listed = _LISTED_SUBJECTS.match(sentence[: m.start(1)])
+        if listed and _named(listed.group(1)) and could_be_name(listed.group(1)):
+            name = clean_org(tidy_name(listed.group(1)))  # `A と B、C は`: the first named
         if (
             stated
             and could_be_name(name)
-            and not _MEDIA.search(name)
+            and (own_lead or not _MEDIA.search(name))
             and (police or not _PROSECUTION.search(name))
         ):
             return Found(municipality(name), m.group(0))
@@ -257,12 +293,18 @@ def _announcer(sentence: str, said: str, police: bool) -> Found[str | None] | No
 # `独立行政法人「X機構(略称)」は` (the form belongs to the name), `医療法人X会「Y病院」が`
 # (the quoted facility), `事業を展開する「X」において`, `化粧品子会社「X」の`.
 _QUOTED = re.compile(
-    rf"(?:({_LEGAL})([^\s、。「」]{{0,12}}?)|(?:運営|経営|展開)する|子会社|グループ会社)"
+    rf"(?:({_LEGAL})([^\s、。「」]{{0,12}}?)|(?:運営|経営|展開|提供)する|を(?:行う|手がける|手掛ける)|子会社|"
+    r"グループ会社)"
     r"(?:の|である)?「([^「」()（）]{2,30})(?:[(（][^)）]{1,12}[)）])?」"
     r"(?:は|が|において|で|の)"
 )
 # A news lead's subject in quotes after its trade (`酒造大手「X」(汐見市)は20日、`).
 _QUOTED_SUBJECT = re.compile(rf"^[^「」、。]{{0,15}}「([^「」]{{2,30}})」{_SUBJECT_TAIL}")
+# … or after its trade, whatever follows (`京都市の酒造メーカー「X」がサイバー攻撃を受け`).
+_QUOTED_TRADER = re.compile(
+    r"^[^「」、。]{0,20}(?:メーカー|会社|企業|大手|業者|チェーン|ブランド|店|社)「([^「」]{2,30})」"
+    r"\s*(?:\([^()]{1,30}\))?\s*(?:は|が|では)"
+)
 _SERVICE = re.compile(r"(?:サイト|ショップ|アプリ|サービス|ストア|システム)$")
 
 
@@ -292,15 +334,29 @@ def _operator(sentences: list[str]) -> Found[str | None] | None:
 _WITHIN = re.compile(r"(?<=[都道府県市区町村])内$")
 
 
+# A news lead placing the organization (`津山市にあるX農業協同組合の支店から`).
+_LOCATED = re.compile(
+    r"^\s*[^\s、。「」()（）]{1,10}?[都道府県市区町村]にある([^\s、。「」()（）をにへ]{2,30}?)(?:の|で|は|が)"
+)
+# A municipality's department (`X市都市計画部の男性課長が`): the municipality.
+_MUNICIPAL_DEPARTMENT = re.compile(r"^(\S{1,8}?[市区町])\S{1,10}?(?:部|課|局|室)$")
+
+
 def _lead_org(first: str) -> Found[str | None] | None:
     """The organization or municipality a first sentence opens with (`汐見市の公立中学校で`
     → 汐見市); none when it opens with a place and an unnamed kind (`汐見町の病院で`)."""
     run = _MUNICIPAL_RUN.match(first)
     if run:
         return Found(municipality(run.group(1)), run.group(0))
+    located = _LOCATED.match(first)
+    if located and _named(located.group(1)):
+        return Found(clean_org(located.group(1)), located.group(0))
     m = _LEAD_ORG.match(first)
     if m is None:
         return None
+    department = _MUNICIPAL_DEPARTMENT.match(m.group(1))
+    if department:
+        return Found(municipality(department.group(1)), m.group(0))
     # `鹿児島県内の県立高校で`: somewhere in the prefecture, an unnamed school of it.
     raw = _WITHIN.sub("", m.group(1))
     if not _named(raw):
@@ -330,32 +386,39 @@ def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
     alias = _OPENING_ALIAS.match(first)
     if alias and _named(alias.group(1)):
         return Found(clean_org(alias.group(1)), alias.group(0))
+    police = _POLICE_OWN.search(first)
+    if police:
+        return Found(police.group(1), police.group(0))
     school = _PUBLIC_SCHOOL.search(doc.text[heading.body_start :])
     lead = _NEWS_SUBJECT.match(first)
     if lead and _PROSECUTION.search(lead.group(1)):
         victim = _VICTIM.search(doc.text, heading.body_start)
         if victim and _named(victim.group(1)):
             return Found(clean_org(victim.group(1)), victim.group(0))
+    board = None
     for m in (lead, _DESCRIBED_SUBJECT.search(first)):
+        if m and school and _BOARD.search(m.group(1)):
+            board = m.group(1)
+            break  # a school board announcing for one of its schools
         if m and _named(m.group(1)):
-            if school and _BOARD.search(m.group(1)):
-                break  # a school board announcing for one of its schools
             return Found(municipality(clean_org(tidy_name(m.group(1)))), m.group(0))
     if school:
-        return Found(school.group(0), school.group(0))
+        return Found(_of_board(school.group(0), board), school.group(0))
     quoted = _quoted(first)
     if quoted is not None:
         return quoted
-    named = _QUOTED_SUBJECT.match(first)
+    named = _QUOTED_SUBJECT.match(first) or _QUOTED_TRADER.match(first)
     if named and could_be_name(named.group(1)) and not _SERVICE.search(named.group(1)):
         return Found(named.group(1), named.group(0))
-    police = not _ARREST.search(doc.text)
+    unarrested = not _ARREST.search(doc.text)
     for i, sentence in enumerate(sentences[:_LEAD_SENTENCES]):
         # `Xは24日、…に感染。…が流出した可能性があると発表した。`: said one sentence on.
-        announced = _announcer(sentence, " ".join(sentences[i : i + 2]), police)
+        announced = _announcer(sentence, " ".join(sentences[i : i + 2]), unarrested)
         if announced is not None:
             return announced
-    return _operator(sentences) or _lead_org(first) or _office(first)
+    return (
+        _legal_subject(doc, heading) or _operator(sentences) or _lead_org(first) or _office(first)
+    )
 
 
 def _office(first: str) -> Found[str | None] | None:
@@ -368,10 +431,11 @@ def _office(first: str) -> Found[str | None] | None:
 # the incident happened to the subsidiary. A contractor (委託先) is not meant: its client's
 # data is the client's incident.
 _SUBSIDIARY = re.compile(
-    r"(?:(?:当社|弊社|当グループ|弊グループ)(?:の)?(?:連結|海外|国内|完全|100%)*"
+    r"(?:(?:当社|弊社|当グループ|弊グループ)(?:の)?(?:[^\s、。「」()]{1,20}?(?:する|とする|を主とする))?"
+    r"(?:連結|海外|国内|完全|100%)*"
     r"(?:子会社|グループ会社|関係会社)(?:である|の|、)|"
     r"(?:当社|弊社)グループの[^\s、。「」()]{1,10}?会社\s)\s*"
-    rf"((?:{_LEGAL})[^\s、。「」()]{{1,30}}?|[^\s、。「」()をにがでは]{{1,30}}?(?:{_LEGAL}))"
+    rf"((?:{_LEGAL})\s?[^\s、。「」()]{{1,30}}?|[^\s、。「」()をにがでは]{{1,30}}?(?:{_LEGAL}))"
     r"\s*(?:\([^()]{0,60}\))?\s*(?:において|にて|で|は|が|の(?:サーバ|システム|ネットワーク|端末))"
 )
 
@@ -429,8 +493,22 @@ def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[
             schools = {m for m in _NAMED_SCHOOL.findall(body) if _named(m) and could_be_name(m)}
         if len(schools) == 1:
             school = schools.pop()
-            return Found(school, school)
+            return Found(_of_board(school, found.value), school)
     return found
+
+
+# A board's municipality (`香川県高松市教委` → 高松市).
+_BOARD_OF = re.compile(r"([^\s、。「」()（）]{1,10}?[市区町村])(?:教育委員会|教委)")
+
+
+def _of_board(school: str, board: str | None) -> str:
+    """A school the article names by its kind of owner only (`市立山田中学校`) in full, with
+    the municipality of the board that announced it: `高松市立山田中学校`."""
+    owner = _BOARD_OF.search(board or "")
+    if owner is None or not re.match(r"[市区町村]立", school):
+        return school
+    name = municipality(owner.group(1))
+    return name + school[1:] if name.endswith(school[0]) else school
 
 
 # A school named without its municipality (`社小学校に勤務する教諭`): not a kind of school
@@ -497,6 +575,12 @@ def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
         site = _site(doc, heading)
         if site is not None:
             return site
+        # A news article quoting the organization's own words (`今後とも弊社として…`):
+        # news is written plainly, an own notice humbly.
+        if not _HUMBLE.search(_unquoted(doc.text)):
+            reported = _news_subject(doc, heading)
+            if reported is not None:
+                return reported
         if hint:
             return Found(clean_org(hint), _from_source(hint))
         return Found(None)

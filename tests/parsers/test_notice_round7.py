@@ -1,0 +1,231 @@
+"""Round 7: how real news articles and notices name the organization, each pattern on a
+text written here (see tests/notices/real/README.md for the notices)."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.fields.doc import Doc
+from parsers.fields.names import tidy_name
+from parsers.fields.organization import is_first_person
+from parsers.notice import normalize, parse_text
+
+_NEWS_HEAD = "個人情報が流出した可能性\n\n"
+_OWN_HEAD = "個人情報の取扱いに関するお詫び\n\n"
+
+
+def _org(text: str) -> str | None:
+    return parse_text(text).organization
+
+
+# --- what surrounds a name -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("汐見市役所=汐見市本町1丁目", "汐見市"),  # the address a news article appends
+        ("株式会社ミナトデータ(情報処理サービス、印刷業)", "株式会社ミナトデータ"),
+        ("ミナトデータ(株)", "ミナトデータ(株)"),  # a legal form in brackets stays
+        ("愛浜電信の子会社アイハマソリューションズ", "アイハマソリューションズ"),
+        ("愛浜・汐見町", "汐見町"),  # a prefecture's short name in a dateline
+        ("愛浜県汐見市水道局", "汐見市水道局"),
+        ("国立大学法人汐見大学のメールアカウント", "国立大学法人汐見大学"),
+        ("けるミナトテック株式会社", "ミナトテック株式会社"),  # a clause cut at its `が`
+    ],
+)
+def test_what_news_puts_around_a_name_is_not_part_of_it(raw: str, name: str) -> None:
+    assert tidy_name(raw) == name
+
+
+def test_a_subject_cut_inside_its_describing_clause_keeps_only_the_name() -> None:
+    text = _NEWS_HEAD + (
+        "小学生向けの教室などを手がけるミナトテック株式会社は2021年4月26日、会員向けの"
+        "電子メールで誤送信が発生し、会員のメールアドレス165件が流出したと明らかにしました。\n"
+    )
+    assert _org(text) == "ミナトテック株式会社"
+
+
+def test_a_signature_describing_the_company_in_brackets_gives_the_name() -> None:
+    text = _OWN_HEAD + (
+        "当社の委託先で、お客様の情報を含む書類を紛失いたしました。深くお詫び申し上げます。\n\n"
+        "株式会社ミナトデータ(情報処理サービス、印刷業)\n"
+    )
+    assert _org(text) == "株式会社ミナトデータ"
+
+
+# --- an opening sentence placing the incident at a named organization ------------------------
+
+
+def test_a_humble_at_gives_the_place_named_in_the_opening_sentence() -> None:
+    text = "平成25年11月19日\n個人情報盗難のお詫び\n" + (
+        "この度、市立汐見市民病院におきまして、廃棄予定の診療録の盗難事案が発生いたしました。\n"
+    )
+    assert _org(text) == "市立汐見市民病院"
+
+
+def test_an_organization_opening_the_notice_as_subject_is_the_issuer() -> None:
+    text = (
+        "汐見市社会福祉協議会が汐見市から受託しております相談事業におきまして、相談記録を"
+        "保存していたUSBメモリを紛失する事態が発生いたしました。\n"
+    )
+    assert _org(text) == "汐見市社会福祉協議会"
+
+
+def test_a_bare_kind_of_organization_as_subject_names_no_one() -> None:
+    text = (
+        "この度、社会福祉協議会が実施する事業のご利用者様の名簿を紛失いたしました。"
+        "深くお詫び申し上げます。\n"
+    )
+    assert _org(text) is None
+
+
+# --- municipalities, their schools and their departments -----------------------------------
+
+
+def test_a_skip_link_line_is_not_the_first_sentence() -> None:
+    text = (
+        "ここから本文です。\n更新日:2018年4月2日\n"
+        "汐見町立小学校・中学校で使用するサーバーに、不正アクセスが行われたことを確認しました。\n"
+    )
+    assert "ここから本文" not in normalize(text)
+    assert _org(text) == "汐見町"
+
+
+def test_an_unnamed_school_run_by_a_municipality_gives_the_municipality() -> None:
+    text = "USBメモリの紛失について\n\n" + (
+        "汐見市立中学校で、生徒の個人情報が保存されていたUSBメモリの紛失が判明しました。\n"
+    )
+    assert _org(text) == "汐見市"
+
+
+def test_a_school_board_naming_its_school_by_kind_gives_the_school_in_full() -> None:
+    text = _NEWS_HEAD + (
+        "愛浜県汐見市教委は15日、市立山田中学校(同市川島町)で、3年生の成績を記した調査書の"
+        "データが入ったUSBメモリーを紛失したと発表した。\n"
+    )
+    assert _org(text) == "汐見市立山田中学校"
+
+
+def test_a_prefectural_school_keeps_the_name_the_article_gives_it() -> None:
+    text = _NEWS_HEAD + (
+        "愛浜県教委は15日、県立汐見高校で、生徒の成績を記した書類を紛失したと発表した。\n"
+    )
+    assert _org(text) == "県立汐見高校"
+
+
+def test_a_municipal_department_gives_the_municipality() -> None:
+    text = _NEWS_HEAD + (
+        "汐見市都市計画部の男性課長(58)が市民の個人情報を私的に閲覧したとして、市は24日、"
+        "男性課長を減給の懲戒処分にしたと発表した。\n"
+    )
+    assert _org(text) == "汐見市"
+
+
+def test_an_organization_located_in_a_town_is_the_one_named() -> None:
+    text = _NEWS_HEAD + (
+        "汐見市にある汐見農業協同組合の支店から、組合員の個人情報が記録されたパソコンが"
+        "盗まれていたことがわかりました。\n"
+    )
+    assert _org(text) == "汐見農業協同組合"
+
+
+# --- the police as the organization --------------------------------------------------------
+
+
+def test_the_police_whose_officer_lost_the_papers_are_the_organization() -> None:
+    text = (
+        _NEWS_HEAD
+        + "11日朝、愛浜県警の27歳の男性警察官が個人情報の書かれた捜査資料を紛失しました。\n"
+    )
+    assert _org(text) == "愛浜県警"
+
+
+def test_the_police_announcing_their_officers_mistake_are_the_organization() -> None:
+    text = _NEWS_HEAD + (
+        "愛浜県警は8日、汐見中央署の50歳代の男性警察官が、捜索中に46人分の個人情報が書かれた"
+        "メモ帳を置き忘れたと発表した。メモ帳は容疑者の男の自宅で見つかった。\n"
+    )
+    assert _org(text) == "愛浜県警"
+
+
+def test_the_police_arresting_someone_are_not_the_organization() -> None:
+    text = _NEWS_HEAD + (
+        "愛浜県警は27日、切削工具メーカー「汐見精工」(汐見市)の製品データを持ち出したとして、"
+        "同社社員の男を不正競争防止法違反の疑いで逮捕した。\n"
+    )
+    assert _org(text) != "愛浜県警"
+
+
+def test_a_place_name_ending_like_a_first_person_word_is_not_first_person() -> None:
+    text = "捜索先の汐見市花房本町で、男の自宅からメモ帳が見つかった。担当社員が確認した。"
+    assert not is_first_person(Doc(normalize(text)))
+    assert is_first_person(Doc(normalize("今回当社の委託先で紛失が判明しました。")))
+
+
+# --- quoted names, wire credits, news companies, lists of subjects -------------------------
+
+
+def test_a_quoted_name_after_its_trade_is_the_subject_whatever_follows() -> None:
+    text = _NEWS_HEAD + (
+        "汐見市の酒造メーカー「汐見酒造」がサイバー攻撃を受け一部のシステムに障害が発生し、"
+        "受注ができない状態になっていることが分かりました。\n"
+    )
+    assert _org(text) == "汐見酒造"
+
+
+def test_a_quoted_name_after_what_it_does_is_the_organization() -> None:
+    text = _NEWS_HEAD + (
+        "2025年11月、法人向けの引っ越し支援サービスを行う「ミナトリンク」の顧客データが"
+        "不正に持ち出された事件で、元社員ら4人が逮捕された。\n"
+    )
+    assert _org(text) == "ミナトリンク"
+
+
+def test_a_wire_credit_before_the_lead_is_not_part_of_it() -> None:
+    text = _NEWS_HEAD + (
+        "(ミナト通信): 汐見電機は20日、ネットワークが不正アクセスを受け、個人情報が外部に"
+        "流出した可能性があると発表した。\n"
+    )
+    assert _org(text) == "汐見電機"
+
+
+def test_a_news_company_announcing_its_own_incident_is_the_organization() -> None:
+    text = _NEWS_HEAD + (
+        "汐見新聞社は8日、本社の社員が業務用のノートパソコンを紛失したと発表した。"
+        "同社は「今後とも弊社として誠意をもって対応する」としている。\n"
+    )
+    assert _org(text) == "汐見新聞社"
+
+
+def test_a_news_company_quoted_as_a_source_is_not_the_organization() -> None:
+    text = _NEWS_HEAD + (
+        "汐見市は8日、市民の個人情報を含む書類を紛失したと発表した。汐見新聞は、"
+        "市の担当者が書類を持ち帰っていたと報じた。\n"
+    )
+    assert _org(text) == "汐見市"
+
+
+def test_the_first_of_organizations_sharing_a_subject_is_the_organization() -> None:
+    text = _NEWS_HEAD + (
+        "汐見海上火災保険と汐見あいおい生命保険、日進火災は4月17日、代理店が保有していた"
+        "顧客情報が検索できる状況にあったことが分かったと発表した。\n"
+    )
+    assert _org(text) == "汐見海上火災保険"
+
+
+def test_a_trade_before_the_subject_is_not_a_listed_organization() -> None:
+    text = _NEWS_HEAD + (
+        "ゼネコン大手、汐見建設は10日、社員のパソコンがウイルスに感染し、取引先の情報が"
+        "流出した可能性があると発表した。\n"
+    )
+    assert _org(text) == "汐見建設"
+
+
+def test_a_subsidiary_described_before_it_is_named_is_the_organization() -> None:
+    text = _OWN_HEAD + (
+        "このたび、弊社のインターネット販売を主とするグループ会社である株式会社 ミナトトラベル"
+        "(ミナトトラベル)のサーバーに、外部からの不正アクセスがありました。"
+        "深くお詫び申し上げます。\n\n株式会社汐見観光\n"
+    )
+    assert _org(text) == "株式会社ミナトトラベル"
