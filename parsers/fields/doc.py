@@ -220,7 +220,10 @@ def _line_kind(text: str) -> int:
 
 # Where a new clause with its own predicate begins (`…ありますが、不正利用は…ません`).
 _CLAUSE_BREAK = re.compile(
-    r"(?:ますが|ですが|たが|ものの|けれど|ところ)、|が、(?=現時点|現在|これまで)|。"
+    r"(?:ますが|ですが|たが|ものの|けれど|ところ)、|が、(?=現時点|現在|これまで)|。|"
+    # A verb's continuative form ends its clause (`攻撃を受け一部のシステムに障害が発生し、
+    # 受注ができない`): a denial after it is the next clause's.
+    r"(?:を受け|され)(?:、|(?=[一-龥]))|し、"
 )
 
 

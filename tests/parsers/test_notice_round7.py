@@ -9,6 +9,7 @@ from parsers.fields.doc import Doc
 from parsers.fields.names import tidy_name
 from parsers.fields.organization import is_first_person
 from parsers.notice import normalize, parse_text
+from parsers.schema import Category
 
 _NEWS_HEAD = "個人情報が流出した可能性\n\n"
 _OWN_HEAD = "個人情報の取扱いに関するお詫び\n\n"
@@ -229,3 +230,56 @@ def test_a_subsidiary_described_before_it_is_named_is_the_organization() -> None
         "深くお詫び申し上げます。\n\n株式会社汐見観光\n"
     )
     assert _org(text) == "株式会社ミナトトラベル"
+
+
+# --- categories: mistakes, staff and attacks as real notices word them ---------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "校長が確認したところ、児童Aの個票を児童Bに誤配付していたことが判明しました。",
+        "寄附金受納証明書について、寄附者を取り違えて郵送してしまいました。",
+        "事務職員が業者に送信すべきところ、誤ったメールアドレス(以下、誤アドレス)にこれを送信しました。",
+        "受講者名簿も誤ってPDF化したことに気づかず、令和4年10月18日にホームページに掲載しました。",
+        "案内メールを送信した際、お客様のメールアドレスが他の受信者のメール内に表示された状態で送信されました。",
+        "代理店が保有していた顧客情報が、インターネット上で検索できる状況にあったことが分かりました。",
+    ],
+)
+def test_data_sent_or_shown_by_mistake_is_a_misdelivery(sentence: str) -> None:
+    assert Category.MISDELIVERY in parse_text(_OWN_HEAD + sentence + "\n").categories
+
+
+def test_a_former_seconded_employee_leaking_data_is_insider_misuse() -> None:
+    text = (
+        _OWN_HEAD
+        + "保険会社からの元出向社員2名が、お客さま情報を代理店の外に漏えいしていました。\n"
+    )
+    assert parse_text(text).categories == [Category.INSIDER]
+
+
+def test_an_attack_stays_stated_when_a_later_clause_denies_something_else() -> None:
+    text = _NEWS_HEAD + (
+        "汐見市の酒造メーカー「汐見酒造」がサイバー攻撃を受け一部のシステムに障害が発生し、"
+        "取引先からの受注ができない状態になっていることが分かりました。\n"
+    )
+    assert Category.UNAUTHORIZED_ACCESS in parse_text(text).categories
+
+
+def test_defences_not_taken_do_not_make_an_account_of_an_attack_a_warning() -> None:
+    text = _OWN_HEAD + (
+        "これは当社の委託業者が、新たに構築したサーバーを適切なセキュリティ対策を講じない状態で"
+        "設置した結果、不正アクセス者が当該サーバーからデータを盗んだものです。\n"
+    )
+    assert Category.UNAUTHORIZED_ACCESS in parse_text(text).categories
+
+
+def test_harm_described_as_what_can_happen_is_no_incident() -> None:
+    text = "セキュリティ強化に関するお願い\n\nお客様各位\n\n" + (
+        "不正利用により、ホームページが改竄され閲覧するとウィルスに感染するといった被害が発生し、"
+        "メールが送信できなくなるなどのトラブルにつながります。\n"
+        "パスワードの見直しをお願いいたします。\n"
+    )
+    incident = parse_text(text)
+    assert not incident.is_incident
+    assert incident.categories == []
