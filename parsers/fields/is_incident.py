@@ -40,6 +40,14 @@ _CORRECTION = re.compile(
 # A news article on statistics (`漏えい公表、上場企業で過去最多`, `…の集計結果を発表した`)
 # reports incidents in general, in the words of specific ones, about no one in particular.
 # (An investigation's 調査結果 is not one: a follow-up on a specific incident publishes it.)
+# A lead reporting an event or a launch (`…でセミナーが開かれ、経営者ら20人が参加した`,
+# `…を監視するサービスを開始`), or stating that the problem is not the organization's own.
+_EVENT_LEAD = re.compile(
+    r"(?:セミナー|講演会?|勉強会|研修会?|訓練|演習|フォーラム|シンポジウム)[^。]{0,30}?(?:開かれ|開催|実施)|"
+    r"サービス(?:を|の)?(?:提供)?開始"
+)
+_NOT_ITS_OWN = re.compile(r"(?:同社|当社|弊社)の(?:セキュリティ)?インシデントではな")
+
 _STATISTICS = re.compile(r"集計(?:結果)?|統計|過去最多|過去最悪|前年比|前年同期比|累計")
 
 
@@ -73,7 +81,11 @@ def extract_is_incident(
         return Found(False)
     if news and _statistics_article(doc, title):
         return Found(False)
-    if title and _ANNOUNCEMENT.search(title) and not _APOLOGY.search(doc.unquoted):
+    apology = _APOLOGY.search(doc.unquoted)
+    if title and _ANNOUNCEMENT.search(title) and not apology:
+        return Found(False)
+    lead = doc.sentences[0].text if doc.sentences else ""
+    if (_EVENT_LEAD.search(lead) and not apology) or _NOT_ITS_OWN.search(doc.text):
         return Found(False)
     leak = _leak_statement(doc)
     cats = set(categories.value)

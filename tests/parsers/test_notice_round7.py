@@ -283,3 +283,68 @@ def test_harm_described_as_what_can_happen_is_no_incident() -> None:
     incident = parse_text(text)
     assert not incident.is_incident
     assert incident.categories == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        (
+            "再委託先の社員が取引先情報を含むデータを業務用パソコンへ許可なくダウンロードし、"
+            "個人のクラウドに保存していたことを確認しました。",
+            Category.INSIDER,
+        ),
+        (
+            "勤務先の顧客データを持ち出し、転職先で営業に使ったとして会社員の男が逮捕されました。",
+            Category.INSIDER,
+        ),
+        (
+            "利用者に届ける文書を、誤って第三者の郵便ポストに投函してしまいました。",
+            Category.MISDELIVERY,
+        ),
+        (
+            "共有ドライブのファイルの一部が、外部からアクセス可能な状態にあったことが判明しました。",
+            Category.MISDELIVERY,
+        ),
+        (
+            "回収業者が個人情報の記された文書32枚を道に落とし、警察に届けられました。",
+            Category.LOSS_THEFT,
+        ),
+        (
+            "弊社メールサーバにおいて、正規のアカウント情報(ID・パスワード)が悪用され、"
+            "大量のスパムメールが送信されました。",
+            Category.UNAUTHORIZED_ACCESS,
+        ),
+    ],
+)
+def test_more_wordings_of_what_happened_state_the_category(
+    sentence: str, category: Category
+) -> None:
+    incident = parse_text(_OWN_HEAD + sentence + "\n")
+    assert incident.is_incident
+    assert category in incident.categories
+
+
+def test_a_report_of_a_seminar_on_attacks_is_no_incident() -> None:
+    text = (
+        "【汐見】汐見市の商工会議所で11日、「サイバー攻撃の実態」セミナーが開かれ、経営者ら20人が"
+        "参加した。参加者は、取引先を装ったメールを開くだけでウイルスに感染し、情報が窃取される"
+        "様子を体験した。\n"
+    )
+    assert not parse_text(text).is_incident
+
+
+def test_a_launch_of_a_leak_monitoring_service_is_no_incident() -> None:
+    text = (
+        "株式会社ミナトウォッチ、ファイル共有サイトにおける機密文書の公開を監視するサービスを開始。"
+        "新たな漏えい文書が確認された際には、自動的に報告します。\n"
+    )
+    assert not parse_text(text).is_incident
+
+
+def test_attacks_on_customers_the_company_says_are_not_its_own_are_no_incident() -> None:
+    text = _NEWS_HEAD + (
+        "ミナト商会は、同社のサービスの一部のユーザーで、不正アクセスを受けて管理者アカウントが"
+        "侵害される事象が発生しているとし、注意を呼び掛けている。"
+        "この問題は、同社のセキュリティインシデントではないとしている。\n"
+    )
+    assert not parse_text(text).is_incident
