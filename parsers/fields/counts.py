@@ -87,13 +87,26 @@ _COUNT_OF_DATA = re.compile(
 )
 
 
+# People counted as the owners of the data (`46人分の個人情報が書かれたメモ帳`, `のべ1400人余り
+# の名前や住所`): what an incident notice counts so is what was exposed.
+_OF_PERSONAL_DATA = re.compile(r"(?:分|余り)?の(?:個人情報|氏名|名前|住所|成績|診療情報|カルテ)")
+
+
 def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
     sentence = doc.sentence_at(count.start)
     plain = doc.unquoted[sentence.start : sentence.end]
     if _states_leak(doc, sentence):
         return True
+    if count.unit in ("名", "人") and _OF_PERSONAL_DATA.match(doc.text, count.end):
+        return True
     if _COUNT_OF_DATA.search(doc.unquoted[sentence.start : count.start]):
         return True
+    index = doc.line_index(count.start)
+    if index > 0 and count.start - doc.lines[index].start <= 2:
+        # A count under its label (`個人情報の件数⏎22,796件`).
+        label = doc.lines[index - 1].text
+        if _COUNT_OF_DATA.search(label) and len(label) <= 30:
+            return True
     if held and HELD.search(plain) and not _IF.search(plain):
         return True  # `USBメモリには…児童延べ112人分の氏名…が保存されていた`
     if _SUB_SENTENCE.match(plain) and sentence.start > 0:
@@ -103,7 +116,6 @@ def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
             return True
     if re.search(r"対象|該当", plain) and re.search(r"お客様|方|者|会員|皆様|皆さま", plain):
         return True
-    index = doc.line_index(count.start)
     line = doc.lines[index].text
     # A long label line that ends in its count, not a sentence (`…の期間中に入力された
     # クレジットカード情報 最大7,093件`), sits under its heading like a list item.
@@ -113,15 +125,23 @@ def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
 
 
 # Staff who acted (`本学教員1名がフィッシングメールの…`), not people whose data leaked.
-_ACTOR = re.compile(r"(?:教員|教諭|職員|従業員|社員|担当者|委託先|看護師|医師|技師|薬剤師)の?\s*$")
-_ACTOR_AFTER = re.compile(r"^\s*(?:が|は)")
+_ACTOR = re.compile(
+    r"(?:教員|教諭|職員|従業員|社員|担当者|委託先|看護師|医師|技師|薬剤師|警察官|巡査|校長|教頭|担任|"
+    r"課長|部長)(?:ら)?の?\s*$"
+)
+_ACTOR_AFTER = re.compile(r"^\s*(?:が|は|で)")
+_ARRESTED = re.compile(r"逮捕|送検|起訴|疑いで")
 # People who reported it (`受信した1人から連絡があり`) or were disciplined for it (`職員57人を
 # 懲戒処分`): not people whose data leaked.
 _NOT_AFFECTED_AFTER = re.compile(
     r"\s*[)）]?(?:から|より)[^。]{0,40}?(?:連絡|指摘|通報|申し出|問い合わせ)|"
     r"\s*を(?:懲戒|処分|停職|減給|戒告|免職|訓告|厳重注意)|"
     # Those a file was shared with or sent to (`生徒計82名と共有された`), not whose data it held.
-    r"\s*(?:と|に対し(?:て)?)(?:共有|送信|送付|配布|配信)|"
+    r"\s*(?:と(?:共有|送信|送付|配布|配信)|に対し(?:て)?[^。]{0,30}?(?:共有|送信|送付|配布|配信))|"
+    # People arrested or charged (`元社員1名の計4名を、…違反の疑いで逮捕`).
+    r"\s*を[、\s]*[^。]{0,40}?(?:逮捕|送検|起訴|疑いで)|\s*(?:が|は)[^。]{0,40}?(?:逮捕|送検|起訴)さ|"
+    # Postings counted, not records (`3件の情報発信において`).
+    r"\s*の(?:情報発信|発信|投稿|書き込み)|"
     # Incidents counted, not records (`事案が2件発生`, `2件、個人情報を紛失する事案`).
     r"\s*(?:の)?(?:事案|事故|事象|インシデント)|\s*[、,][^。]{0,20}?事案(?:が|を)?(?:あり|発生)"
 )
@@ -131,7 +151,9 @@ _INCIDENTS_BEFORE = re.compile(r"(?:事案|事故|事象)(?:が|は)\s*$")
 def _is_record_count(doc: Doc, count: CountMatch) -> bool:
     before = doc.text[max(0, count.start - 12) : count.start].replace("メールアドレス", "")
     after = doc.text[count.end : count.end + 8]
-    if _ACTOR.search(before) and _ACTOR_AFTER.match(after):
+    if _ACTOR.search(before) and (
+        _ACTOR_AFTER.match(after) or _ARRESTED.search(doc.sentence_at(count.start).text)
+    ):
         return False
     if _NOT_AFFECTED_AFTER.match(doc.text, count.end, count.end + 50):
         return False
@@ -167,6 +189,8 @@ def _is_card_count(doc: Doc, count: CountMatch) -> bool:
         return _is_sub_count(doc, count) and bool(_CARD.search(clause))
     if _CARD.search(clause):
         return True
+    if re.match(r"\s*[(（]?\s*(?:うち|内訳)", doc.text[count.end : count.end + 4]):
+        return False  # `22,796件(うち、クレジットカード情報を含む…)`: the cards are the part
     return bool(_CARD.search(sentence.text)) and "個人情報" not in clause
 
 

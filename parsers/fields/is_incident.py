@@ -48,7 +48,12 @@ _EVENT_LEAD = re.compile(
 )
 _NOT_ITS_OWN = re.compile(r"(?:同社|当社|弊社)の(?:セキュリティ)?インシデントではな")
 
-_STATISTICS = re.compile(r"集計(?:結果)?|統計|過去最多|過去最悪|前年比|前年同期比|累計")
+_STATISTICS = re.compile(
+    # A survey's 集計結果 sent by mistake is no statistic of incidents.
+    r"(?:件数|事故|事案|漏えい|漏洩|流出|被害|開示|公表)[^。]{0,20}?集計|"
+    r"集計[^。]{0,20}?(?:件数|事故|事案|漏えい|漏洩|流出|被害|開示|公表)|"
+    r"統計|過去最多|過去最悪|前年比|前年同期比|累計"
+)
 
 
 def _statistics_article(doc: Doc, title: str | None) -> bool:

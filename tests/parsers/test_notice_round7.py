@@ -348,3 +348,55 @@ def test_attacks_on_customers_the_company_says_are_not_its_own_are_no_incident()
         "この問題は、同社のセキュリティインシデントではないとしている。\n"
     )
     assert not parse_text(text).is_incident
+
+
+# --- people counts --------------------------------------------------------------------------
+
+
+def test_people_counted_as_owners_of_personal_data_are_the_count() -> None:
+    text = _NEWS_HEAD + (
+        "汐見署の男性警察官が、捜査で知り得た46人分の個人情報などが書かれたメモ帳を置き忘れた。\n"
+    )
+    assert parse_text(text).people_affected == 46
+
+
+def test_a_count_under_its_label_line_is_the_count() -> None:
+    text = _OWN_HEAD + (
+        "弊社サイトが不正アクセスを受けました。\n\n流出の規模(疑いを含む)\n個人情報の件数\n"
+        "22,796件(うち、クレジットカード情報を含む個人情報 13,438件)\n"
+    )
+    assert parse_text(text).people_affected == 22796
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "誤配付が判明した後、校長ら3名で同日に児童宅を訪問し、謝罪しました。",
+        "愛浜県警は、警察官2人が個人情報が書かれた書類を一時紛失したと発表しました。",
+        "1名に対して宛名ラベルのデータを誤ってメール送信してしまいました。",
+        "顧客データが持ち出された事件で、代表と社員2名、元社員1名の計4名を、不正競争防止法違反の疑いで逮捕した。",
+        "顧客情報を不正に取得したとして、元従業員ほか1名が逮捕されました。",
+        "本学会理事が主導した3件の情報発信において、個人情報が含まれた状態で公開していました。",
+    ],
+)
+def test_people_who_acted_received_or_were_arrested_are_not_the_count(sentence: str) -> None:
+    assert parse_text(_OWN_HEAD + sentence + "\n").people_affected is None
+
+
+def test_a_survey_tally_sent_by_mistake_is_no_statistics_article() -> None:
+    text = (
+        "記者発表日時:2025年12月12日18時\n"
+        "県内の団体代表者に対し行ったアンケート調査の集計結果について、当課からメール送信した"
+        "ファイルが、一部市町において、個人情報が確認できる状態となっていたことが判明しました。\n"
+    )
+    incident = parse_text(text)
+    assert incident.is_incident
+    assert incident.categories == [Category.MISDELIVERY]
+
+
+def test_a_tally_of_published_leaks_is_a_statistics_article() -> None:
+    text = (
+        "汐見リサーチは1月19日、上場企業の個人情報漏えい・紛失事故の調査結果を発表した。"
+        "同調査は、上場企業の情報漏えい・紛失事故のお知らせなど、自主的な開示を独自集計したもの。\n"
+    )
+    assert not parse_text(text).is_incident
