@@ -234,7 +234,9 @@ def _inline_groups(doc: Doc, first: CountMatch) -> Found[int | None] | None:
     counts = [
         c
         for c in find_counts(sentence.text)
-        if c.unit in _PEOPLE_UNITS and not re.match(r"(?:計|合計|総計|総数)", c.text)
+        if c.unit in _PEOPLE_UNITS
+        and not re.match(r"(?:計|合計|総計|総数)", c.text)
+        and not _NOT_AFFECTED_AFTER.match(sentence.text, c.end, c.end + 50)
     ]
     labels: list[str] = []
     for c in counts:

@@ -133,7 +133,9 @@ _NOUN_PHRASE = re.compile(r"[^\sぁ-ゖ。、]{2,14}(?:の[^\sぁ-ゖ。、]{1,1
 # What makes a segment prose, a count, a heading or a medium rather than a kind of data.
 _NOT_ITEM_TOKEN = re.compile(
     r"\d|漏|流出|閲覧|対応|対策|経緯|原因|概要|問い?合わせ|窓口|^(?:個人)?情報$|^データ$|^個人$|"
-    r"カード|メール$|ファイル|書類|資料|文書|サーバ|パソコン|端末|アカウント$|^当該"
+    r"カード|メール$|ファイル|書類|資料|文書|サーバ|パソコン|端末|アカウント$|^当該|"
+    # Whose data it is (`お客様の個人情報の内容は、…`), not a kind of data.
+    r"(?:様|客|利用者|会員|患者|皆さま|皆様)$"
 )
 
 
@@ -241,8 +243,15 @@ def _token(segment: str) -> str | None:
 
 
 _HELD_ITEMS = re.compile(
-    r"には[^。]{0,80}?(?:含まれ|記載され|記録され|保存され|書かれ|入って|格納され)"
+    r"には[^。]{0,80}?(?:含まれ|記載され|記録され|保存され|書かれ|入って|格納され)|"
+    r"などが(?:記され|記載され|記録され|書かれ|含まれ)|"
+    # What the data were, itemized (`個人情報は商品配送先の住所や氏名、電話番号などとみられる`).
+    r"(?:個人情報|顧客情報|情報|データ)(?:の内容)?(?:は|には)、?[^。]{0,60}?(?:など|等)"
 )
+
+
+# Data deleted or encrypted (`削除されたデータは名前や住所…`) were lost, not exposed.
+_GONE = re.compile(r"(?:削除|消失|滅失|消去|暗号化)(?:され|し)た(?:個人情報|顧客情報|情報|データ)")
 
 
 def _leak_sentences(doc: Doc, held: bool) -> list[str]:
@@ -265,7 +274,12 @@ def _leak_sentences(doc: Doc, held: bool) -> list[str]:
             # What the data, a file or a device held, itemized (`個人情報には氏名・住所…が
             # 含まれ`, `名簿には名前や住所、電話番号が書かれていました`): only incidents are
             # read for items, so what they held was exposed.
-            itemized = len(named) >= 2 and _HELD_ITEMS.search(plain) and not _IF.search(plain)
+            itemized = (
+                len(named) >= 2
+                and _HELD_ITEMS.search(plain)
+                and not _IF.search(plain)
+                and not _GONE.search(plain)
+            )
             if (previous_leak and len(named) >= 2) or stored or itemized:
                 out.append(sentence.text)
         previous_leak = leak

@@ -210,8 +210,13 @@ _TOP, _HEADING, _ITEM, _PROSE = range(4)
 _MAX_HEADINGS = 12
 
 
+# A numbered group with its count (`1 患者様の情報 最大48,983件`) sits under a heading such
+# as `【流出した可能性のある情報】`: a sub-heading, not a section of its own.
+_GROUP_COUNT_END = re.compile(r"(?:約|最大|計)?\s*\d[\d,]*\s*(?:件|名|人)(?:分)?\s*$")
+
+
 def _line_kind(text: str) -> int:
-    if TOP_SECTION.match(text):
+    if TOP_SECTION.match(text) and not _GROUP_COUNT_END.search(text):
         return _TOP
     if SECTION.match(text) or LABEL_HEADING.match(text):
         return _HEADING
@@ -232,7 +237,8 @@ _INTRODUCES = re.compile(r"以下|下記|次の|[:：]\s*$")
 # `記録されていた情報`, `紛失物`): only as a heading, where they introduce the list below.
 _HELD_HEADING = re.compile(
     r"(?:対象と(?:なる|なった)|対象の|(?:記録|保存|記載|格納)され(?:てい)?(?:る|た)|含まれ(?:てい)?(?:る|た)|"
-    r"該当する|関係する)(?:個人)?(?:情報|データ|項目)|紛失(?:物|した(?:もの|物|書類))"
+    r"該当する|関係する)(?:個人)?(?:情報|データ|項目)|紛失(?:物|した(?:もの|物|書類))|"
+    r"個人情報の(?:内容|項目|種類)"
 )
 
 

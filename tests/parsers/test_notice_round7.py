@@ -9,7 +9,7 @@ from parsers.fields.doc import Doc
 from parsers.fields.names import tidy_name
 from parsers.fields.organization import is_first_person
 from parsers.notice import normalize, parse_text
-from parsers.schema import Category
+from parsers.schema import Category, DataItem
 
 _NEWS_HEAD = "個人情報が流出した可能性\n\n"
 _OWN_HEAD = "個人情報の取扱いに関するお詫び\n\n"
@@ -400,3 +400,57 @@ def test_a_tally_of_published_leaks_is_a_statistics_article() -> None:
         "同調査は、上場企業の情報漏えい・紛失事故のお知らせなど、自主的な開示を独自集計したもの。\n"
     )
     assert not parse_text(text).is_incident
+
+
+# --- data items -----------------------------------------------------------------------------
+
+
+def test_items_under_a_numbered_group_with_its_count_belong_to_the_heading_above() -> None:
+    text = _OWN_HEAD + (
+        "当院のサーバーが不正アクセスを受けました。\n\n【流出した可能性のある情報】\n"
+        "1 患者様の情報 最大1,234件\n氏名、住所、生年月日、病名\n"
+        "2 職員の情報 最大56件\n氏名、メールアドレス\n"
+    )
+    assert set(parse_text(text).data_items) == {
+        DataItem.NAME,
+        DataItem.ADDRESS,
+        DataItem.BIRTHDATE,
+        DataItem.HEALTH,
+        DataItem.EMAIL,
+    }
+
+
+def test_a_heading_naming_the_personal_data_introduces_its_items() -> None:
+    text = _OWN_HEAD + (
+        "1 経緯\n職員の自家用車から業務用パソコンが盗まれました。\n\n"
+        "2 パソコンにあった個人情報の内容\n・手術記録(19人分)\n 患者氏名、患者ID、性別\n"
+    )
+    assert {DataItem.NAME, DataItem.GENDER} <= set(parse_text(text).data_items)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "流出した個人情報は商品配送先の住所や氏名、電話番号などとみられる。",
+        "サーバーには、納税者の住所や名前、電話番号などが記された通知書のデータが保存されていた。",
+    ],
+)
+def test_what_the_data_were_itemized_gives_the_items(sentence: str) -> None:
+    text = _NEWS_HEAD + "ミナト商会のサーバーがランサムウェアに感染した。" + sentence + "\n"
+    assert {DataItem.NAME, DataItem.ADDRESS, DataItem.PHONE} <= set(parse_text(text).data_items)
+
+
+def test_data_deleted_are_not_items_exposed() -> None:
+    text = _NEWS_HEAD + (
+        "ミナト商会は、元社員がサーバーのデータを不正に削除したと発表した。"
+        "削除されたデータは名前や住所、連絡先などの顧客情報だった。\n"
+    )
+    assert parse_text(text).data_items == []
+
+
+def test_whose_data_it_is_is_no_other_kind_of_data() -> None:
+    text = _OWN_HEAD + (
+        "お客様の個人情報がインターネット上で閲覧できる状態でした。"
+        "お客様の個人情報の内容は、氏名、性別、メールアドレス、住所などです。\n"
+    )
+    assert DataItem.OTHER not in parse_text(text).data_items
