@@ -18,7 +18,7 @@ from parsers.fields.heading import Heading, is_full_date, is_prose, issuer_of
 from parsers.jpdate import DateMatch, PeriodMatch
 
 _DISCOVERY = re.compile(
-    r"発覚|判明|(?:第)?一報(?:を受け|があ(?:り|っ))|"
+    r"発\s?覚|判\s?明|(?:第)?一報(?:を受け|があ(?:り|っ))|"
     # Told by someone (`ご連絡をいただき`, `お問い合わせがあり`, `連絡が担当者にあり`,
     # `連絡に基づいて`), not asking to be told (`ご連絡いただきますよう`).
     r"(?:連絡|報告|指摘|通報|申告|相談|問い?合わせ|申し出)(?:を|が[^、。]{0,12}?に|が)?"
@@ -40,12 +40,16 @@ _CLOCK = r"(?:午前|午後)?\s*\d{1,2}\s*[:時]\s*(?:\d{1,2}\s*分?)?"
 _AFTER_DATE = re.compile(
     rf"\s*{_WEEKDAY}\s*"
     rf"(?:{_CLOCK}\s*(?:頃|ごろ)?|午前|午後|未明|早朝|朝|昼|夕方?|夜|深夜|頃)?\s*"
-    r"(?:(?:(?:頃|ごろ)?(?:に|から|以降))?\s*、|(?:頃|ごろ)?には)"
+    r"(?:(?:(?:頃|ごろ)?(?:に|から|以降))?\s*[、:：]|(?:頃|ごろ)?には)"
 )
-_EMBEDDED = re.compile(r"こと")
+_EMBEDDED = re.compile(r"こと|事(?=[がを])")
 # `翌1月19日にUSBメモリを使おうとした際、紛失したことに気付いた`: the date of a
 # circumstance the main verb happened in, not of what the verb reports.
 _CIRCUMSTANCE = re.compile(r"(?:際|とき|時)(?:に)?、")
+# … or of the event that revealed it (`12月20日に入居者が区に通報したことにより事態が発覚`),
+# unless what was found is itself a fact the verb reports (`…開封したことにより、…感染して
+# いたことが判明`: the opening caused the infection, not its finding).
+_REVEALED_BY = re.compile(r"ことによ(?:り|って)|ことで(?=[^きす])|ことから|ことをきっかけに")
 # A date marking since when something went on (`1月6日 21:00頃より、…メールが送信されて
 # いるとのご報告`) dates that event, not the moment the organization was told of it.
 _SINCE_AFTER = re.compile(rf"\s*{_WEEKDAY}\s*(?:{_CLOCK})?\s*(?:頃|ごろ)?\s*より")
@@ -137,6 +141,13 @@ def _attached(doc: Doc, d: DateMatch, verb: re.Match[str]) -> bool:
     circumstance = _CIRCUMSTANCE.search(doc.text, d.end, verb.start())
     if circumstance and not _EMBEDDED.search(doc.text, d.end, circumstance.start()):
         return True
+    revealed = _REVEALED_BY.search(doc.text, d.end, verb.start())
+    if (
+        revealed
+        and not _EMBEDDED.search(doc.text, d.end, revealed.start())
+        and not _EMBEDDED.search(doc.text, revealed.end(), verb.start())
+    ):
+        return True
     embedded = _EMBEDDED.search(doc.text, d.end, verb.start()) is not None
     # `調査の結果、同年9月28日に、…攻撃が行われ…たことが判明`: after `結果、` the date
     # opens the finding the verb reports, even when a comma follows it.
@@ -152,7 +163,9 @@ def _attached(doc: Doc, d: DateMatch, verb: re.Match[str]) -> bool:
 # An incident the organization was part of as it happened (`6月3日、社員が資料を紛失する事象
 # が発生しました`, `10月31日早朝に発生したサイバー攻撃により…利用できなくなり`): known that day.
 _OCCURRED = re.compile(
-    r"(?:事案|事象|事故)が発生|(?<=に)発生した(?:サイバー攻撃|システム障害|障害)"
+    r"(?:事案|事象|事故|不具合|障害|異常)が発生|"
+    r"(?<=に)発生(?:した|いたしました|しました)[^。]{0,8}?"
+    r"(?:サイバー攻撃|システム障害|障害|不正アクセス|漏えい|漏洩|誤送信|誤配付|誤配布|紛失)"
 )
 _AT_TIME = re.compile(rf"\s*{_WEEKDAY}\s*(?:午前|午後|未明|早朝|朝|昼|夕方?|夜|深夜)?\s*に")
 
@@ -271,8 +284,12 @@ def _timeline_discovered(doc: Doc) -> Found[dt.date] | None:
     return None
 
 
+# A news sentence's source before its date (`同社によると2024年5月10日、…`).
+_ATTRIBUTION = re.compile(r"^[^、。]{1,15}?によ(?:ると|れば)、?")
+
+
 def _opens(doc: Doc, sentence: Span, d: DateMatch) -> bool:
-    lead = doc.text[sentence.start : d.start]
+    lead = _ATTRIBUTION.sub("", doc.text[sentence.start : d.start].strip(" \u3000\n・"))
     return len(lead.strip(" \u3000\n・")) <= 2 and bool(_AFTER_DATE.match(doc.text, d.end))
 
 
@@ -285,7 +302,9 @@ def _modified_by(doc: Doc, verb: re.Match[str], d: DateMatch) -> bool:
     return bool(_LABEL_OR_CLEFT.search(joined))
 
 
-_LABEL_OR_CLEFT = re.compile(r"(?:した|された)(?:のは)?$|(?:日|日時)\s*[:：]?$")
+_LABEL_OR_CLEFT = re.compile(
+    r"(?:した|された)(?:のは)?$|(?:日|日時)\s*[:：]?$|^(?:発\s?覚|判\s?明)\s*[:：]?$"
+)
 
 
 # A period defining whose records were stored (`…までの間に当サイトからご応募いただいた方の

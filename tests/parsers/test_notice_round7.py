@@ -3,6 +3,8 @@ text written here (see tests/notices/real/README.md for the notices)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from parsers.fields.doc import Doc
@@ -454,3 +456,52 @@ def test_whose_data_it_is_is_no_other_kind_of_data() -> None:
         "お客様の個人情報の内容は、氏名、性別、メールアドレス、住所などです。\n"
     )
     assert DataItem.OTHER not in parse_text(text).data_items
+
+
+# --- discovered -----------------------------------------------------------------------------
+
+
+def test_the_event_that_revealed_it_dates_the_finding() -> None:
+    text = _NEWS_HEAD + (
+        "当時、同社は持ち出しを把握していませんでしたが、2021年12月20日に入居者が区に"
+        "直接通報したことにより事態が発覚しました。\n"
+    )
+    assert parse_text(text).discovered == dt.date(2021, 12, 20)
+
+
+def test_what_caused_the_fact_found_does_not_date_the_finding() -> None:
+    text = _OWN_HEAD + (
+        "2023年3月7日、お取引先様より不審なメールが届いているとのご連絡をいただきました。"
+        "その結果、同月2日に従業員がメールの添付ファイルを開封したことにより、パソコンが"
+        "Emotetに感染していたことが判明いたしました。\n"
+    )
+    assert parse_text(text).discovered == dt.date(2023, 3, 7)
+
+
+def test_a_spaced_finding_label_dates_the_finding() -> None:
+    text = (
+        _OWN_HEAD + "1 発 覚 令和5年7月29日(土)\n2 流出したデータ\n・責任者11名分のメールアドレス\n"
+    )
+    assert parse_text(text).discovered == dt.date(2023, 7, 29)
+
+
+def test_a_timeline_entry_with_a_colon_dates_what_follows() -> None:
+    text = _OWN_HEAD + (
+        "弊社からのメールで、お客様のメールアドレスが他の受信者に表示されました。\n①経緯\n"
+        "・2022年 1月14日(金): お客様に電子メールを送信。\n"
+        "・2022年 1月15日(土): メール受信者より、アドレスが見える形で送られている旨の"
+        "ご連絡をいただく。\n"
+    )
+    assert parse_text(text).discovered == dt.date(2022, 1, 15)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "同社によると2024年5月10日、サーバーに不具合が発生しました。原因を調べたところ、"
+        "システムの一部がランサムウェアに感染していました。",
+        "令和5年12月4日に発生いたしました不正アクセスにつきまして、ご報告いたします。",
+    ],
+)
+def test_an_incident_known_as_it_happened_is_found_that_day(sentence: str) -> None:
+    assert parse_text(_NEWS_HEAD + sentence + "\n").discovered is not None
