@@ -119,7 +119,7 @@ def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
     if not exposed:
         exposure = type(exposure)(Found(None), Found(None))
     discovered = extract_discovered(doc)
-    reported = extract_reported_to(doc)
+    reported = extract_reported_to(doc, organization.value)
     services = extract_services(doc)
     cause = extract_cause(doc)
 

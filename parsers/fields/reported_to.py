@@ -74,9 +74,17 @@ def _reported(doc: Doc, m: re.Match[str]) -> bool:
     return False
 
 
-def extract_reported_to(doc: Doc) -> Found[list[Authority]]:
+# The police reporting on their own officers (`X県警の警察官が…紛失`) report to no police.
+_POLICE_FORCE = re.compile(r"県警|府警|道警|警視庁|警察(?:署|本部)$")
+
+
+def extract_reported_to(doc: Doc, organization: str | None = None) -> Found[list[Authority]]:
+    """The authorities the text says were told; not the organization itself."""
     found: dict[Authority, str] = {}
+    own_police = bool(organization and _POLICE_FORCE.search(organization))
     for authority, pattern in _AUTHORITIES:
+        if authority is Authority.POLICE and own_police:
+            continue
         for m in pattern.finditer(doc.unquoted):
             if _reported(doc, m):
                 found[authority] = shorten(doc.sentence_at(m.start()).text)

@@ -23,6 +23,10 @@ _UPDATE = re.compile(
     rf"|(?:前回|先般|先日|既に|以前)(?:の)?\s*{_NOTICE_VERB}"
     rf"|(?:公表|発表|開示|お知らせ)済|{_NOTICE_VERB}(?:いた)?しました、[^。]{{0,40}}?(?:事案|事故|事象|件)"
     r"|既報|[(（]その\s*[2-9][)）]"
+    # A reference to its first report (`(第一報:https://…)`) or to what it announced
+    # (`11月7日に発表いたしました、「…」につきまして`).
+    r"|[(（]\s*第\s*[一1]\s*報\s*[:：]"
+    rf"|{_NOTICE_VERB}(?:いた)?しました、[^。]{{0,80}}?につき(?:まして)?"
     # A news article recalling the organization's earlier word (`…と発表していた`).
     r"|(?:発表|公表)して(?:いた|おり)"
 )

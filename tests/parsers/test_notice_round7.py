@@ -11,7 +11,7 @@ from parsers.fields.doc import Doc
 from parsers.fields.names import tidy_name
 from parsers.fields.organization import is_first_person
 from parsers.notice import normalize, parse_text
-from parsers.schema import Category, DataItem
+from parsers.schema import Category, DataItem, Stage
 
 _NEWS_HEAD = "個人情報が流出した可能性\n\n"
 _OWN_HEAD = "個人情報の取扱いに関するお詫び\n\n"
@@ -505,3 +505,36 @@ def test_a_timeline_entry_with_a_colon_dates_what_follows() -> None:
 )
 def test_an_incident_known_as_it_happened_is_found_that_day(sentence: str) -> None:
     assert parse_text(_NEWS_HEAD + sentence + "\n").discovered is not None
+
+
+# --- reported to, stage ---------------------------------------------------------------------
+
+
+def test_the_police_reporting_their_own_officers_loss_report_to_no_police() -> None:
+    text = _NEWS_HEAD + (
+        "愛浜県警の男性警察官が、捜査資料を紛失しました。警察官は交番に遺失届を提出しました。\n"
+    )
+    incident = parse_text(text)
+    assert incident.organization == "愛浜県警"
+    assert incident.reported_to == []
+
+
+def test_a_reference_to_the_first_report_makes_an_update() -> None:
+    text = _OWN_HEAD + (
+        "2024年8月に発覚しましたお客さま情報漏えいにつきまして、深くお詫び申し上げます。\n"
+        "(第一報:https://example.jp/news/618)\n"
+    )
+    assert parse_text(text).stage is Stage.UPDATE
+
+
+def test_a_notice_titled_as_the_first_report_is_a_report() -> None:
+    text = "ランサムウェア被害の発生について(第1報)\n\n当社サーバーが暗号化されました。\n"
+    assert parse_text(text).stage is Stage.REPORT
+
+
+def test_continuing_what_was_announced_makes_an_update() -> None:
+    text = _OWN_HEAD + (
+        "2023年11月7日(火)に発表いたしました、スカウトサービスの機能の不具合に関するお詫びと"
+        "お知らせにつきまして、継続調査の結果、新たな情報が判明しましたのでお知らせいたします。\n"
+    )
+    assert parse_text(text).stage is Stage.UPDATE
