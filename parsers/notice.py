@@ -108,8 +108,10 @@ def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
     items = extract_data_items(doc, held=held)
     counts = extract_counts(doc, held=held, body_start=heading.body_start)
     card_leaked = any(item in CARD_ITEMS for item in items.value)
-    with_cards = counts.card_records if counts.card_records.value is not None else counts.people
-    cards = _card_total(counts.cards, with_cards, card_leaked)
+    if counts.card_records.value is not None:
+        cards = _card_total(counts.cards, counts.card_records, card_leaked)
+    else:
+        cards = _card_total(counts.cards, counts.people, card_leaked and counts.people_with_cards)
     exposed = bool(items.value) or counts.people.value is not None or cards.value is not None
     exposure = extract_exposure(
         doc,

@@ -55,7 +55,11 @@ _TOTAL_BEFORE = re.compile(
     r"(?:計|合計|総計|総数|全体で|合わせて|あわせて)(?:で|は|が)?\s*[:：]?\s*$"
 )
 # `内` alone marks a part only as its own word (`その内`), not inside one (`学内者`, `社内`).
-_SUB_BEFORE = re.compile(r"(?:うち|(?<![\u4e00-\u9fff])内(?:訳|数)?)[^、。\d]{0,20}$")
+_SUB_BEFORE = re.compile(
+    # `このうち、最大2万9773人`: part of the count before; `顧客のうち、最大で1万1975人分`: the
+    # customers affected, out of all of them.
+    r"(?:(?:この|その)うち[、,]?|うち|(?<![\u4e00-\u9fff])内(?:訳|数)?)[^、。\d]{0,20}$"
+)
 _SUB_SENTENCE = re.compile(r"^\s*(?:なお、)?(?:その|この|上記の?|これらの)?(?:うち|内訳)")
 _CARD = re.compile(r"カード")
 _OF_CARDS = re.compile(r"(?:分)?の(?:クレジット)?カード")
@@ -68,6 +72,9 @@ class Counts:
     cards: Found[int | None]
     # The people whose records may include card data, when only some of `people` are.
     card_records: Found[int | None] = field(default_factory=lambda: Found(None))
+    # Whether the sentence stating `people` speaks of card data: only then are they the
+    # card holders when no card count is given (`カード情報を含む個人情報 1,234件`).
+    people_with_cards: bool = False
 
 
 def _states_leak(doc: Doc, sentence: Span) -> bool:
@@ -101,8 +108,10 @@ def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
         return True
     if _COUNT_OF_DATA.search(doc.unquoted[sentence.start : count.start]):
         return True
+    if _OF_CARDS.match(doc.text, count.end) and HELD.search(plain):
+        return True  # `…のほか、81件のクレジットカード情報が含まれていた`
     index = doc.line_index(count.start)
-    if index > 0 and count.start - doc.lines[index].start <= 2:
+    if index > 0 and re.match(r"\s*(?:約|最大)?\d", doc.lines[index].text):
         # A count under its label (`個人情報の件数⏎22,796件`).
         label = doc.lines[index - 1].text
         if _COUNT_OF_DATA.search(label) and len(label) <= 30:
@@ -177,6 +186,15 @@ def _is_total(doc: Doc, count: CountMatch) -> bool:
     return bool(_TOTAL_BEFORE.search(doc.text[max(line.start, count.start - 8) : count.start]))
 
 
+# What a count names right after it (`20万件個人情報`, `300名の顧客情報`): not card data.
+_OF_PERSONAL_RECORDS = re.compile(r"(?:分)?の?(?:個人情報|顧客情報|会員情報)")
+# The card data of part of the people (`このうち、最大2万9773人ではクレジットカード情報も`).
+_CARDS_AMONG = re.compile(r"(?:で|に)?(?:は|も)?[^。、]{0,6}?(?:クレジット)?カード")
+_CARD_SUBJECT = re.compile(r"カード(?:情報|番号)(?:が|は)[^、。]{0,6}$")
+# Fraudulent charges counted (`不正使用は…約300件`), not cards.
+_USES_BEFORE = re.compile(r"不正(?:使用|利用)(?:(?:は|が)[^。カ]{0,20})?$")
+
+
 def _is_card_count(doc: Doc, count: CountMatch) -> bool:
     sentence = doc.sentence_at(count.start)
     head = doc.text[sentence.start : count.start]
@@ -185,8 +203,15 @@ def _is_card_count(doc: Doc, count: CountMatch) -> bool:
         # `お客様3,870名のクレジットカード情報`: the people whose card data it is.
         if _OF_CARDS.match(doc.text, count.end):
             return True
+        # `クレジットカード情報が最大112,132人分`: card data counted by their holders.
+        if _CARD_SUBJECT.search(clause):
+            return True
         # `うちクレジットカード情報を含むお客様300名`: records that include card data.
-        return _is_sub_count(doc, count) and bool(_CARD.search(clause))
+        return _is_sub_count(doc, count) and bool(
+            _CARD.search(clause) or _CARDS_AMONG.match(doc.text, count.end)
+        )
+    if _OF_PERSONAL_RECORDS.match(doc.text, count.end) or _USES_BEFORE.search(head):
+        return False
     if _CARD.search(clause):
         return True
     if re.match(r"\s*[(（]?\s*(?:うち|内訳)", doc.text[count.end : count.end + 4]):
@@ -277,6 +302,17 @@ def _only_group(
     return None
 
 
+def _states_exactly(rounded: int, exact: int) -> bool:
+    """Whether `exact` is the figure a round count (`約12万件`, `1万1千人`) rounded: a lead or
+    sub-headline rounds what the body states to the unit (`12万580件`)."""
+    return (
+        rounded >= 1000
+        and rounded % 1000 == 0
+        and exact % 1000 != 0
+        and abs(exact - rounded) < rounded * 0.1
+    )
+
+
 def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Counts:
     """The headline people count (or the sum of listed groups) and card count. `held`: the
     notice is about a lost or misdirected medium, so what it held counts as exposed. A
@@ -299,13 +335,15 @@ def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Coun
             continue
         evidence = shorten(doc.sentence_at(count.start).text)
         if _is_card_count(doc, count):
-            if cards.value is None:
+            if cards.value is None or _states_exactly(cards.value, count.value):
                 cards = Found(count.value, evidence)
         elif _is_sub_count(doc, count):
             continue
         elif total.value is None and _is_total(doc, count):
             total = Found(count.value, evidence)
-        elif people.value is None:
+        elif people.value is None or (
+            people_count is not None and _states_exactly(people.value, count.value)
+        ):
             people = _inline_groups(doc, count) or Found(count.value, evidence)
             people_count = count
         elif (
@@ -328,5 +366,12 @@ def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Coun
             return Counts(both, cards, card_records=people)
     grouped = _group_sum(doc)
     if grouped is not None:
-        people = grouped
-    return Counts(people, cards)
+        return Counts(grouped, cards)
+    with_cards = False
+    if people_count is not None:
+        # … in its sentence or the next (`…個人情報データは最大で335件。流出したクレジット
+        # カード情報については以下の通り`).
+        sentence = doc.sentence_at(people_count.start)
+        following = next((s for s in doc.sentences if s.start >= sentence.end), sentence)
+        with_cards = bool(_CARD.search(sentence.text) or _CARD.search(following.text))
+    return Counts(people, cards, people_with_cards=with_cards)

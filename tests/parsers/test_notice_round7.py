@@ -538,3 +538,61 @@ def test_continuing_what_was_announced_makes_an_update() -> None:
         "お知らせにつきまして、継続調査の結果、新たな情報が判明しましたのでお知らせいたします。\n"
     )
     assert parse_text(text).stage is Stage.UPDATE
+
+
+# --- card counts: never a guess -------------------------------------------------------------
+
+
+def test_card_data_among_the_records_counts_as_the_part_not_the_total() -> None:
+    text = _OWN_HEAD + (
+        "弊社サイトが不正アクセスを受けました。\n\n個人情報の件数\n"
+        "22,796件(うち、クレジットカード情報を含む個人情報 13,438件)\n"
+    )
+    incident = parse_text(text)
+    assert (incident.people_affected, incident.cards_affected) == (22796, 13438)
+
+
+def test_card_holders_among_the_people_are_the_card_count_not_fraudulent_uses() -> None:
+    text = _NEWS_HEAD + (
+        "ミナト乳業は4日、通販サイトが不正にアクセスされ、最大9万2822人の顧客の個人情報が"
+        "流出した恐れがあると公表した。このうち、最大2万9773人ではクレジットカード情報も流出し、"
+        "不正使用はこれまでのところ、約300件と判明している。\n"
+    )
+    incident = parse_text(text)
+    assert (incident.people_affected, incident.cards_affected) == (92822, 29773)
+
+
+def test_card_data_counted_by_holders_beside_the_people_is_the_card_count() -> None:
+    text = _NEWS_HEAD + (
+        "漏洩した可能性のある情報は、氏名や住所などの個人情報が最大120,982人分、"
+        "セキュリティコードを含むクレジットカード情報が最大112,132人分とされている。\n"
+    )
+    incident = parse_text(text)
+    assert (incident.people_affected, incident.cards_affected) == (120982, 112132)
+
+
+def test_a_round_figure_gives_way_to_the_exact_one_stated_later() -> None:
+    text = _NEWS_HEAD + (
+        "400施設、20万件個人情報、12万件クレジットカード情報流出\n"
+        "ミナトブッキング社によると、サーバーに不正アクセスがあり、宿泊施設の氏名や住所などの"
+        "個人情報が20万5137件、クレジットカード情報など12万580件が流出した。\n"
+    )
+    incident = parse_text(text)
+    assert (incident.people_affected, incident.cards_affected) == (205137, 120580)
+
+
+def test_a_card_count_held_beside_other_data_is_the_card_count() -> None:
+    text = _NEWS_HEAD + (
+        "ミナト通信の子会社は17日、元派遣社員が約900万件の顧客情報を不正に流出させたと発表した。"
+        "流出した情報には、名前や住所などの個人情報のほか、81件のクレジットカード情報が含まれていた。\n"
+    )
+    assert parse_text(text).cards_affected == 81
+
+
+def test_people_whose_records_are_not_said_to_hold_card_data_are_no_card_count() -> None:
+    text = _NEWS_HEAD + (
+        "ミナト書店は、サイトが不正アクセスを受け、個人情報が閲覧された可能性があると発表した。"
+        "閲覧された可能性があるのは46万1091件のユーザーIDである。同社は調査を続けている。\n\n"
+        "別の調査では、氏名、住所、クレジットカード番号が流出した可能性も指摘されている。\n"
+    )
+    assert parse_text(text).cards_affected is None
