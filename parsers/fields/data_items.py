@@ -44,7 +44,12 @@ _ITEMS: tuple[tuple[DataItem, str], ...] = (
         r"(?<![A-Za-z])ID(?![A-Za-z])",
     ),
     (DataItem.PASSWORD, r"パスワード(?!リスト|スプレー)|暗証番号"),
-    (DataItem.NAME, r"氏名|お名前|名前|姓名|フリガナ|ふりがな|個人名|担当者名"),
+    # A surname alone (`姓のみ(漢字、カタカナ)`, `流出した姓(2名分)`) is still a name.
+    (
+        DataItem.NAME,
+        r"氏名|お名前|名前|姓名|フリガナ|ふりがな|個人名|担当者名|姓のみ|"
+        r"(?<=[\s、・:：@)）])姓(?=[\s、・(（]|$)|(?<=した)姓",
+    ),
     (DataItem.ADDRESS, r"住所|郵便番号|居住地|居住市町村?|居住地域"),
     (DataItem.PHONE, r"電話番号|携帯番号|TEL"),
     (DataItem.EMAIL, r"メールアドレス|E-?mail\s*アドレス|Eメールアドレス|e-?mail"),

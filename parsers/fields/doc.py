@@ -37,7 +37,8 @@ class Span:
 # Words saying data were (possibly) leaked, exposed or taken.
 LEAK = re.compile(
     r"漏えい|漏洩|漏れ|流出|閲覧可能|閲覧でき|閲覧され|閲覧した|見ることができる|見られる状態|"
-    r"確認できる状態|確認可能な状態|(?:分|わ)かる状態|"
+    r"確認できる状態|確認可能な状態|(?:分|わ)かる状態|(?:外部から|誰でも)?アクセス(?:でき|可能な)る?状態|"
+    r"検索できる状態|"
     r"不正取得|不正に取得|取得され|抜き取|誤送信|外部へ送信|外部に送信|"
     r"漏出|公開され|アクセスが行われ|さらされ|不正に閲覧|盗ま|紛失|盗難|所在不明|誤廃棄|"
     r"誤送付|誤配|誤交付|誤発送|誤掲載|誤公開|誤表示|表示され(?:る状態|ていた|ていまし|た|ました)|見える状態|知り得る状態|窃取され|詐取され|持ち出され|持ち出し(?:た|て|が確認|が判明)|"
@@ -283,6 +284,8 @@ def is_item_line(text: str) -> bool:
     """A list item or a short label line (`・氏名`, `学内教職員 485件`), not prose."""
     if MARKER.match(text) and not SECTION.match(text):
         return True
+    if "。" not in text and len(re.findall(r"[、・,]", text)) >= 4:
+        return True  # a long enumeration (`工学部学生名簿:所属、学生番号、氏名、性別、…`)
     return len(text) <= 60 and not text.rstrip(")）").endswith("。")
 
 

@@ -596,3 +596,32 @@ def test_people_whose_records_are_not_said_to_hold_card_data_are_no_card_count()
         "別の調査では、氏名、住所、クレジットカード番号が流出した可能性も指摘されている。\n"
     )
     assert parse_text(text).cards_affected is None
+
+
+def test_a_surname_alone_is_a_name() -> None:
+    text = _OWN_HEAD + (
+        "メールを宛先表示形式で送信してしまいました。\n(1)流出したメールアドレス(4名分)\n"
+        "(2)流出した姓(2名分)\n"
+    )
+    assert DataItem.NAME in parse_text(text).data_items
+
+
+def test_a_long_enumeration_line_under_its_heading_gives_the_items() -> None:
+    text = _OWN_HEAD + (
+        "学生名簿を保存したUSBメモリを紛失しました。\n\n2.学生名簿に含まれる個人情報\n"
+        "工学部学生名簿:所属、学生番号、氏名、性別、年次、学籍状態区分、出入学日付、住所、電話番号、"
+        "メールアドレス、保護者氏名、保護者住所\n"
+    )
+    assert {DataItem.NAME, DataItem.ADDRESS, DataItem.PHONE, DataItem.EMAIL} <= set(
+        parse_text(text).data_items
+    )
+
+
+def test_data_anyone_could_reach_were_exposed() -> None:
+    text = _NEWS_HEAD + (
+        "設定の誤りにより、約10分間、在籍した生徒約660人分の氏名、住所、電話番号などに"
+        "外部からアクセスできる状態でした。\n"
+    )
+    incident = parse_text(text)
+    assert incident.people_affected == 660
+    assert {DataItem.NAME, DataItem.ADDRESS, DataItem.PHONE} <= set(incident.data_items)
