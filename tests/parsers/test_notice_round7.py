@@ -625,3 +625,23 @@ def test_data_anyone_could_reach_were_exposed() -> None:
     incident = parse_text(text)
     assert incident.people_affected == 660
     assert {DataItem.NAME, DataItem.ADDRESS, DataItem.PHONE} <= set(incident.data_items)
+
+
+@pytest.mark.parametrize(
+    ("lead", "hospital"),
+    [
+        (
+            "愛浜県は10月29日、汐見病院にて診療情報提供依頼書類の誤送信が発生したと発表した。",
+            "汐見病院",
+        ),
+        (
+            "汐見市は1日、患者のカルテを不正に閲覧するなどした市立汐見病院医療技術部職員の男性を"
+            "停職6カ月の懲戒処分にした。",
+            "市立汐見病院",
+        ),
+    ],
+)
+def test_a_public_body_announcing_for_its_named_hospital_gives_the_hospital(
+    lead: str, hospital: str
+) -> None:
+    assert _org(_NEWS_HEAD + lead + "\n") == hospital

@@ -49,7 +49,9 @@ MISDELIVERY_NOTICE_LINES = [
 
 
 def listing_page_sjis(links: list[tuple[str, str, str]]) -> bytes:
-    """A corporate news listing in Shift_JIS with no charset declared anywhere."""
+    """A corporate news listing in Shift_JIS with no charset declared anywhere; what
+    Shift_JIS cannot hold (a Kangxi radical copied from a PDF) is lost as a real page
+    loses it."""
     items = "\n".join(
         f'<li><span class="date">{date}</span> <a href="{href}">{title}</a></li>'
         for date, href, title in links
@@ -60,7 +62,7 @@ def listing_page_sjis(links: list[tuple[str, str, str]]) -> bytes:
 {items}
 </ul></div>
 <div id="footer">Copyright サンプル商事</div></body></html>"""
-    return html.encode("shift_jis")
+    return html.encode("cp932", errors="replace")
 
 
 def pdf_bytes(lines: list[str]) -> bytes:
