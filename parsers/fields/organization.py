@@ -401,7 +401,8 @@ def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
             board = m.group(1)
             break  # a school board announcing for one of its schools
         if m and _named(m.group(1)):
-            return Found(municipality(clean_org(tidy_name(m.group(1)))), m.group(0))
+            name = municipality(clean_org(tidy_name(m.group(1))))
+            return _run_facility(first, name) or Found(name, m.group(0))
     if school:
         return Found(_of_board(school.group(0), board), school.group(0))
     quoted = _quoted(first)
@@ -419,6 +420,29 @@ def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
     return (
         _legal_subject(doc, heading) or _operator(sentences) or _lead_org(first) or _office(first)
     )
+
+
+# A hospital a public body runs, named in the lead as where it happened or whose staff did
+# it (`新潟県は…、加茂病院にて…誤送信が発生`, `四日市市は…市立四日市病院医療技術部職員で…`).
+_RUN_HOSPITAL = re.compile(
+    r"(?<![^\s、。「」()（）はがでにをたる])((?:[^\s、。「」()（）のはがでにを]){1,15}?病院)"
+    r"(?=にて|で|において|[^\s、。]{0,10}?(?:職員|医師|看護師|技師|事務員))"
+)
+_PUBLIC_BODY = re.compile(r"[都道府県市区町村]$")
+
+
+def _run_facility(first: str, body: str) -> Found[str | None] | None:
+    """The hospital a prefecture or municipality announced an incident at: the
+    organization the incident happened to, as a school is for its board."""
+    if not _PUBLIC_BODY.search(body):
+        return None
+    m = _RUN_HOSPITAL.search(first)
+    if m is None:
+        return None
+    name = _CLAUSE_BEFORE.sub("", m.group(1))  # `…閲覧するなどした市立X病院` → 市立X病院
+    if not _named(name) or not could_be_name(name):
+        return None
+    return Found(name, m.group(0))
 
 
 def _office(first: str) -> Found[str | None] | None:
