@@ -295,7 +295,7 @@ def _announcer(sentence: str, said: str, police: bool) -> Found[str | None] | No
 _QUOTED = re.compile(
     rf"(?:({_LEGAL})([^\s、。「」]{{0,12}}?)|(?:運営|経営|展開|提供)する|を(?:行う|手がける|手掛ける)|子会社|"
     r"グループ会社)"
-    r"(?:の|である)?「([^「」()（）]{2,30})(?:[(（][^)）]{1,12}[)）])?」"
+    r"(?:の|である)?「([^「」()（）]{2,30})(?:[(（][^)）]{1,12}[)）])?」\s*社?"
     r"(?:は|が|において|で|の)"
 )
 # A news lead's subject in quotes after its trade (`酒造大手「X」(汐見市)は20日、`).
@@ -400,7 +400,7 @@ def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
         if m and school and _BOARD.search(m.group(1)):
             board = m.group(1)
             break  # a school board announcing for one of its schools
-        if m and _named(m.group(1)):
+        if m and _named(m.group(1)) and could_be_name(tidy_name(m.group(1))):
             name = municipality(clean_org(tidy_name(m.group(1))))
             return _run_facility(first, name) or Found(name, m.group(0))
     if school:
@@ -510,6 +510,14 @@ def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[
         subsidiary = _subsidiary(doc, heading)
         if subsidiary is not None:
             return subsidiary
+    if found.value is None and not _COMPANY_SELF.search(_unquoted(doc.text)):
+        contractor = _CONTRACTOR.search(_unquoted(doc.text))
+        if contractor and _named(contractor.group(1)):
+            return Found(clean_org(contractor.group(1)), contractor.group(0))
+    if found.value:
+        office = _BRANCH_OFFICE.match(found.value)
+        if office:
+            return Found(office.group(1) or office.group(2), found.evidence)
     if found.value and _BOARD.search(found.value):
         body = doc.text[heading.body_start :]
         schools = set(_PUBLIC_SCHOOL.findall(body))
@@ -519,6 +527,23 @@ def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[
             school = schools.pop()
             return Found(_of_board(school, found.value), school)
     return found
+
+
+# A named contractor that suffered the incident, in a public body's notice that does not
+# name the body (`本市が印刷業務を委託している株式会社Xの内部サーバーが…`, `送付業務の委託先
+# である株式会社Xの担当者が誤って…`): the contractor. A company speaking of its contractor
+# (弊社) is the organization, named or not.
+_COMPANY_SELF = re.compile(r"弊社|当社|弊行|当行|弊店|当店|弊グループ|当グループ")
+_CONTRACTOR = re.compile(
+    r"委託(?:している|した|先(?:である|の)?|業者である)\s*"
+    rf"((?:{_LEGAL})\s?[^\s、。「」()（）のはがで]{{1,30}}|[^\s、。「」()（）をにがでは]{{1,30}}?(?:{_LEGAL}))"
+    r"\s*(?:\([^()]{0,30}\))?\s*(?:の|が|は|で|において)"
+)
+# A branch office of a named prefecture or city (`X県自動車税事務所`, `X市西市税事務所`): the
+# prefecture or city, as its own notice or the news names it.
+_BRANCH_OFFICE = re.compile(
+    r"^(\S{1,4}?[都道府県])\S{0,8}?(?:税事務所|土木事務所|事務所)$|^(\S{1,8}?市)\S{0,3}?市税事務所$"
+)
 
 
 # A board's municipality (`香川県高松市教委` → 高松市).

@@ -645,3 +645,44 @@ def test_a_public_body_announcing_for_its_named_hospital_gives_the_hospital(
     lead: str, hospital: str
 ) -> None:
     assert _org(_NEWS_HEAD + lead + "\n") == hospital
+
+
+# --- the labels' conventions for organization -----------------------------------------------
+
+
+def test_a_branch_office_of_a_named_prefecture_is_the_prefecture() -> None:
+    text = _OWN_HEAD + (
+        "汐見県自動車税事務所が、令和7年11月28日に個人情報を含む文書のFAXを誤送信したことが"
+        "判明しました。深くお詫び申し上げます。\n"
+    )
+    assert _org(text) == "汐見県"
+
+
+def test_an_office_named_after_a_city_but_run_by_no_named_parent_keeps_its_name() -> None:
+    assert tidy_name("汐見建設事務所") == "汐見建設事務所"
+    text = _NEWS_HEAD + "汐見建設事務所は5日、工事関係者の名簿を紛失したと発表した。\n"
+    assert _org(text) == "汐見建設事務所"
+
+
+def test_a_public_bodys_named_contractor_is_the_organization_when_the_body_goes_unnamed() -> None:
+    text = _OWN_HEAD + (
+        "広報誌の送付業務の委託先である株式会社ミナト印刷の担当者が、誤ってご本人以外の方の"
+        "宛名を記載して送付しました。\n"
+    )
+    assert _org(text) == "株式会社ミナト印刷"
+
+
+def test_a_companys_own_notice_about_its_contractor_is_not_the_contractors() -> None:
+    text = _OWN_HEAD + (
+        "弊社が発送業務を委託している株式会社ミナト印刷のサーバーがランサムウェアに感染し、"
+        "弊社会員様の情報が流出しました。\n"
+    )
+    assert _org(text) != "株式会社ミナト印刷"
+
+
+def test_a_quoted_name_before_a_company_suffix_is_the_name() -> None:
+    text = _NEWS_HEAD + (
+        "ホテル予約システムを提供する「ミナトブッキング」社のサーバーへの不正アクセスにより、"
+        "宿泊客の個人情報が流出した。\n"
+    )
+    assert _org(text) == "ミナトブッキング"
