@@ -331,12 +331,21 @@ def _response_period(doc: Doc, p: PeriodMatch) -> bool:
     )
 
 
+# A window in which mails or papers were sent by mistake (JUDGEMENTS: not an exposure period).
+_SENT_IN = re.compile(
+    r"(?:の間)?[、\s]*[^。]{0,40}?(?:誤って|間違って|誤った)[^。]{0,30}?"
+    r"(?:送信|送付|配信|発送|郵送)(?:し|され|いた|を)"
+)
+
+
 def _stated_period(
     doc: Doc, p: PeriodMatch, *, misdirected: bool = False, skimming: bool = False
 ) -> bool:
     after = doc.text[p.span_end : p.span_end + 8]
     if misdirected and _SHOWN_AFTER.match(doc.text[p.span_end : p.span_end + 16]):
         return True
+    if _SENT_IN.match(doc.text, p.span_end):
+        return False  # `…から…までの間、…誤って送信しました`: when mails went out, an event
     if p.text.endswith("まで") and after.startswith("に"):
         return False  # `…までに発注された`: a deadline defining whose records, not exposure
     if not skimming and _WHOSE_AFTER.match(doc.text, p.span_end):

@@ -686,3 +686,33 @@ def test_a_quoted_name_before_a_company_suffix_is_the_name() -> None:
         "宿泊客の個人情報が流出した。\n"
     )
     assert _org(text) == "ミナトブッキング"
+
+
+def test_a_fax_number_listed_among_the_data_is_a_phone_number() -> None:
+    text = (
+        _OWN_HEAD
+        + "取引先名簿を紛失しました。名簿には会社名、担当者名、FAX番号が記載されていました。\n"
+    )
+    assert DataItem.PHONE in parse_text(text).data_items
+
+
+def test_the_number_a_fax_was_sent_to_is_no_data() -> None:
+    text = _OWN_HEAD + (
+        "処方に関する問い合わせ文書を、FAX番号の入力を誤り、無関係の事業者に送信しました。"
+        "文書には患者の氏名が記載されていました。\n"
+    )
+    assert DataItem.PHONE not in parse_text(text).data_items
+
+
+def test_graded_answer_sheets_are_other_data() -> None:
+    text = _OWN_HEAD + "本校教員が、生徒の採点済み答案用紙を紛失しました。\n"
+    assert parse_text(text).data_items == [DataItem.OTHER]
+
+
+def test_a_window_of_mails_sent_by_mistake_is_no_exposure_period() -> None:
+    text = _OWN_HEAD + (
+        "2024年5月1日10時から11時までの間、会員の皆様へのメールを誤って他の会員に送信しました。"
+        "メールには氏名が記載されていました。\n"
+    )
+    incident = parse_text(text)
+    assert (incident.exposure_start, incident.exposure_end) == (None, None)
