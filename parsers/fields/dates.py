@@ -380,9 +380,15 @@ def extract_exposure(doc: Doc, *, misdirected: bool, skimming: bool = False) -> 
     `skimming`: card data were captured as typed, so the window of payments is exposure."""
     start: Found[dt.date | None] = Found(None)
     end: Found[dt.date | None] = Found(None)
-    for p in doc.periods:
-        if not _stated_period(doc, p, misdirected=misdirected, skimming=skimming):
-            continue
+    stated = [
+        p for p in doc.periods if _stated_period(doc, p, misdirected=misdirected, skimming=skimming)
+    ]
+    if skimming:
+        # A window found for the card leak outranks the wider one defining whose records
+        # (`…までの期間にご購入いただいたお客様のうち、…までの間に決済された…`).
+        found = [p for p in stated if not _WHOSE_AFTER.match(doc.text, p.span_end)]
+        stated = found or stated
+    for p in stated:
         if start.value is None or p.start.date < start.value:
             start = Found(p.start.date, p.text)
         if end.value is None or p.end.date > end.value:

@@ -716,3 +716,16 @@ def test_a_window_of_mails_sent_by_mistake_is_no_exposure_period() -> None:
     )
     incident = parse_text(text)
     assert (incident.exposure_start, incident.exposure_end) == (None, None)
+
+
+def test_the_card_leak_window_outranks_the_window_defining_whose_records() -> None:
+    text = _OWN_HEAD + (
+        "2023年1月1日から2023年6月30日までの期間に当サイトでご購入いただいたお客様のうち、"
+        "2023年3月1日から2023年6月30日までの間に決済されたお客様のクレジットカード情報が"
+        "流出した可能性があります。\n"
+    )
+    incident = parse_text(text)
+    assert (incident.exposure_start, incident.exposure_end) == (
+        dt.date(2023, 3, 1),
+        dt.date(2023, 6, 30),
+    )
