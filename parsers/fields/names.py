@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.orgname import LEGAL_FORMS_JA
+
 # A news page's section label before its lead (`【汐見】`, `話題`, `速報`).
 _BRACKET_LABEL = re.compile(r"^(?:【[^】]{1,40}】\s*)+|^(?:話題|速報|独自|特集|注目|詳報)(?=\S{2})")
 # A dateline, labelled or not (`2024-05-10`, `公開日 2024年5月10日`, `date 2024-05-10`).
@@ -93,6 +95,11 @@ _PUBLIC_KIND = re.compile(
 
 
 def is_generic(name: str) -> bool:
+    """A kind of organization with nothing naming one; a legal form before it makes it a name
+    (`公立大学法人X県立大学`)."""
+    form = next((f for f in LEGAL_FORMS_JA if name.startswith(f)), None)
+    if form is not None and len(name) > len(form) + 1:
+        return False
     return bool(GENERIC.match(name) or _PUBLIC_KIND.match(name))
 
 

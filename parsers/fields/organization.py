@@ -13,7 +13,14 @@ from parsers.fields.heading import (
     looks_like_org,
     municipality,
 )
-from parsers.fields.names import LEADING_DATE, PRESCHOOLS, SCHOOLS, could_be_name, tidy_name
+from parsers.fields.names import (
+    LEADING_DATE,
+    PRESCHOOLS,
+    SCHOOLS,
+    could_be_name,
+    is_generic,
+    tidy_name,
+)
 from parsers.orgname import LEGAL_FORMS_JA
 
 # How an organization refers to itself; a text without any of these is a third party's
@@ -29,7 +36,7 @@ FIRST_PERSON = re.compile(
 )
 _SELF_ALIAS = re.compile(
     r"([^\s「」、。()（）]{2,40}?)\s*(?:[(（][^()（）]{1,60}[)）]\s*)?"
-    r"[(（]\s*以下[、,]?\s*「(?:当社|弊社|当行|本学|当機構|本法人|当法人)」"
+    r"[(（]\s*以下[、,]?\s*「?(?:当社|弊社|当行|本学|当機構|本法人|当法人)」?"
 )
 # An own notice naming itself beside its first person (`弊社、X(株)は`).
 _SELF_APPOSED = re.compile(
@@ -37,7 +44,10 @@ _SELF_APPOSED = re.compile(
     r"\s*(?:は|では|が)"
 )
 # The subject of a news lead, with an optional aside (`みなと中央病院(愛浜県汐見市)は2024年…`).
-_SUBJECT_TAIL = r"\s*(?:\([^()]{1,30}\))?\s*(?:では|は|が)(?=\s?(?:\d|、|同|今|本|昨))"
+_SUBJECT_TAIL = (
+    r"\s*(?:\((?:[^()]|\([^()]{0,20}\)){1,40}\))?\s*(?:では|は|が)"
+    r"(?=\s?(?:\d|、|同|今|本|昨|平成|令和))"
+)
 _NEWS_SUBJECT = re.compile(rf"^\s*([^\s、。「」()（）]{{2,30}}?){_SUBJECT_TAIL}")
 _LEGAL = "|".join(re.escape(form) for form in LEGAL_FORMS_JA)
 # A subject with its legal form after a description (`…を提供する株式会社Xは、`).
@@ -303,14 +313,25 @@ _QUOTED_SUBJECT = re.compile(rf"^[^「」、。]{{0,15}}「([^「」]{{2,30}})�
 # … or after its trade, whatever follows (`京都市の酒造メーカー「X」がサイバー攻撃を受け`).
 _QUOTED_TRADER = re.compile(
     r"^[^「」、。]{0,20}(?:メーカー|会社|企業|大手|業者|チェーン|ブランド|店|社)「([^「」]{2,30})」"
-    r"\s*(?:\([^()]{1,30}\))?\s*(?:は|が|では)"
+    r"\s*社?\s*(?:\([^()]{1,30}\))?\s*(?:は|が|では)"
 )
 _SERVICE = re.compile(r"(?:サイト|ショップ|アプリ|サービス|ストア|システム)$")
+
+
+# A quoted name that is an organization by its own form (`「医療法人社団 X会 Y医院」において`,
+# `「X支援機構(JEED)」は`).
+_QUOTED_ORG = re.compile(
+    r"「([^「」]{2,40}?)(?:[(（][^)）]{1,12}[)）])?」\s*(?:において|では|は|が)"
+)
 
 
 def _quoted(sentence: str) -> Found[str | None] | None:
     m = _QUOTED.search(sentence)
     if m is None or _SERVICE.search(m.group(3)) or not could_be_name(m.group(3)):
+        own = _QUOTED_ORG.search(sentence)
+        name = clean_org(own.group(1)) if own else ""
+        if own and looks_like_org(name) and could_be_name(name):
+            return Found(name, own.group(0))
         return None
     legal, between, name = m.group(1), m.group(2), m.group(3)
     return Found(f"{legal}{name}" if legal and not between else name, m.group(0))
@@ -501,7 +522,15 @@ def _labelled_unit(doc: Doc) -> Found[str | None] | None:
 def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     """The issuer; a school board writing about one of its schools named in full gives the
     school, and a parent company reporting on a subsidiary gives the subsidiary: the
-    organization the incident happened to."""
+    organization the incident happened to. Whatever way found, it must read as a name."""
+    found = _organization(doc, heading, hint)
+    if found.value is None or (found.evidence and found.evidence.startswith("(from the source")):
+        return found
+    name = plain_name(found.value)
+    return Found(name, found.evidence) if name else Found(None)
+
+
+def _organization(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     labelled = _labelled_unit(doc)
     if labelled is not None:
         return labelled
@@ -599,12 +628,41 @@ def _from_source(hint: str) -> str:
     return f"(from the source, not the text) {hint}"
 
 
+# What a page or repost prints around the name in its head: a table's bars and label
+# (`| 会社名 | 医療法人X |`), a title before a bar (`…流出か|X株式会社`), a credit
+# (`…より引用`), a link label (`- HP:東浦町`).
+_HEAD_LABEL = re.compile(
+    r"^[-・\s]*(?:HP|ホームページ|出典|引用元|会社名|社名|法人名|団体名)\s*[:：]?\s*"
+)
+_CREDIT_AFTER = re.compile(
+    r"(?:より|から)(?:引用|転載|抜粋)$|(?:発表資料|プレスリリース|公式発表)$"
+)
+# What no name holds: a clause, a title's words, a list number, a pointer (`同事務所`).
+_NOT_NAME_TEXT = re.compile(
+    r"について|に関する|お詫び|おわび|お知らせ|した|する|され|して|ている|[、。]|^\d|"
+    r"^(?:同|当|弊|本|各)(?:社|市|町|村|区|県|府|都|道|学|院|校|園|行|会|店|館|庁|省|署|事務所|"
+    r"法人|機構|センター|グループ|協会|病院|大学|団体|組合)$"
+)
+
+
+def plain_name(raw: str) -> str | None:
+    """The organization a head line names, or None when what it holds is no name (a title,
+    a pointer such as `同事務所`, a numbered label)."""
+    for part in reversed([p for p in re.split(r"\s*[|｜]\s*", raw) if p.strip()]):
+        name = tidy_name(_CREDIT_AFTER.sub("", _HEAD_LABEL.sub("", part.strip())).strip())
+        name = clean_org(name)
+        if 2 <= len(name) <= 40 and not _NOT_NAME_TEXT.search(name) and not is_generic(name):
+            return name
+    return None
+
+
 def _issuer(doc: Doc, heading: Heading, hint: str | None) -> Found[str | None]:
     """The issuer from the head; else a self-alias, signature, the caller's hint (a notice
     that only says 弊社), or for a news article the subject of its first sentence; a page
     with neither falls back on the hint (its site name) when that names an organization."""
-    if heading.organization:
-        named: Found[str | None] = Found(tidy_name(heading.organization), heading.organization_span)
+    head_name = plain_name(heading.organization) if heading.organization else None
+    if head_name:
+        named: Found[str | None] = Found(head_name, heading.organization_span)
         # A title naming a short form (`大江分院における…`) signed in full below.
         signed = _signature(doc)
         full = signed.value if signed else None

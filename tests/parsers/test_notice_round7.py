@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 
 from parsers.fields.doc import Doc
-from parsers.fields.names import tidy_name
-from parsers.fields.organization import is_first_person
+from parsers.fields.names import is_generic, tidy_name
+from parsers.fields.organization import is_first_person, plain_name
 from parsers.notice import normalize, parse_text
+from parsers.orgname import org_key
 from parsers.schema import Category, DataItem, Stage
 
 _NEWS_HEAD = "個人情報が流出した可能性\n\n"
@@ -729,3 +730,75 @@ def test_the_card_leak_window_outranks_the_window_defining_whose_records() -> No
         dt.date(2023, 3, 1),
         dt.date(2023, 6, 30),
     )
+
+
+# --- what is printed around a name in heads and reposts, and names by their own form -------
+
+
+@pytest.mark.parametrize(
+    ("head", "name"),
+    [
+        ("| 会社名 | 医療法人 汐見会 汐見クリニック |", "医療法人汐見会汐見クリニック"),
+        (
+            "メール誤送信で顧客アドレス1,350件流出か|ミナト・モビリティ株式会社",
+            "ミナト・モビリティ株式会社",
+        ),
+        ("個人情報の漏えいに関するお詫び|株式会社ミナト電装より引用", "株式会社ミナト電装"),
+        ("- HP:汐見町", "汐見町"),
+        ("株式会社ミナト発表資料", "株式会社ミナト"),
+    ],
+)
+def test_bars_labels_and_credits_around_a_name_are_not_part_of_it(head: str, name: str) -> None:
+    assert plain_name(head) == name
+
+
+@pytest.mark.parametrize(
+    "head", ["同事務所", "1.法人数 14法人", "ECサイトに導入していた、株式会社X"]
+)
+def test_what_holds_no_name_gives_none(head: str) -> None:
+    assert plain_name(head) is None
+
+
+def test_a_legal_form_before_a_kind_of_public_body_makes_it_a_name() -> None:
+    assert not is_generic("公立大学法人汐見県立大学")
+    assert is_generic("県立大学")
+
+
+def test_a_self_alias_without_quotes_names_the_issuer() -> None:
+    text = "不正アクセスによる個人情報の流出について\n" + (
+        "株式会社ミナトジョブ(以下、当社)は、当社のネットワークが第三者による不正アクセスを受けた"
+        "ことをお知らせいたします。\n"
+    )
+    assert _org(text) == "株式会社ミナトジョブ"
+
+
+def test_a_subject_with_a_nested_aside_is_the_subject() -> None:
+    text = "納付書の誤送について\n" + (
+        "総務省汐見総合通信局(局長 汐見 太郎(しおみ たろう))では、平成19年6月13日、"
+        "納付書を誤送したことが判明しました。\n"
+    )
+    assert _org(text) == "総務省汐見総合通信局"
+
+
+@pytest.mark.parametrize(
+    ("lead", "name"),
+    [
+        ("製網企業「汐見製網」社が、第三者による不正アクセス被害を受けた。", "汐見製網"),
+        (
+            "汐見県「医療法人社団 汐見会 汐見医院」において、電子カルテシステムが使用不可能な"
+            "事態が続いている。",
+            "医療法人社団汐見会汐見医院",
+        ),
+        (
+            "雇用支援を実施する「汐見雇用支援機構(SEA)」は、591件の個人情報が漏えいした可能性が"
+            "あると発表した。",
+            "汐見雇用支援機構",
+        ),
+    ],
+)
+def test_a_quoted_organization_is_the_organization(lead: str, name: str) -> None:
+    assert _org(_NEWS_HEAD + lead + "\n") == name
+
+
+def test_abbreviated_legal_forms_of_associations_are_legal_forms() -> None:
+    assert org_key("(公社)汐見植物学会") == org_key("公益社団法人汐見植物学会")
