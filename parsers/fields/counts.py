@@ -24,9 +24,10 @@ from parsers.fields.doc import (
     shorten,
 )
 
-_PEOPLE_UNITS = ("件", "名", "人")
+# Accounts count as the records of their holders (`5万9044IDに対し不正ログイン`).
+_PEOPLE_UNITS = ("件", "名", "人", "アカウント", "ID")
 _NOT_RECORDS_BEFORE = re.compile(
-    r"(?:メール|アクセス|ファイル|通知|サーバ|端末|タイトル|回数)[^、。]{0,3}$"
+    r"(?:メール|アクセス|ファイル|通知|サーバ|端末|タイトル|回数|文書件数|書類件数|法人数)[^、。]{0,3}$"
 )
 _NOT_RECORDS_AFTER = re.compile(
     r"^\s*(?:の)?(?:迷惑)?(?:電子)?(?:メール(?!アドレス)|アクセス|ファイル|通(?![知帳信販院学勤常]))"
@@ -85,7 +86,9 @@ def _states_leak(doc: Doc, sentence: Span) -> bool:
 # A count stated as the number of personal data or of breached accounts (`個人情報の件数
 # 31,429件`, `個人情報の数としては…合計約2万名`, `不正ログインが確認されたアカウントは…`).
 _COUNT_OF_DATA = re.compile(
-    r"個人情報(?:の)?(?:データ)?(?:の)?(?:件数|数|人数)|"
+    r"個人情報(?:の)?(?:データ)?(?:の)?(?:件数|数|人数)|対象(?:者|人)数|(?:影響|漏えい|漏洩|流出)(?:人数|件数)|"
+    # A sentence about the count itself (`件数は…486人分だということです`).
+    r"^\s*(?:件数|人数)は|"
     # `送信されていた顧客情報は、11,941件`: the data a leak verb qualifies, as the subject its
     # count is said of (not what the organization holds: `お預かりしているお客様情報は約12万件`).
     r"(?:され|し)(?:てい)?た(?:可能性の?ある)?(?:個人|顧客|会員|お客様|利用者|患者)(?:の)?情報"
@@ -99,6 +102,9 @@ _COUNT_OF_DATA = re.compile(
 _OF_PERSONAL_DATA = re.compile(r"(?:分|余り)?の(?:個人情報|氏名|名前|住所|成績|診療情報|カルテ)")
 
 
+_ATTACKED_AFTER = re.compile(r"(?:分)?(?:に対し(?:て)?|が|で)[^。]{0,6}?不正(?:ログイン|アクセス)")
+
+
 def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
     sentence = doc.sentence_at(count.start)
     plain = doc.unquoted[sentence.start : sentence.end]
@@ -106,6 +112,8 @@ def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
         return True
     if count.unit in ("名", "人") and _OF_PERSONAL_DATA.match(doc.text, count.end):
         return True
+    if count.unit in ("ID", "アカウント") and _ATTACKED_AFTER.match(doc.text, count.end):
+        return True  # `5万9044IDに対し不正ログインが発生`: the accounts broken into
     if _COUNT_OF_DATA.search(doc.unquoted[sentence.start : count.start]):
         return True
     if _OF_CARDS.match(doc.text, count.end) and HELD.search(plain):
@@ -322,6 +330,7 @@ def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Coun
     total: Found[int | None] = Found(None)
     cards: Found[int | None] = Found(None)
     people_count: CountMatch | None = None
+    card_count: CountMatch | None = None
     found = find_counts(doc.text)
     ordered = [c for c in found if c.start >= body_start] + [
         c for c in found if c.start < body_start
@@ -331,12 +340,20 @@ def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Coun
             continue
         if not _is_record_count(doc, count) or not _leak_context(doc, count, held):
             continue
-        if _DESCRIBES_NEXT.match(doc.text, count.end):
-            continue
         evidence = shorten(doc.sentence_at(count.start).text)
+        if _DESCRIBES_NEXT.match(doc.text, count.end):
+            # `7409人のクレジットカード情報7645件`: the holders of the cards counted next.
+            if (
+                count.unit in ("名", "人")
+                and people.value is None
+                and _OF_CARDS.match(doc.text, count.end)
+            ):
+                people, people_count = Found(count.value, evidence), count
+            continue
         if _is_card_count(doc, count):
             if cards.value is None or _states_exactly(cards.value, count.value):
                 cards = Found(count.value, evidence)
+                card_count = count
         elif _is_sub_count(doc, count):
             continue
         elif total.value is None and _is_total(doc, count):
@@ -367,6 +384,9 @@ def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Coun
     grouped = _group_sum(doc)
     if grouped is not None:
         return Counts(grouped, cards)
+    if people.value is None and card_count is not None and card_count.unit in ("名", "人"):
+        # `7409人のクレジットカード情報が漏えい`: the card holders are the people affected.
+        people = cards
     with_cards = False
     if people_count is not None:
         # … in its sentence or the next (`…個人情報データは最大で335件。流出したクレジット

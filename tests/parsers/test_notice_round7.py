@@ -802,3 +802,36 @@ def test_a_quoted_organization_is_the_organization(lead: str, name: str) -> None
 
 def test_abbreviated_legal_forms_of_associations_are_legal_forms() -> None:
     assert org_key("(公社)汐見植物学会") == org_key("公益社団法人汐見植物学会")
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("誤掲載が判明しました。\n1.法人数 14法人\n2.文書件数 17件\n3.対象者数 85名(実人数)\n", 85),
+        (
+            "議事録を誤って公開しました。件数は、個人・法人をあわせて486人分だということです。\n",
+            486,
+        ),
+        ("同社によると、4月14〜16日にかけ、5万9044IDに対し不正ログインが発生した。\n", 59044),
+    ],
+)
+def test_counts_labelled_as_people_or_accounts_attacked_are_the_count(
+    text: str, people: int
+) -> None:
+    assert parse_text(_OWN_HEAD + text).people_affected == people
+
+
+def test_the_holders_of_cards_counted_next_are_the_people() -> None:
+    text = _NEWS_HEAD + (
+        "ミナトパラで不正アクセス被害。同サイトで決済を行った7409人のクレジットカード情報7645件が"
+        "漏えいした可能性がある。\n"
+    )
+    incident = parse_text(text)
+    assert (incident.people_affected, incident.cards_affected) == (7409, 7645)
+
+
+def test_a_staff_account_attacked_is_no_count_of_people() -> None:
+    text = _OWN_HEAD + (
+        "本学教員1名のメールアカウント1件に対して不正アクセスがあり、迷惑メールが送信されました。\n"
+    )
+    assert parse_text(text).people_affected is None
