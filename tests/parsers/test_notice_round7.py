@@ -835,3 +835,33 @@ def test_a_staff_account_attacked_is_no_count_of_people() -> None:
         "本学教員1名のメールアカウント1件に対して不正アクセスがあり、迷惑メールが送信されました。\n"
     )
     assert parse_text(text).people_affected is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [
+        (
+            "本市の職員が、業務で使用すべき住民情報システムを常習的に不正使用して、市職員の個人情報を"
+            "取得していました。",
+            Category.INSIDER,
+        ),
+        (
+            "汐見市は3日、調査の回答先として誤って一般市民のファクス番号を記載し、市民宅にファクスが"
+            "234通届いていたと発表した。",
+            Category.MISDELIVERY,
+        ),
+        (
+            "同町が利用するメールアドレス及びパスワードが第三者に不正入手され、大量のなりすましメールが"
+            "送信された。",
+            Category.UNAUTHORIZED_ACCESS,
+        ),
+        (
+            "研究室のホームページのサーバーに不正なプログラムが書き込まれていたことが分かった。",
+            Category.MALWARE,
+        ),
+    ],
+)
+def test_yet_more_wordings_of_what_happened(sentence: str, category: Category) -> None:
+    incident = parse_text(_NEWS_HEAD + sentence + "\n")
+    assert incident.is_incident
+    assert category in incident.categories
