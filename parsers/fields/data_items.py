@@ -116,6 +116,8 @@ _ADVICE_AFTER = re.compile(
 _CREDENTIALS = frozenset({DataItem.LOGIN_ID, DataItem.PASSWORD, DataItem.EMAIL})
 _MEANS_AFTER = re.compile(
     r"[^、。]{0,14}?(?:を|で)(?:用い|使用し|使っ|入力し|悪用し|利用し)|[^、。]{0,6}?の組み合わせ|"
+    # Credentials from elsewhere matched to log in (`IDとパスワードが一致した件数は1094件`).
+    r"(?:[・/と](?:パスワード|ID))?が一致|"
     r"[^、。]{0,14}?によ(?:って|り)(?:不正|ログイン)|"
     r"(?:[・/と](?:パスワード|ID))?によ(?:って|り)|"
     r"[^、。]{0,6}?が(?:悪用|不正(?:に)?(?:使用|利用))され|"
@@ -264,6 +266,12 @@ _HELD_ITEMS = re.compile(
 _GONE = re.compile(r"(?:削除|消失|滅失|消去|暗号化)(?:され|し)た(?:個人情報|顧客情報|情報|データ)")
 
 
+# A lost or misdirected document itemized by what it holds (`依頼書には氏名や電話番号、…`).
+_DOCUMENT_HOLDS = re.compile(
+    r"(?:書|票|簿|リスト|一覧|ファイル|データ|メモ|記録|USBメモリ|パソコン|封筒|はがき)には"
+)
+
+
 def _leak_sentences(doc: Doc, held: bool) -> list[str]:
     """Sentences stating a leak; the sentence right after one that lists items (`漏えいした
     可能性があるのは…。氏名、所属、電話番号が含まれる。`); with `held`, sentences saying what
@@ -280,7 +288,12 @@ def _leak_sentences(doc: Doc, held: bool) -> list[str]:
             out.append(sentence.text)
         else:
             named = _items_in(plain)
-            stored = held and named and HELD.search(plain) and not _IF.search(plain)
+            stored = (
+                held
+                and named
+                and (HELD.search(plain) or (len(named) >= 2 and _DOCUMENT_HOLDS.search(plain)))
+                and not _IF.search(plain)
+            )
             # What the data, a file or a device held, itemized (`個人情報には氏名・住所…が
             # 含まれ`, `名簿には名前や住所、電話番号が書かれていました`): only incidents are
             # read for items, so what they held was exposed.

@@ -865,3 +865,22 @@ def test_yet_more_wordings_of_what_happened(sentence: str, category: Category) -
     incident = parse_text(_NEWS_HEAD + sentence + "\n")
     assert incident.is_incident
     assert category in incident.categories
+
+
+def test_a_lost_document_itemized_by_what_it_holds_gives_the_items() -> None:
+    text = _NEWS_HEAD + (
+        "汐見信用金庫は、顧客から受け取った振込依頼書を紛失したと発表した。"
+        "依頼書には氏名や電話番号、銀行名、口座番号、取引金額が"
+    )
+    assert {DataItem.NAME, DataItem.PHONE, DataItem.BANK_ACCOUNT} <= set(
+        parse_text(text).data_items
+    )
+
+
+def test_credentials_matched_from_elsewhere_are_the_means_not_the_data() -> None:
+    text = _NEWS_HEAD + (
+        "会員サイトがアカウントハッキングを受けた。IDとパスワードが一致した件数は1094件で、"
+        "このうち44人の会員の氏名と保有ポイント数が閲覧された恐れがある。\n"
+    )
+    items = parse_text(text).data_items
+    assert DataItem.PASSWORD not in items and DataItem.NAME in items
