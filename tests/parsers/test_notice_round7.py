@@ -884,3 +884,23 @@ def test_credentials_matched_from_elsewhere_are_the_means_not_the_data() -> None
     )
     items = parse_text(text).data_items
     assert DataItem.PASSWORD not in items and DataItem.NAME in items
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2020年1月23日に気が付き、翌24日に宛先の皆様にお詫びしました。", dt.date(2020, 1, 23)),
+        (
+            "令和4年3月29日、書類を作成しようとしたところ、原簿が保管場所に見当たりませんでした。",
+            dt.date(2022, 3, 29),
+        ),
+        ("送信日時 2022年4月6日 11:00\n通報受信日時 2022年4月6日 15:25\n", dt.date(2022, 4, 6)),
+        (
+            "公開日 2009年8月29日\n市税事務所で、個人情報が記載された文書がメモ用紙に使われていた"
+            "ことが28日、分かった。",
+            dt.date(2009, 8, 28),
+        ),
+    ],
+)
+def test_more_wordings_of_finding_out_date_the_finding(text: str, day: dt.date) -> None:
+    assert parse_text(_OWN_HEAD + "メールを誤って送信しました。\n" + text + "\n").discovered == day
