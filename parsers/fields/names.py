@@ -100,7 +100,14 @@ def is_generic(name: str) -> bool:
     form = next((f for f in LEGAL_FORMS_JA if name.startswith(f)), None)
     if form is not None and len(name) > len(form) + 1:
         return False
-    return bool(GENERIC.match(name) or _PUBLIC_KIND.match(name))
+    return bool(GENERIC.match(name) or _PUBLIC_KIND.match(name) or _DESCRIBED_KIND.match(name))
+
+
+# A kind described, not named (`オンライン寄付の決済サービス会社`).
+_DESCRIBED_KIND = re.compile(
+    r"^[^\s]{1,20}の[^\sの]{0,10}(?:サービス|代行|委託|運営|管理|販売|システム|決済)"
+    r"(?:会社|企業|業者|事業者)$"
+)
 
 
 # What a sentence's subject is when it is not an organization: the thing that leaked

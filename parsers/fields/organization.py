@@ -421,7 +421,8 @@ def _news_subject(doc: Doc, heading: Heading) -> Found[str | None] | None:
         if m and school and _BOARD.search(m.group(1)):
             board = m.group(1)
             break  # a school board announcing for one of its schools
-        if m and _named(m.group(1)) and could_be_name(tidy_name(m.group(1))):
+        own_police = bool(m and _PROSECUTION.search(m.group(1)) and not _ARREST.search(doc.text))
+        if m and (own_police or _named(m.group(1))) and could_be_name(tidy_name(m.group(1))):
             name = municipality(clean_org(tidy_name(m.group(1))))
             return _run_facility(first, name) or Found(name, m.group(0))
     if school:
@@ -547,6 +548,10 @@ def _organization(doc: Doc, heading: Heading, hint: str | None) -> Found[str | N
         office = _BRANCH_OFFICE.match(found.value)
         if office:
             return Found(office.group(1) or office.group(2), found.evidence)
+        if _UNPLACED_OFFICE.match(found.value):
+            parent = _PREFECTURE_NAMED.search(doc.text)
+            if parent:
+                return Found(parent.group(1), parent.group(0))
     if found.value and _BOARD.search(found.value):
         body = doc.text[heading.body_start :]
         schools = set(_PUBLIC_SCHOOL.findall(body))
@@ -572,6 +577,14 @@ _CONTRACTOR = re.compile(
 # prefecture or city, as its own notice or the news names it.
 _BRANCH_OFFICE = re.compile(
     r"^(\S{1,4}?[都道府県])\S{0,8}?(?:税事務所|土木事務所|事務所)$|^(\S{1,8}?市)\S{0,3}?市税事務所$"
+)
+
+
+# A prefecture's office named without its prefecture (`自動車税事務所が…誤送信`), in a text that
+# names the prefecture (`三重県が保管している文書`): the prefecture.
+_UNPLACED_OFFICE = re.compile(r"^(?:自動車税|県税|土木|建設|農林|保健福祉)事務所$")
+_PREFECTURE_NAMED = re.compile(
+    r"(?<![^\s、。「」()（）はがでにをの])([^\s、。「」()（）のはがでにを]{2,3}県)(?![警立庁内])"
 )
 
 
@@ -634,6 +647,11 @@ def _from_source(hint: str) -> str:
 _HEAD_LABEL = re.compile(
     r"^[-・\s]*(?:HP|ホームページ|出典|引用元|会社名|社名|法人名|団体名)\s*[:：]?\s*"
 )
+# A signer glued to the name (`(公社)X学会会長山田太郎`).
+_GLUED_SIGNER_AFTER = re.compile(
+    r"(?<=[会団人社院校所構庁省局市町村区県])(?:代表取締役(?:社長)?|取締役社長|代表理事|理事長|会長|"
+    r"学長|総長|病院長|院長|市長|町長|村長|区長|知事|校長|社長|所長)[^\s]{2,8}$"
+)
 _CREDIT_AFTER = re.compile(
     r"(?:より|から)(?:引用|転載|抜粋)$|(?:発表資料|プレスリリース|公式発表)$"
 )
@@ -650,7 +668,7 @@ def plain_name(raw: str) -> str | None:
     a pointer such as `同事務所`, a numbered label)."""
     for part in reversed([p for p in re.split(r"\s*[|｜]\s*", raw) if p.strip()]):
         name = tidy_name(_CREDIT_AFTER.sub("", _HEAD_LABEL.sub("", part.strip())).strip())
-        name = clean_org(name)
+        name = _GLUED_SIGNER_AFTER.sub("", clean_org(name))
         if 2 <= len(name) <= 40 and not _NOT_NAME_TEXT.search(name) and not is_generic(name):
             return name
     return None

@@ -904,3 +904,27 @@ def test_credentials_matched_from_elsewhere_are_the_means_not_the_data() -> None
 )
 def test_more_wordings_of_finding_out_date_the_finding(text: str, day: dt.date) -> None:
     assert parse_text(_OWN_HEAD + "メールを誤って送信しました。\n" + text + "\n").discovered == day
+
+
+def test_a_signer_glued_to_the_name_is_not_part_of_it() -> None:
+    assert plain_name("(公社)汐見植物学会会長汐見太郎") == "(公社)汐見植物学会"
+
+
+def test_the_police_announcing_their_own_mistake_are_the_organization() -> None:
+    text = _NEWS_HEAD + (
+        "愛浜県警は16日夜、個人情報が記載された文書1枚を誤って報道機関17社にファクス送信した。\n"
+    )
+    assert _org(text) == "愛浜県警"
+
+
+def test_a_prefectures_office_named_without_it_is_the_prefecture_named_elsewhere() -> None:
+    text = _OWN_HEAD + (
+        "自動車税事務所が、令和7年11月28日に個人情報を含む文書のFAXを誤送信したことが判明しました。"
+        "汐見県が保管している文書で、深くお詫び申し上げます。\n"
+    )
+    assert _org(text) == "汐見県"
+
+
+def test_a_described_kind_of_company_is_no_name_but_a_name_with_no_stays() -> None:
+    assert is_generic("オンライン寄付の決済サービス会社")
+    assert not is_generic("あけぼの損害保険株式会社")
