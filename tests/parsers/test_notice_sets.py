@@ -30,12 +30,12 @@ FLOORS = {
     "dev4": 0.98,
     "real/dev": 0.91,
     # Measured, never tuned on: a floor only guards against a regression.
-    "real/heldout3": 0.86,
+    "real/heldout4": 0.84,
 }
 
 
 def set_dirs() -> list[Path]:
-    """Every folder that holds labels (`real/dev` and `real/heldout3` are nested)."""
+    """Every folder that holds labels (`real/dev` and `real/heldout4` are nested)."""
     return sorted({p.parent for p in SETS.rglob("*.json")})
 
 
