@@ -99,7 +99,10 @@ _COUNT_OF_DATA = re.compile(
 
 # People counted as the owners of the data (`46人分の個人情報が書かれたメモ帳`, `のべ1400人余り
 # の名前や住所`): what an incident notice counts so is what was exposed.
-_OF_PERSONAL_DATA = re.compile(r"(?:分|余り)?の(?:個人情報|氏名|名前|住所|成績|診療情報|カルテ)")
+_OF_PERSONAL_DATA = re.compile(
+    r"(?:分|余り)?の(?:個人情報|氏名|名前|住所|成績|診療情報|(?:電子)?カルテ|診療録|患者情報|"
+    r"顧客情報|会員情報|(?:電子|個人)?メールアドレス)"
+)
 
 
 _ATTACKED_AFTER = re.compile(r"(?:分)?(?:に対し(?:て)?|が|で)[^。]{0,6}?不正(?:ログイン|アクセス)")

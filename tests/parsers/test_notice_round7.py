@@ -928,3 +928,20 @@ def test_a_prefectures_office_named_without_it_is_the_prefecture_named_elsewhere
 def test_a_described_kind_of_company_is_no_name_but_a_name_with_no_stays() -> None:
     assert is_generic("オンライン寄付の決済サービス会社")
     assert not is_generic("あけぼの損害保険株式会社")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "people"),
+    [
+        ("院内の端末がランサムウェアに感染し、約8万5000人分の電子カルテが暗号化された。", 85000),
+        ("入学予定者の一部1,317名分の電子メールアドレスが、ほかの受信者に表示されました。", 1317),
+        (
+            "会員団体の代表アドレスと、51名分の個人メールアドレスが表示された状態で送信しました。",
+            51,
+        ),
+    ],
+)
+def test_people_counted_as_owners_of_records_or_addresses_are_the_count(
+    sentence: str, people: int
+) -> None:
+    assert parse_text(_OWN_HEAD + sentence + "\n").people_affected == people
