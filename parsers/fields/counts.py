@@ -158,6 +158,9 @@ _NOT_AFFECTED_AFTER = re.compile(
     r"\s*を(?:懲戒|処分|停職|減給|戒告|免職|訓告|厳重注意)|"
     # Those a file was shared with or sent to (`生徒計82名と共有された`), not whose data it held.
     r"\s*(?:と(?:共有|送信|送付|配布|配信)|に対し(?:て)?[^。]{0,30}?(?:共有|送信|送付|配布|配信))|"
+    # Those it leaked to (`顧客情報1件が、別の顧客3名に流出`); those a mail went to are
+    # often whose addresses it showed (`学生12名に送信したメールにおいて、宛先を誤り`).
+    r"\s*(?:の方)?に(?:流出|漏えい|漏洩|誤送付|誤配信)|"
     # People arrested or charged (`元社員1名の計4名を、…違反の疑いで逮捕`).
     r"\s*を[、\s]*[^。]{0,40}?(?:逮捕|送検|起訴|疑いで)|\s*(?:が|は)[^。]{0,40}?(?:逮捕|送検|起訴)さ|"
     # Postings counted, not records (`3件の情報発信において`).
@@ -260,6 +263,9 @@ def _group_sum(doc: Doc) -> Found[int | None] | None:
 _IF = re.compile(r"場合|際は|際には|ください")
 # `申込児童104人の保護者86件のメールアドレス`: the first count only describes the second.
 _DESCRIBES_NEXT = re.compile(r"(?:分)?の[^、。\d]{1,10}?(?:約|最大|計)?\d")
+_RECORDS_NEXT = re.compile(
+    r"(?:分)?の[^、。\d]{0,6}?(?:アドレス|情報|データ)[^、。\d]{0,4}?(?:約|最大|計)?\d"
+)
 _JOINED = re.compile(r"[、,]|及び|および|並びに|ならびに|と|/")
 
 
@@ -314,14 +320,12 @@ def _only_group(
 
 
 def _states_exactly(rounded: int, exact: int) -> bool:
-    """Whether `exact` is the figure a round count (`約12万件`, `1万1千人`) rounded: a lead or
-    sub-headline rounds what the body states to the unit (`12万580件`)."""
-    return (
-        rounded >= 1000
-        and rounded % 1000 == 0
-        and exact % 1000 != 0
-        and abs(exact - rounded) < rounded * 0.1
-    )
+    """Whether `exact` is the figure a round count (`約12万件`, `1万1千人`, `5800人余り`)
+    rounded: a lead or sub-headline rounds what the body states (`12万580件`, `5816人`)."""
+    for unit in (1000, 100):
+        if rounded >= unit * 10 and rounded % unit == 0 and exact % unit != 0:
+            return abs(exact - rounded) < rounded * 0.1
+    return False
 
 
 def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Counts:
@@ -345,12 +349,12 @@ def extract_counts(doc: Doc, *, held: bool = False, body_start: int = 0) -> Coun
             continue
         evidence = shorten(doc.sentence_at(count.start).text)
         if _DESCRIBES_NEXT.match(doc.text, count.end):
-            # `7409人のクレジットカード情報7645件`: the holders of the cards counted next.
-            if (
-                count.unit in ("名", "人")
-                and people.value is None
-                and _OF_CARDS.match(doc.text, count.end)
-            ):
+            # `7409人のクレジットカード情報7645件`, `登壇者103名のアドレス105件`: the people
+            # whose records are counted next.
+            records_next = _OF_CARDS.match(doc.text, count.end) or _RECORDS_NEXT.match(
+                doc.text, count.end
+            )
+            if count.unit in ("名", "人") and people.value is None and records_next:
                 people, people_count = Found(count.value, evidence), count
             continue
         if _is_card_count(doc, count):

@@ -945,3 +945,21 @@ def test_people_counted_as_owners_of_records_or_addresses_are_the_count(
     sentence: str, people: int
 ) -> None:
     assert parse_text(_OWN_HEAD + sentence + "\n").people_affected == people
+
+
+@pytest.mark.parametrize(
+    ("sentence", "people"),
+    [
+        ("参加者及び登壇者103名のアドレス105件が、ほかの受信者に表示されました。", 103),
+        ("同社の受託業務に関係する顧客情報1件が、別の顧客3名に流出しました。", 1),
+        (
+            "県は、5800人余りの名前や住所が記載された一覧表を誤ってメールで送信した。"
+            "誤送信されたのは、事業の対象者5816人分の氏名、住所の一覧表が添付されたメールだ。",
+            5816,
+        ),
+    ],
+)
+def test_persons_over_their_records_not_recipients_and_the_exact_figure(
+    sentence: str, people: int
+) -> None:
+    assert parse_text(_NEWS_HEAD + sentence + "\n").people_affected == people
