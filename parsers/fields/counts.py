@@ -8,6 +8,7 @@ it is not a count of mails, accesses or files. `件` next to card words is a car
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -79,7 +80,13 @@ class Counts:
 
 
 def _states_leak(doc: Doc, sentence: Span) -> bool:
-    plain = doc.unquoted[sentence.start : sentence.end]
+    return _leak_stated(doc.unquoted[sentence.start : sentence.end])
+
+
+@functools.lru_cache(maxsize=64)
+def _leak_stated(plain: str) -> bool:
+    """Per sentence, not per count: a text of thousands of counts in one sentence (no `。`)
+    is read once, not once per count."""
     return any(not negated_after(plain, m.end()) for m in LEAK.finditer(plain))
 
 
@@ -108,6 +115,22 @@ _OF_PERSONAL_DATA = re.compile(
 _ATTACKED_AFTER = re.compile(r"(?:分)?(?:に対し(?:て)?|が|で)[^。]{0,6}?不正(?:ログイン|アクセス)")
 
 
+_LABEL_WINDOW = 80
+_AT_START_ONLY = re.compile(r"\s*(?:件数|人数)は")
+
+
+@functools.lru_cache(maxsize=64)
+def _held(plain: str) -> bool:
+    return HELD.search(plain) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _addressed_to_those_affected(plain: str) -> bool:
+    return bool(
+        re.search(r"対象|該当", plain) and re.search(r"お客様|方|者|会員|皆様|皆さま", plain)
+    )
+
+
 def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
     sentence = doc.sentence_at(count.start)
     plain = doc.unquoted[sentence.start : sentence.end]
@@ -117,9 +140,14 @@ def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
         return True
     if count.unit in ("ID", "アカウント") and _ATTACKED_AFTER.match(doc.text, count.end):
         return True  # `5万9044IDに対し不正ログインが発生`: the accounts broken into
-    if _COUNT_OF_DATA.search(doc.unquoted[sentence.start : count.start]):
-        return True
-    if _OF_CARDS.match(doc.text, count.end) and HELD.search(plain):
+    # What names the count stands just before it; a window keeps a sentence of thousands of
+    # counts linear.
+    window_start = max(sentence.start, count.start - _LABEL_WINDOW)
+    if _COUNT_OF_DATA.search(doc.unquoted[window_start : count.start]):
+        return window_start == sentence.start or not _AT_START_ONLY.match(
+            doc.unquoted, window_start
+        )
+    if _OF_CARDS.match(doc.text, count.end) and _held(plain):
         return True  # `…のほか、81件のクレジットカード情報が含まれていた`
     index = doc.line_index(count.start)
     if index > 0 and re.match(r"\s*(?:約|最大)?\d", doc.lines[index].text):
@@ -127,14 +155,14 @@ def _leak_context(doc: Doc, count: CountMatch, held: bool) -> bool:
         label = doc.lines[index - 1].text
         if _COUNT_OF_DATA.search(label) and len(label) <= 30:
             return True
-    if held and HELD.search(plain) and not _IF.search(plain):
+    if held and _held(plain) and not _IF.search(plain):
         return True  # `USBメモリには…児童延べ112人分の氏名…が保存されていた`
     if _SUB_SENTENCE.match(plain) and sentence.start > 0:
         # `…が漏えいした可能性があります。そのうちクレジットカード情報1,024件…`
         previous = doc.sentence_at(sentence.start - 1)
         if previous.text and _states_leak(doc, previous):
             return True
-    if re.search(r"対象|該当", plain) and re.search(r"お客様|方|者|会員|皆様|皆さま", plain):
+    if _addressed_to_those_affected(plain):
         return True
     line = doc.lines[index].text
     # A long label line that ends in its count, not a sentence (`…の期間中に入力された

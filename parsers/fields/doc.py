@@ -7,6 +7,7 @@ dates the text holds, and what "leaked" and "not" look like.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -280,11 +281,14 @@ def labelled_leak(text: str) -> bool:
     return hit is not None and not negated_after(label, hit.end())
 
 
+_ENUMERATED = re.compile(r"[、・,]")
+
+
 def is_item_line(text: str) -> bool:
     """A list item or a short label line (`・氏名`, `学内教職員 485件`), not prose."""
     if MARKER.match(text) and not SECTION.match(text):
         return True
-    if "。" not in text and len(re.findall(r"[、・,]", text)) >= 4:
+    if "。" not in text and len(list(itertools.islice(_ENUMERATED.finditer(text), 4))) == 4:
         return True  # a long enumeration (`工学部学生名簿:所属、学生番号、氏名、性別、…`)
     return len(text) <= 60 and not text.rstrip(")）").endswith("。")
 
