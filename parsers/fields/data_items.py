@@ -10,6 +10,7 @@ import re
 
 from parsers.fields.doc import (
     AFFIRMING,
+    CLAUSE_REACH,
     HELD,
     LEAK,
     SECTION,
@@ -157,12 +158,15 @@ _ASIDE = re.compile(r"[(（][^()（）]*[)）]|(?<=\S)\s*※[^\n]*")
 
 
 def _denied(text: str, pos: int) -> bool:
-    cut = _CLAUSE_END.search(text, pos)
-    clause = AFFIRMING.sub(lambda m: "＿" * len(m.group(0)), text[: cut.start() if cut else None])
-    masked = _ASIDE.sub(
-        lambda m: "＿" * len(m.group(0)) if m.start() >= pos else m.group(0), clause
+    limit = min(len(text), pos + CLAUSE_REACH)
+    cut = _CLAUSE_END.search(text, pos, limit)
+    start = max(0, pos - 20)
+    clause = AFFIRMING.sub(
+        lambda m: "＿" * len(m.group(0)), text[start : cut.start() if cut else limit]
     )
-    return bool(_ITEM_DENIED.search(masked, pos))
+    at = pos - start
+    masked = _ASIDE.sub(lambda m: "＿" * len(m.group(0)) if m.start() >= at else m.group(0), clause)
+    return bool(_ITEM_DENIED.search(masked, at))
 
 
 # A member of staff typing their credentials into a phishing page (`当該教員が…フィッシング

@@ -299,11 +299,21 @@ AFFIRMING = re.compile(
 )
 
 
+# A clause is read at most this far past `pos`, and from a little before it (an affirming
+# phrase may start there): a text of thousands of items in one clause stays linear.
+CLAUSE_REACH = 300
+_BEFORE = 20
+
+
 def negated_after(text: str, pos: int) -> bool:
     """Whether what stands at `pos` is denied later in its own clause."""
-    cut = _CLAUSE_BREAK.search(text, pos)
-    clause = AFFIRMING.sub(lambda m: "＿" * len(m.group(0)), text[: cut.start() if cut else None])
-    return bool(NEGATION.search(clause, pos))
+    limit = min(len(text), pos + CLAUSE_REACH)
+    cut = _CLAUSE_BREAK.search(text, pos, limit)
+    start = max(0, pos - _BEFORE)
+    clause = AFFIRMING.sub(
+        lambda m: "＿" * len(m.group(0)), text[start : cut.start() if cut else limit]
+    )
+    return bool(NEGATION.search(clause, pos - start))
 
 
 def affirmed(sentence: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
