@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 
 from parsers.fields.doc import (
-    AFFIRMING,
-    CLAUSE_REACH,
     HELD,
     LEAK,
     SECTION,
     Doc,
     Found,
+    clause_from,
     introduced_by_leak,
     is_item_line,
     labelled_leak,
@@ -158,13 +157,7 @@ _ASIDE = re.compile(r"[(（][^()（）]*[)）]|(?<=\S)\s*※[^\n]*")
 
 
 def _denied(text: str, pos: int) -> bool:
-    limit = min(len(text), pos + CLAUSE_REACH)
-    cut = _CLAUSE_END.search(text, pos, limit)
-    start = max(0, pos - 20)
-    clause = AFFIRMING.sub(
-        lambda m: "＿" * len(m.group(0)), text[start : cut.start() if cut else limit]
-    )
-    at = pos - start
+    clause, at = clause_from(text, pos, _CLAUSE_END)
     masked = _ASIDE.sub(lambda m: "＿" * len(m.group(0)) if m.start() >= at else m.group(0), clause)
     return bool(_ITEM_DENIED.search(masked, at))
 

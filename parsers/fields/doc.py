@@ -305,15 +305,22 @@ CLAUSE_REACH = 300
 _BEFORE = 20
 
 
-def negated_after(text: str, pos: int) -> bool:
-    """Whether what stands at `pos` is denied later in its own clause."""
+def clause_from(text: str, pos: int, ends: re.Pattern[str]) -> tuple[str, int]:
+    """The clause `pos` stands in, up to the first of `ends` after it, with affirming double
+    negatives masked; and where `pos` falls in it."""
     limit = min(len(text), pos + CLAUSE_REACH)
-    cut = _CLAUSE_BREAK.search(text, pos, limit)
+    cut = ends.search(text, pos, limit)
     start = max(0, pos - _BEFORE)
     clause = AFFIRMING.sub(
         lambda m: "＿" * len(m.group(0)), text[start : cut.start() if cut else limit]
     )
-    return bool(NEGATION.search(clause, pos - start))
+    return clause, pos - start
+
+
+def negated_after(text: str, pos: int) -> bool:
+    """Whether what stands at `pos` is denied later in its own clause."""
+    clause, at = clause_from(text, pos, _CLAUSE_BREAK)
+    return bool(NEGATION.search(clause, at))
 
 
 def affirmed(sentence: str, pattern: re.Pattern[str]) -> re.Match[str] | None:

@@ -525,7 +525,7 @@ def extract_organization(doc: Doc, heading: Heading, hint: str | None) -> Found[
     school, and a parent company reporting on a subsidiary gives the subsidiary: the
     organization the incident happened to. Whatever way found, it must read as a name."""
     found = _organization(doc, heading, hint)
-    if found.value is None or (found.evidence and found.evidence.startswith("(from the source")):
+    if found.value is None or (found.evidence or "").startswith(_FROM_SOURCE):
         return found
     name = plain_name(found.value)
     return Found(name, found.evidence) if name else Found(None)
@@ -540,8 +540,9 @@ def _organization(doc: Doc, heading: Heading, hint: str | None) -> Found[str | N
         subsidiary = _subsidiary(doc, heading)
         if subsidiary is not None:
             return subsidiary
-    if found.value is None and not _COMPANY_SELF.search(_unquoted(doc.text)):
-        contractor = _CONTRACTOR.search(_unquoted(doc.text))
+    unquoted = _unquoted(doc.text) if found.value is None else ""
+    if found.value is None and not _COMPANY_SELF.search(unquoted):
+        contractor = _CONTRACTOR.search(unquoted)
         if contractor and _named(contractor.group(1)):
             return Found(clean_org(contractor.group(1)), contractor.group(0))
     if found.value:
@@ -636,9 +637,12 @@ def _site(doc: Doc, heading: Heading) -> Found[str | None] | None:
 _NOT_SITE_NAME = re.compile(r"(?:サイト|ページ|ホーム|総合|ポータル|トップ)$")
 
 
+_FROM_SOURCE = "(from the source, not the text) "
+
+
 def _from_source(hint: str) -> str:
     """Evidence for a name the text does not state: where it came from instead."""
-    return f"(from the source, not the text) {hint}"
+    return f"{_FROM_SOURCE}{hint}"
 
 
 # What a page or repost prints around the name in its head: a table's bars and label
