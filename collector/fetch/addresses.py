@@ -28,17 +28,46 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
+# NAT64 prefixes (RFC 6052 well-known, RFC 8215 local-use): the last 32 bits are the
+# IPv4 address a translator on the path connects to.
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(ip: IPAddress) -> tuple[str, ipaddress.IPv4Address] | None:
+    """The IPv4 address an IPv6 address carries to, and by which mechanism, or None.
+
+    IPv4-mapped, 6to4, Teredo and NAT64 addresses all end at an IPv4 host; judging the
+    IPv6 form alone would let `[2002:7f00:1::]` (6to4 of 127.0.0.1) through.
+    """
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.ipv4_mapped is not None:
+        return "IPv4-mapped", ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return "6to4", ip.sixtofour
+    if ip.teredo is not None:
+        return "Teredo", ip.teredo[1]
+    if any(ip in net for net in _NAT64):
+        return "NAT64", ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def address_kind(ip: IPAddress) -> str | None:
     """Name why `ip` must not be contacted from untrusted input, or None if it is public.
 
-    IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it wraps, since
-    that is where the connection actually goes.
+    An IPv6 address that carries an IPv4 one (mapped, 6to4, Teredo, NAT64) is judged as
+    that IPv4 address, since that is where the connection actually goes.
     """
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    carried = embedded_ipv4(ip)
+    if carried is not None:
+        mechanism, v4 = carried
+        kind = address_kind(v4)
+        return None if kind is None else f"{kind} ({mechanism} of {v4})"
     checks = (
         ("loopback", ip.is_loopback),
         ("link-local", ip.is_link_local),
+        # Deprecated fec0::/10 (RFC 3879) still routes inside some networks.
+        ("site-local", isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local),
         ("unspecified", ip.is_unspecified),
         ("multicast", ip.is_multicast),
         ("reserved", ip.is_reserved),

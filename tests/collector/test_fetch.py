@@ -392,6 +392,10 @@ async def test_robots_is_checked_on_each_redirect_hop(router, sleep):
         "http://[::1]:8080/",
         "http://[fe80::1]/",
         "http://[::ffff:192.168.0.1]/",
+        "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",  # Teredo of 127.0.0.1
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",  # NAT64 of 169.254.169.254
+        "http://[fec0::1]/",  # site-local
         "http://0.0.0.0/",
     ],
 )
