@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from collector.cli.context import cli_errors, ctx_of, fail, out
+from collector.cli.spreadsheet import spreadsheet_text
 from collector.runtime import open_store
 from collector.store import queries
 from collector.store.models import IncidentRecord
@@ -89,8 +90,10 @@ class ExportFormat(StrEnum):
 
 def _csv_value(value: Any) -> str:
     if isinstance(value, list):
-        return ";".join(v["url"] if isinstance(v, dict) else str(v) for v in value)
-    return "" if value is None else str(value)
+        value = ";".join(v["url"] if isinstance(v, dict) else str(v) for v in value)
+    if value is None:
+        return ""
+    return spreadsheet_text(value) if isinstance(value, str) else str(value)
 
 
 @app.command()
@@ -101,7 +104,11 @@ def export(
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
 ) -> None:
-    """Every incident, as CSV (one row each, lists joined with ';') or JSON."""
+    """Every incident, as CSV (one row each, lists joined with ';') or JSON.
+
+    CSV cells are made safe for spreadsheets (a leading `'` before `=`, `+`, `-`, `@`;
+    no control characters); JSON keeps every value exactly as stored.
+    """
     with cli_errors(), open_store(ctx_of(ctx).settings) as sessions, sessions() as s:
         docs = [incident_dict(r) for r in queries.list_incidents(s, limit=None)]
     docs.reverse()
