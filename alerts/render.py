@@ -3,9 +3,9 @@
 The channel modules (alerts/channels/) turn these into their payloads. Every string that
 came from a scraped page (organization, title, services, cause, links) is hostile: it is
 flattened to one line (no CR/LF, vertical tab, form feed, \\x1c-\\x1e, NEL, U+2028/2029,
-terminal escapes, bidi overrides), then escaped for its target by its channel (Slack
-mrkdwn, HTML) and truncated to the target's limits with `…`. Links are only rendered
-when they are well-formed http(s) URLs without credentials.
+terminal escapes, bidi overrides), then made inert for its target by its channel (Slack
+plain and rich text, HTML escaping) and truncated to the target's limits with `…`. Links
+are only rendered when they are well-formed http(s) URLs without credentials.
 """
 
 from __future__ import annotations

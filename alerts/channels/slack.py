@@ -1,9 +1,12 @@
 """Slack incoming webhooks: Block Kit for single alerts and digests, at most one message a
 second per webhook (Slack's limit), the webhook URL a secret named by the spec.
 
-Every scraped string is escaped for mrkdwn (`&`, `<`, `>`), so a title can never produce
-`<!channel>`, a user mention or a forged `<url|label>` link; Slack's block, field and text
-limits are kept by truncating with `…` and leaving out a digest's tail with a note.
+Scraped strings go only into `plain_text` objects and `rich_text` text and link elements,
+which Slack shows as written: a title can never produce `<!channel>`, a user mention, a
+forged `<url|label>` link, or restyle the message with `*bold*`, `_italic_`, `~strike~` or
+backticks (mrkdwn has no escape for those). The notification fallback `text` is sent with
+`mrkdwn: false` and `&`, `<`, `>` escaped. Slack's block, field and text limits are kept by
+truncating with `…` and leaving out a digest's tail with a note.
 """
 
 from __future__ import annotations
@@ -111,25 +114,43 @@ class SlackChannel:
         )
 
 
-# --- mrkdwn -----------------------------------------------------------------------------
+# --- Text objects -----------------------------------------------------------------------
 
 
 def mrkdwn_escape(text: str) -> str:
-    """Slack's three control characters; enough to neutralize mentions and links."""
+    """Slack's three control characters, which even non-mrkdwn `text` must escape."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def mrkdwn(text: str, limit: int) -> str:
-    """Scraped text as Slack mrkdwn: clean, escape, then truncate to `limit` without
-    cutting an `&amp;` entity in half."""
+def fallback_text(text: str) -> str:
+    """The notification text (sent with `mrkdwn: false`): clean, escape, then truncate
+    without cutting an `&amp;` entity in half."""
     escaped = mrkdwn_escape(clean_line(text))
-    if len(escaped) <= limit:
+    if len(escaped) <= SLACK_TEXT_MAX:
         return escaped
-    cut = escaped[: limit - 1]
+    cut = escaped[: SLACK_TEXT_MAX - 1]
     amp = cut.rfind("&")
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     return cut + "…"
+
+
+def plain(text: str, limit: int = SLACK_TEXT_MAX) -> dict[str, Any]:
+    return {"type": "plain_text", "text": truncate(text, limit), "emoji": False}
+
+
+def _run(text: str, *, bold: bool = False) -> dict[str, Any]:
+    """A rich-text run: shown as written, never parsed as mrkdwn or a mention."""
+    run: dict[str, Any] = {"type": "text", "text": text}
+    if bold:
+        run["style"] = {"bold": True}
+    return run
+
+
+def _labelled(label: str, value: str, limit: int) -> dict[str, Any]:
+    """A rich-text block: our label in bold, the scraped value under it."""
+    runs = [_run(label, bold=True), _run("\n" + truncate(clean_line(value), limit))]
+    return {"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": runs}]}
 
 
 # --- Single alerts ----------------------------------------------------------------------
@@ -140,32 +161,21 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
     inc = alert.incident
     meta = f"{STAGE_JA[inc.stage]} · 公表日 {inc.published or '不明'} · {EVENT_JA[alert.event]}"
     blocks: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "text": {"type": "plain_text", "text": truncate(headline(inc), SLACK_HEADER_MAX)},
-        },
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": f"*{mrkdwn(incident_title(inc), 2000)}*\n{mrkdwn(meta, 500)}",
-            },
-        },
+        {"type": "header", "text": plain(headline(inc), SLACK_HEADER_MAX)},
+        _labelled(truncate(clean_line(incident_title(inc)), 2000), meta, 500),
     ]
     fields = [
-        {"type": "mrkdwn", "text": f"*{label}*\n{mrkdwn(value, SLACK_FIELD_MAX - 20)}"}
+        plain(f"{label}\n{clean_line(value)}", SLACK_FIELD_MAX)
         for label, value in facts(inc)[:SLACK_MAX_FIELDS]
     ]
     if fields:
         blocks.append({"type": "section", "fields": fields})
-    for label, value in narrative(inc):
-        text = f"*{label}*\n{mrkdwn(value, SLACK_TEXT_MAX - 20)}"
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+    blocks += [_labelled(label, value, SLACK_TEXT_MAX) for label, value in narrative(inc)]
     buttons = [
         {
             "type": "button",
             "action_id": f"notice-{index}",
-            "text": {"type": "plain_text", "text": _button_label(index, url)},
+            "text": plain(_button_label(index, url), SLACK_BUTTON_TEXT_MAX),
             "url": url,
         }
         for index, url in enumerate(safe_links(alert.links), start=1)
@@ -173,11 +183,10 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     context = f"ルール {alert.rule} · ソース {', '.join(alert.sources) or '-'}"
-    blocks.append(
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(context, 2000)}]}
-    )
+    blocks.append({"type": "context", "elements": [plain(clean_line(context), 2000)]})
     return {
-        "text": mrkdwn(f"{summary(alert)} — {incident_title(inc)}", SLACK_TEXT_MAX),
+        "text": fallback_text(f"{summary(alert)} — {incident_title(inc)}"),
+        "mrkdwn": False,
         "blocks": blocks[:SLACK_MAX_BLOCKS],
     }
 
@@ -190,51 +199,68 @@ def _button_label(index: int, url: str) -> str:
 # --- Digests ----------------------------------------------------------------------------
 
 
-def _digest_line(item: DigestItem) -> str:
-    text = mrkdwn(describe(item), _LINE_MAX)
+def _digest_line(item: DigestItem) -> dict[str, Any]:
+    """One incident as a rich-text list item, linked to its first notice when that link
+    is safe and short enough."""
+    text = truncate(clean_line(describe(item)), _LINE_MAX)
     url = first_link(item)
-    if url is None or len(url) > _SLACK_LINK_MAX:
-        return f"• {text}"
-    # `|` and `>` cannot reach the URL (safe_url percent-encodes them); `&` is escaped.
-    return f"• <{mrkdwn_escape(url)}|{text}>"
+    run = _run(text) if url is None or len(url) > _SLACK_LINK_MAX else _link(url, text)
+    return {"type": "rich_text_section", "elements": [run]}
 
 
-def _digest_sections(items: Sequence[DigestItem]) -> list[tuple[str, int]]:
-    """(mrkdwn text, incidents in it) per section, each within SLACK_TEXT_MAX."""
-    sections: list[tuple[str, int]] = []
+def _link(url: str, text: str) -> dict[str, Any]:
+    return {"type": "link", "url": url, "text": text}
+
+
+def _line_size(line: dict[str, Any]) -> int:
+    run = line["elements"][0]
+    return len(run["text"]) + len(run.get("url", "")) + 4
+
+
+def _category_block(heading: str, lines: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "rich_text",
+        "elements": [
+            {"type": "rich_text_section", "elements": [_run(heading, bold=True)]},
+            {"type": "rich_text_list", "style": "bullet", "elements": lines},
+        ],
+    }
+
+
+def _digest_sections(items: Sequence[DigestItem]) -> list[tuple[dict[str, Any], int]]:
+    """(rich-text block, incidents in it) per category, split so that no block carries
+    more than SLACK_TEXT_MAX characters."""
+    sections: list[tuple[dict[str, Any], int]] = []
     for category, members in group_by_category(items):
-        name = CATEGORY_JA[category]
-        text, count = f"*{name}* ({len(members)}件)", 0
+        heading = f"{CATEGORY_JA[category]} ({len(members)}件)"
+        lines: list[dict[str, Any]] = []
+        size = len(heading)
         for item in members:
             line = _digest_line(item)
-            if len(text) + 1 + len(line) > SLACK_TEXT_MAX:
-                sections.append((text, count))
-                text, count = f"*{name}* (続き)", 0
-            text, count = f"{text}\n{line}", count + 1
-        sections.append((text, count))
+            if lines and size + _line_size(line) > SLACK_TEXT_MAX:
+                sections.append((_category_block(heading, lines), len(lines)))
+                heading = f"{CATEGORY_JA[category]} (続き)"
+                lines, size = [], len(heading)
+            lines.append(line)
+            size += _line_size(line)
+        sections.append((_category_block(heading, lines), len(lines)))
     return sections
 
 
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": plain(text)}
 
 
 def digest_slack_payload(items: Sequence[DigestItem], period: Period) -> dict[str, Any]:
-    """Block Kit: header, totals, one section per category (split when long). Past 50
-    blocks the tail is left out and a last block says how many incidents that was."""
+    """Block Kit: header, totals, one rich-text block per category (split when long). Past
+    50 blocks the tail is left out and a last block says how many incidents that was."""
     if not items:
-        text = mrkdwn(empty_line(period), SLACK_TEXT_MAX)
-        return {"text": text, "blocks": [_section(text)]}
+        line = empty_line(period)
+        return {"text": fallback_text(line), "mrkdwn": False, "blocks": [_section(line)]}
     summary_text = totals_line(digest_totals(items))
     blocks: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "text": {
-                "type": "plain_text",
-                "text": truncate(digest_title(period), SLACK_HEADER_MAX),
-            },
-        },
-        _section(mrkdwn(summary_text, SLACK_TEXT_MAX)),
+        {"type": "header", "text": plain(digest_title(period), SLACK_HEADER_MAX)},
+        _section(summary_text),
     ]
     sections = _digest_sections(items)
     room = SLACK_MAX_BLOCKS - len(blocks)
@@ -244,9 +270,9 @@ def digest_slack_payload(items: Sequence[DigestItem], period: Period) -> dict[st
         note = (
             f"ほか {left_out}件は Slack の上限のため省略しました (owabi incidents で確認できます)"
         )
-        blocks += [_section(text) for text, _ in sections]
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+        blocks += [block for block, _ in sections]
+        blocks.append({"type": "context", "elements": [plain(note)]})
     else:
-        blocks += [_section(text) for text, _ in sections]
-    fallback = mrkdwn(f"{digest_title(period)}: {summary_text}", SLACK_TEXT_MAX)
-    return {"text": fallback, "blocks": blocks}
+        blocks += [block for block, _ in sections]
+    fallback = fallback_text(f"{digest_title(period)}: {summary_text}")
+    return {"text": fallback, "mrkdwn": False, "blocks": blocks}

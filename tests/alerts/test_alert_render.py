@@ -26,14 +26,19 @@ SUMMARY = "株式会社サンプル商事: 不正アクセス・Webスキミン�
 BREAKERS = ["\r\n", "\r", "\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 
 
-def all_mrkdwn_texts(payload: dict[str, Any]) -> list[str]:
-    """Every string Slack would parse as mrkdwn."""
-    texts = [payload["text"]]
+# What Slack may interpret in a Block Kit payload: mrkdwn text objects and rich-text
+# elements other than plain runs and our links (mentions, broadcasts, channels, emoji).
+_LITERAL_RICH = {"rich_text_section", "rich_text_list", "text", "link"}
+
+
+def slack_nodes(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every object with a `type` inside the payload's blocks."""
+    found: list[dict[str, Any]] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                texts.append(node["text"])
+            if "type" in node:
+                found.append(node)
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -41,48 +46,70 @@ def all_mrkdwn_texts(payload: dict[str, Any]) -> list[str]:
                 walk(value)
 
     walk(payload["blocks"])
-    return texts
+    return found
 
 
-def test_slack_neutralizes_mentions_and_forged_links(make_alert: Any, make_incident: Any) -> None:
+def shown_texts(payload: dict[str, Any]) -> list[str]:
+    """Every string Slack shows from the blocks, all of them as written."""
+    nodes = slack_nodes(payload)
+    assert not [n for n in nodes if n["type"] == "mrkdwn"], "no block text is parsed as mrkdwn"
+    inside_rich = [
+        e for n in nodes if n["type"] == "rich_text" for e in slack_nodes({"blocks": n["elements"]})
+    ]
+    assert {e["type"] for e in inside_rich} <= _LITERAL_RICH, inside_rich
+    return [n["text"] for n in nodes if n["type"] in ("plain_text", "text", "link")]
+
+
+def fallback_is_inert(payload: dict[str, Any]) -> None:
+    """The notification text: no formatting, no control sequence, no broken entity."""
+    text = payload["text"]
+    assert payload["mrkdwn"] is False
+    assert "<" not in text and ">" not in text, text
+    assert not re.search(r"&(?!amp;|lt;|gt;)", text), text
+
+
+def test_slack_shows_mentions_forged_links_and_styling_as_written(
+    make_alert: Any, make_incident: Any
+) -> None:
+    styled = "*太字* _斜体_ ~取消~ `コード` ```ブロック``` > 引用 :smile:"
     incident = make_incident(
         organization="<!channel>株式会社&Co",
-        title=HOSTILE,
+        title=f"{HOSTILE} {styled}",
         services=["<@U999>"],
         cause="<https://evil.example|原因>",
     )
     payload = slack_payload(make_alert(incident, rule="<!here>", sources=("<@U1>",)))
-    for text in all_mrkdwn_texts(payload):
-        # After escaping, no `<` or `>` survives anywhere in mrkdwn, so no control sequence.
-        assert "<" not in text and ">" not in text, text
-        assert not re.search(r"&(?!amp;|lt;|gt;)", text), text
-    section = payload["blocks"][1]["text"]["text"]
-    assert "&lt;!channel&gt;" in section
-    assert "&lt;@U123&gt;" in section
-    assert "&lt;https://evil.example|click&gt;" in section
-    assert "&amp; &lt;#C1&gt;" in section
+    texts = shown_texts(payload)
+    fallback_is_inert(payload)
+    assert any(f"{HOSTILE} {styled}" == t for t in texts)  # the title, verbatim
+    assert any("<https://evil.example|原因>" in t for t in texts)
+    assert any("<@U999>" in t for t in texts)
+    assert any("<!here>" in t and "<@U1>" in t for t in texts)  # context, plain text
+    plain = [n for n in slack_nodes(payload) if n["type"] == "plain_text"]
+    assert all(n["emoji"] is False for n in plain)  # `:smile:` is not turned into an emoji
     header = payload["blocks"][0]
     assert header["text"]["type"] == "plain_text"
     assert header["text"]["text"].startswith("<!channel>株式会社&Co: ")  # plain_text: literal
+    assert "&lt;!channel&gt;" in payload["text"]
 
 
 def test_slack_payload_shape(make_alert: Any) -> None:
     payload = slack_payload(make_alert())
     types = [b["type"] for b in payload["blocks"]]
-    assert types[:3] == ["header", "section", "section"]
+    assert types[:3] == ["header", "rich_text", "section"]
     assert "actions" in types
     assert (
         payload["blocks"][0]["text"]["text"] == "株式会社サンプル商事: 不正アクセス・Webスキミング"
     )
-    fields = {
-        f["text"].split("\n")[0]: f["text"].split("\n")[1] for f in payload["blocks"][2]["fields"]
-    }
-    assert fields["*被害件数*"] == "12,345件"
-    assert fields["*カード*"] == "1,938件"
-    assert fields["*漏えい項目*"] == "氏名、住所、カード番号"
-    assert fields["*期間*"] == "2023-01-10 〜 2023-06-30"
-    assert fields["*発覚*"] == "2023-07-05"
-    assert fields["*報告先*"] == "個人情報保護委員会、警察"
+    title = payload["blocks"][1]["elements"][0]["elements"]
+    assert title[0]["style"] == {"bold": True} and "style" not in title[1]
+    fields = dict(f["text"].split("\n", 1) for f in payload["blocks"][2]["fields"])
+    assert fields["被害件数"] == "12,345件"
+    assert fields["カード"] == "1,938件"
+    assert fields["漏えい項目"] == "氏名、住所、カード番号"
+    assert fields["期間"] == "2023-01-10 〜 2023-06-30"
+    assert fields["発覚"] == "2023-07-05"
+    assert fields["報告先"] == "個人情報保護委員会、警察"
     assert "株式会社サンプル商事" in payload["text"]
     json.dumps(payload)  # serializable as-is
 
@@ -110,23 +137,21 @@ def test_slack_limits_hold_for_huge_input(make_alert: Any, make_incident: Any) -
     assert len(blocks[0]["text"]["text"]) <= 150
     assert blocks[0]["text"]["text"].endswith("…")
     assert len(payload["text"]) <= 3000
+    fallback_is_inert(payload)  # truncation never cuts an entity in half
     for block in blocks:
         if block["type"] == "section":
-            if "text" in block:
-                assert len(block["text"]["text"]) <= 3000
             for field in block.get("fields", []):
                 assert len(field["text"]) <= 2000
             assert len(block.get("fields", [])) <= 10
+        if block["type"] == "rich_text":
+            assert sum(len(t) for t in shown_texts({"blocks": [block]})) <= 3000 + 10
         if block["type"] == "actions":
             assert len(block["elements"]) == 5
             for button in block["elements"]:
                 assert len(button["text"]["text"]) <= 75
         if block["type"] == "context":
             assert len(block["elements"][0]["text"]) <= 3000
-    for text in all_mrkdwn_texts(payload):
-        # Truncation never cuts an entity in half (a dangling `&am…`).
-        assert not re.search(r"&(?!amp;|lt;|gt;)", text)
-    items = next(f["text"] for f in blocks[2]["fields"] if f["text"].startswith("*漏えい項目*"))
+    items = next(f["text"] for f in blocks[2]["fields"] if f["text"].startswith("漏えい項目"))
     assert items.count("氏名") == 1  # 200 items, deduplicated
 
 

@@ -24,7 +24,7 @@ from alerts.channels.webhook import digest_webhook_payload
 from alerts.digest import DigestItem, Period, digest_totals, group_by_category
 from parsers.schema import Category, Incident
 from tests.alerts.conftest import sample_incident
-from tests.alerts.test_alert_render import all_mrkdwn_texts
+from tests.alerts.test_alert_render import fallback_is_inert, shown_texts
 
 PERIOD = Period(
     start=dt.datetime(2024, 3, 1, 0, 0, tzinfo=dt.UTC),
@@ -32,7 +32,20 @@ PERIOD = Period(
     label="日次ダイジェスト 2024-03-01 09:00 〜 2024-03-02 09:00 (Asia/Tokyo)",
 )
 SEEN = dt.datetime(2024, 3, 1, 3, 0, tzinfo=dt.UTC)
-HOSTILE = "<!channel> <@U1> <https://evil.example|click> & *太字*"
+HOSTILE = "<!channel> <@U1> <https://evil.example|click> & *太字* _斜体_ `code`"
+
+
+def category_lines(block: dict[str, Any]) -> tuple[str, list[tuple[str, str | None]]]:
+    """A digest's category block: its bold heading and (text, link or None) per line."""
+    assert block["type"] == "rich_text"
+    heading, bullets = block["elements"]
+    (run,) = heading["elements"]
+    assert run["style"] == {"bold": True} and bullets["style"] == "bullet"
+    lines = []
+    for line in bullets["elements"]:
+        (element,) = line["elements"]
+        lines.append((element["text"], element.get("url")))
+    return run["text"], lines
 
 
 def item(
@@ -99,44 +112,47 @@ def test_slack_digest_groups_with_totals() -> None:
     blocks = payload["blocks"]
     assert blocks[0] == {
         "type": "header",
-        "text": {"type": "plain_text", "text": f"owabi {PERIOD.label}"},
+        "text": {"type": "plain_text", "text": f"owabi {PERIOD.label}", "emoji": False},
     }
     assert blocks[1]["text"]["text"] == "合計 5件 · 被害 計 37,135件 · カード 計 5,814件"
-    texts = [b["text"]["text"] for b in blocks[2:]]
-    assert texts[0].startswith(
-        "*不正アクセス* (2件)\n• <https://example.co.jp/news/0301.html|早い会社:"
-    )
-    assert texts[1].startswith("*ランサムウェア* (1件)\n")
-    assert "ランサムウェア・不正アクセス (被害 100件) · 公表 2024-03-01" in texts[1]
-    assert texts[2].startswith("*誤送信・誤公開* (1件)\n• <")
-    # No category: listed under その他, headed by its title; no link, so plain text.
+    groups = [category_lines(b) for b in blocks[2:]]
+    assert [heading for heading, _ in groups] == [
+        "不正アクセス (2件)",
+        "ランサムウェア (1件)",
+        "誤送信・誤公開 (1件)",
+        "その他 (1件)",
+    ]
+    text, url = groups[0][1][0]
+    assert text.startswith("早い会社:") and url == "https://example.co.jp/news/0301.html"
+    assert "ランサムウェア・不正アクセス (被害 100件) · 公表 2024-03-01" in groups[1][1][0][0]
+    assert groups[2][1][0][1] is not None
+    # No category: listed under その他, headed by its title; no link, so a plain run.
     title = sample_incident().title
-    assert texts[3] == (
-        f"*その他* (1件)\n• 分類なし: {title} (被害 12,345件 / カード 1,938件) · 公表 2024-03-01"
-    )
+    assert groups[3][1] == [
+        (f"分類なし: {title} (被害 12,345件 / カード 1,938件) · 公表 2024-03-01", None)
+    ]
     assert "合計 5件" in payload["text"]
+    fallback_is_inert(payload)
 
 
-def test_slack_digest_neutralizes_scraped_text() -> None:
+def test_slack_digest_shows_scraped_text_as_written() -> None:
     hostile = sample_incident(organization=HOSTILE, title=HOSTILE, categories=[])
     links = ("javascript:alert(1)", "https://a.example/x?a=1&b=<2>|3")
     payload = digest_slack_payload([item(1, hostile, links=links)], PERIOD)
-    line = payload["blocks"][2]["text"]["text"].split("\n")[1]
-    # Exactly one link construct, ours; every `<`/`>` from the page is escaped.
-    assert line.startswith("• <https://a.example/x?a=1&amp;b=%3C2%3E%7C3|")
-    assert line.endswith(">") and line.count("<") == 1 and line.count(">") == 1
-    assert "&lt;!channel&gt;" in line and "&amp; *太字*" in line
-    for text in all_mrkdwn_texts(payload):
-        assert not re.search(r"&(?!amp;|lt;|gt;)", text), text
-        assert "<!" not in text and "<@" not in text
+    shown_texts(payload)  # no mrkdwn, no mention or broadcast element
+    _, [(text, url)] = category_lines(payload["blocks"][2])
+    # One link, ours, to the first safe URL; the page's `<`, `|`, `>` cannot reach it.
+    assert url == "https://a.example/x?a=1&b=%3C2%3E%7C3"
+    assert HOSTILE in text  # shown as written: no escaping needed, no styling applied
+    fallback_is_inert(payload)
 
 
 def test_line_breaks_in_scraped_text_cannot_forge_lines() -> None:
     incident = sample_incident(organization="会社\n• <!here>\u2028偽の行", categories=[])
     text = digest_console_text([item(1, incident)], PERIOD)
     assert len(text.split("\n")) == 4
-    slack = digest_slack_payload([item(1, incident)], PERIOD)["blocks"][2]["text"]["text"]
-    assert len(slack.split("\n")) == 2
+    _, lines = category_lines(digest_slack_payload([item(1, incident)], PERIOD)["blocks"][2])
+    assert len(lines) == 1 and "\n" not in lines[0][0] and "\u2028" not in lines[0][0]
 
 
 def test_slack_digest_stays_within_limits_and_counts_what_it_left_out() -> None:
@@ -149,17 +165,17 @@ def test_slack_digest_stays_within_limits_and_counts_what_it_left_out() -> None:
     payload = digest_slack_payload(items, PERIOD)
     blocks = payload["blocks"]
     assert len(blocks) == SLACK_MAX_BLOCKS
-    for text in all_mrkdwn_texts(payload):
-        assert len(text) <= SLACK_TEXT_MAX
     assert len(blocks[0]["text"]["text"]) <= SLACK_HEADER_MAX
-    listed = sum(
-        t.count("\n• ") for b in blocks if b["type"] == "section" for t in [b["text"]["text"]]
-    )
+    groups = [category_lines(b) for b in blocks if b["type"] == "rich_text"]
+    for heading, lines in groups:
+        assert len(heading) + sum(len(t) + len(u or "") + 4 for t, u in lines) <= SLACK_TEXT_MAX
+    listed = sum(len(lines) for _, lines in groups)
     note = blocks[-1]["elements"][0]["text"]
     assert blocks[-1]["type"] == "context"
     assert note.startswith(f"ほか {600 - listed}件は Slack の上限のため省略しました")
     assert 0 < listed < 600
-    assert "(続き)" in json.dumps(payload, ensure_ascii=False)
+    assert any("(続き)" in heading for heading, _ in groups)
+    fallback_is_inert(payload)
 
 
 def test_slack_digest_that_fits_has_no_note() -> None:
@@ -172,7 +188,10 @@ def test_empty_period_is_one_line_everywhere() -> None:
     slack = digest_slack_payload([], PERIOD)
     assert slack == {
         "text": line,
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": line}}],
+        "mrkdwn": False,
+        "blocks": [
+            {"type": "section", "text": {"type": "plain_text", "text": line, "emoji": False}}
+        ],
     }
     assert (
         digest_console_text([], PERIOD)
