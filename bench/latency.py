@@ -97,6 +97,7 @@ def measure(tmp: Path, samples: int = 20, seed: int = 6) -> Latency:
             tmp,
             concurrency=DEFAULT_CONCURRENCY,
             extra={
+                "OWABI_MIN_INTERVAL": "0",
                 "OWABI_DEFAULT_INTERVAL": f"{INTERVAL:g}s",
                 "OWABI_SLACK_WEBHOOK_URL": receiver.url(),
             },

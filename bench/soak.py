@@ -211,6 +211,7 @@ def start_daemon(site: Site, args: argparse.Namespace, tmp: Path, port: int) -> 
         "OWABI_DATABASE_URL": f"sqlite:///{tmp}/owabi.db",
         "OWABI_SOURCES_FILE": str(sources),
         "OWABI_RULES_FILE": str(tmp / "rules.toml"),
+        "OWABI_MIN_INTERVAL": "0",
         "OWABI_DEFAULT_INTERVAL": str(args.interval),
         "OWABI_CONCURRENCY": str(args.concurrency),
         "OWABI_PER_HOST_CONCURRENCY": str(args.concurrency),  # one host serves every source

@@ -377,6 +377,12 @@ def _situation(node: LexborNode, item_ids: set[int]) -> tuple[bool, bool]:
 # --- helpers ----------------------------------------------------------------------------
 
 
+def check_selector(selector: str) -> None:
+    """ParseError (`bad_selector`) unless lexbor can parse `selector`; lets configuration
+    refuse a typo at load rather than on every poll."""
+    _select(LexborHTMLParser("<p></p>"), selector)
+
+
 def _select(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
     try:
         return tree.css(selector)

@@ -14,6 +14,7 @@ from alerts.errors import RuleError
 from alerts.rules import RulesConfig
 from collector.config.settings import Settings
 from collector.config.sources_file import (
+    RawSourcesFile,
     SourcesFile,
     merge_defaults,
     source_error,
@@ -77,8 +78,36 @@ def validate(
 
 
 def load_sources(path: Path) -> SourcesFile:
-    data = merge_defaults(read_toml(path))
+    raw = read_toml(path)
+    validate(RawSourcesFile, raw, path, "source", "source", "source")
+    data = merge_defaults(raw)
     return validate(sources_model(), data, path, "sources", "source", "source", source_error)
+
+
+def check_intervals(sources: SourcesFile, path: Path, floor: float) -> None:
+    """Every source's own interval at or above the floor (OWABI_MIN_INTERVAL)."""
+    for source in sources.sources:
+        if source.interval is not None and source.interval < floor:
+            raise ConfigError(
+                f"{path}: source {source.id!r} key 'interval': {source.interval:g} s is below"
+                f" the floor of {floor:g} s (OWABI_MIN_INTERVAL)",
+                path=str(path),
+                key="interval",
+            )
+
+
+def check_reload(running: Config, new: Config) -> None:
+    """Refuse an edit that leaves no enabled source where some ran: a file truncated or
+    emptied by accident looks exactly like that. OWABI_ALLOW_NO_SOURCES=true means it."""
+    before = sum(1 for s in running.sources.sources if s.enabled)
+    after = sum(1 for s in new.sources.sources if s.enabled)
+    if before and not after and not new.settings.allow_no_sources:
+        path = str(new.settings.sources_file)
+        raise ConfigError(
+            f"{path}: the edit leaves no enabled source ({before} running); an empty list"
+            " must be meant: set OWABI_ALLOW_NO_SOURCES=true",
+            path=path,
+        )
 
 
 def load_rules(path: Path) -> RulesConfig:
@@ -123,8 +152,6 @@ class Config:
 
 def load_config(settings: Settings) -> Config:
     """The sources and rules files the settings name; ConfigError names file and key."""
-    return Config(
-        settings=settings,
-        sources=load_sources(Path(settings.sources_file)),
-        rules=load_rules(Path(settings.rules_file)),
-    )
+    sources = load_sources(Path(settings.sources_file))
+    check_intervals(sources, Path(settings.sources_file), settings.min_interval)
+    return Config(settings=settings, sources=sources, rules=load_rules(Path(settings.rules_file)))

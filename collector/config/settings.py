@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from dotenv import dotenv_values
-from pydantic import Field, PrivateAttr, SecretStr, ValidationError, create_model, field_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
@@ -60,6 +68,9 @@ class CoreSettings(BaseSettings):
     fetch_retries: int = Field(3, ge=0, le=10)
     respect_robots: bool = True
     allow_private_addresses: bool = False
+    # The shortest interval a source may be polled at: a typo (`interval = 0.001`) would
+    # otherwise hammer a site. Tests lower it.
+    min_interval: float = 60.0
     default_interval: float = 900.0
     max_articles_per_source: int = Field(30, ge=1)
     first_pass_days: int = Field(7, ge=0)
@@ -72,6 +83,9 @@ class CoreSettings(BaseSettings):
     http_port: int = Field(8080, ge=0, le=65535)
     shutdown_timeout: float = 30.0
     config_poll: float = 5.0
+    # A reload that leaves no enabled source is taken for an accident (a truncated file)
+    # and rejected, unless the operator says an empty list is meant.
+    allow_no_sources: bool = False
     delivery_interval: float = 30.0
     max_backoff: float = 21600.0
     schedule_jitter: float = Field(0.1, ge=0, lt=1)
@@ -93,6 +107,20 @@ class CoreSettings(BaseSettings):
     @classmethod
     def _duration(cls, value: Any) -> float:
         return parse_duration(value)
+
+    @field_validator("min_interval", mode="before")
+    @classmethod
+    def _floor(cls, value: Any) -> float:
+        """A duration, or 0 for no floor (tests)."""
+        return 0.0 if str(value).strip() in ("0", "0.0", "0s") else parse_duration(value)
+
+    @field_validator("default_interval")
+    @classmethod
+    def _above_floor(cls, value: float, info: ValidationInfo) -> float:
+        floor = info.data.get("min_interval", 0.0)
+        if value < floor:
+            raise ValueError(f"{value:g} s is below OWABI_MIN_INTERVAL ({floor:g} s)")
+        return value
 
     @property
     def database_url_plain(self) -> str:
@@ -200,7 +228,8 @@ def load_settings(env_file: str | None = ".env", **overrides: Any) -> Settings:
         field = str(err["loc"][0]) if err["loc"] else "?"
         var = f"{ENV_PREFIX}{field.upper()}"
         where = f" (from {env_file})" if env_file and Path(env_file).is_file() else ""
-        raise ConfigError(f"setting {var}{where}: {err['msg']}", key=var) from exc
+        msg = err["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"setting {var}{where}: {msg}", key=var) from exc
     settings._env_file = env_file
     settings._secrets_dir = secrets_dir if secrets_dir.is_dir() else None
     return settings

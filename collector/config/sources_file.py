@@ -82,6 +82,16 @@ def _model(configs: tuple[type[SourceConfig], ...]) -> type[SourcesFile]:
     return model
 
 
+class RawSourcesFile(BaseModel):
+    """The file's shape before defaults are merged: a `source = 5` or `[defaults] all = 5`
+    is answered by key, not by a TypeError in the merge."""
+
+    model_config = ConfigDict(extra="allow")
+
+    defaults: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    source: list[Any] = Field(default_factory=list)
+
+
 def merge_defaults(raw: dict[str, Any]) -> dict[str, Any]:
     """Apply `[defaults.all]` and `[defaults.<kind>]` under each `[[source]]` block."""
     defaults = raw.get("defaults", {})

@@ -27,7 +27,7 @@ import structlog
 from sqlalchemy import Engine
 
 from collector.clock import SYSTEM, Clock
-from collector.config.files import Config, load_config
+from collector.config.files import Config, check_reload, load_config
 from collector.config.settings import Settings
 from collector.errors import ConfigError
 from collector.runtime import Runtime, build_runtime, fetch_settings
@@ -218,6 +218,7 @@ class Daemon:
     def _apply_reload(self, why: str) -> None:
         try:
             config = load_config(self.settings)
+            check_reload(self.config, config)
         except ConfigError as exc:
             self.last_reload_error = exc
             self.metrics.reloads.labels("rejected").inc()

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import structlog
 
 from collector.clock import SYSTEM, Clock
+from collector.errors import ConfigError
 from collector.service.metrics import CONTENT_TYPE
 
 log = structlog.get_logger("owabi.http")
@@ -89,7 +91,16 @@ class HealthServer:
     _server: asyncio.Server | None = field(default=None, init=False)
 
     async def start(self, host: str, port: int) -> int:
-        self._server = await asyncio.start_server(self._handle, host, port)
+        """Bind, or ConfigError when the address cannot be had (a port in use is an
+        operator's setting to change, not a crash)."""
+        try:
+            self._server = await asyncio.start_server(self._handle, host, port)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot listen on {host}:{port}: {os.strerror(exc.errno) if exc.errno else exc}"
+                " (set OWABI_HTTP_HOST / OWABI_HTTP_PORT)",
+                key="http_port",
+            ) from exc
         bound = int(self._server.sockets[0].getsockname()[1])
         log.info("http listening", host=host, port=bound)
         return bound

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from collector.fetch import FetchResult
 from collector.sources.base import Lead, SourceConfig, SourceKind, fingerprint
 from parsers.charset import decode
-from parsers.errors import UnsupportedFormat
-from parsers.listing import ListingSelectors, detect_selectors, parse_listing
+from parsers.errors import ParseError, UnsupportedFormat
+from parsers.listing import ListingSelectors, check_selector, detect_selectors, parse_listing
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", None)
 # A detected list shorter than this is more likely a notice's own links than a listing.
@@ -26,6 +26,16 @@ class Selectors(BaseModel):
     link: str | None = None
     title: str | None = None
     date: str | None = None
+
+    @field_validator("item", "link", "title", "date")
+    @classmethod
+    def _parsable(cls, selector: str | None) -> str | None:
+        if selector is not None:
+            try:
+                check_selector(selector)
+            except ParseError:
+                raise ValueError(f"not a valid CSS selector: {selector!r}") from None
+        return selector
 
 
 class PageSource(SourceConfig):

@@ -9,10 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 from collector.cli.main import app
-from collector.config.files import load_rules, load_sources
+from collector.config.files import check_reload, load_config, load_rules, load_sources
 from collector.config.settings import load_settings
 from collector.errors import ConfigError
 from collector.sources import SourceConfig
+from tests.support.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,7 +43,8 @@ def test_durations(text: str | int, seconds: float) -> None:
     """Config files read durations with alerts' parser, the one rule throttles use."""
     source = SourceConfig(id="a", url="https://a.example/", kind="feed", interval=text)
     assert source.interval == seconds
-    assert load_settings(None, default_interval=text).default_interval == seconds
+    settings = load_settings(None, default_interval=text, min_interval=0)
+    assert settings.default_interval == seconds
 
 
 @pytest.mark.parametrize("bad", ["", "soon", "-5", "0", "5x"])
@@ -84,6 +86,22 @@ def _sources(tmp_path: Path, body: str) -> Path:
             'selectors = { item = "li" }\n',
             "selectors apply only",
         ),
+        # Wrong shapes of the file itself: named by key, not a TypeError in the merge.
+        ("source = 5\n", "key 'source': Input should be a valid list"),
+        ("[defaults]\nall = 5\n", "key 'defaults.all': Input should be a valid dictionary"),
+        ("defaults = 5\n", "key 'defaults': Input should be a valid dictionary"),
+        ('source = ["x"]\n', "source #1"),
+        # A selector lexbor cannot parse is refused at load, not on every poll.
+        (
+            '[[source]]\nid = "p"\nurl = "https://x/"\nkind = "page"\n'
+            'selectors = { item = "ul >>> li[" }\n',
+            "source 'p' key 'selectors.item': not a valid CSS selector: 'ul >>> li['",
+        ),
+        (
+            '[[source]]\nid = "p"\nurl = "https://x/"\nkind = "page"\n'
+            'selectors = { item = "li", date = "span:has(" }\n',
+            "key 'selectors.date': not a valid CSS selector",
+        ),
     ],
 )
 def test_bad_sources_file_names_file_and_key(tmp_path: Path, body: str, fragment: str) -> None:
@@ -93,6 +111,45 @@ def test_bad_sources_file_names_file_and_key(tmp_path: Path, body: str, fragment
     message = str(info.value)
     assert str(path) in message and fragment in message
     assert "\n" not in message
+
+
+def _config_files(tmp_path: Path, sources: str) -> dict[str, Path]:
+    (tmp_path / "rules.toml").write_text('[channels.console]\nkind = "console"\n', "utf-8")
+    return {"sources_file": _sources(tmp_path, sources), "rules_file": tmp_path / "rules.toml"}
+
+
+def test_intervals_below_the_floor_are_refused_at_load(tmp_path: Path) -> None:
+    files = _config_files(
+        tmp_path, '[[source]]\nid = "a"\nurl = "https://x/"\nkind = "feed"\ninterval = 0.001\n'
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(load_settings(None, **files))
+    assert str(info.value) == (
+        f"{files['sources_file']}: source 'a' key 'interval': 0.001 s is below the floor of"
+        " 60 s (OWABI_MIN_INTERVAL)"
+    )
+    # The floor is a setting: tests (and only they) lower it.
+    config = load_config(load_settings(None, min_interval=0, **files))
+    assert config.sources.sources[0].interval == 0.001
+    with pytest.raises(ConfigError, match="below the floor of 1 s"):
+        load_config(load_settings(None, min_interval="1s", **files))
+    with pytest.raises(ConfigError, match=r"^setting OWABI_DEFAULT_INTERVAL: 30 s is below"):
+        load_settings(None, default_interval="30s")
+
+
+def test_wrong_shapes_are_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = _config_files(tmp_path, "[defaults]\nall = 5\n")
+    monkeypatch.setenv("OWABI_SOURCES_FILE", str(files["sources_file"]))
+    monkeypatch.setenv("OWABI_RULES_FILE", str(files["rules_file"]))
+    monkeypatch.setenv("OWABI_DATABASE_URL", f"sqlite:///{tmp_path}/owabi.db")
+    for body, key in [("[defaults]\nall = 5\n", "defaults.all"), ("source = 5\n", "source")]:
+        files["sources_file"].write_text(body, encoding="utf-8")
+        code, out, err = run_cli("fetch")
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1 and f"key '{key}'" in err and "sources.toml" in err
 
 
 def test_defaults_merge_per_kind(tmp_path: Path) -> None:
@@ -198,3 +255,15 @@ def test_store_failure_mid_command_is_one_line(
     assert result.exit_code == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == ["owabi: store: server closed the connection hint"]
+
+
+def test_a_reload_to_no_source_is_refused_unless_meant(tmp_path: Path) -> None:
+    files = _config_files(tmp_path, '[[source]]\nid = "a"\nurl = "https://x/"\nkind = "feed"\n')
+    running = load_config(load_settings(None, **files))
+    files["sources_file"].write_text("", encoding="utf-8")  # truncated while running
+    emptied = load_config(load_settings(None, **files))
+    with pytest.raises(ConfigError, match=r"leaves no enabled source \(1 running\)"):
+        check_reload(running, emptied)
+    meant = load_config(load_settings(None, allow_no_sources=True, **files))
+    check_reload(running, meant)  # OWABI_ALLOW_NO_SOURCES=true: an empty list is meant
+    check_reload(emptied, emptied)  # nothing ran before: nothing is lost

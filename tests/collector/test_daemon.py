@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ import pytest
 from collector.config.files import load_config
 from collector.config.settings import load_settings
 from collector.service.daemon import ConfigWatch, Daemon
+from tests.support.cli import run_cli
 from tests.support.daemon import REPO, OwabiRun
 from tests.support.notices import rss, serve_card_leak_feed
 from tests.support.site import LocalSite, Page, local_site
@@ -65,6 +67,7 @@ def env(tmp_path: Path, sqlite_url: str) -> dict[str, str]:
         "OWABI_POLITENESS_DELAY": "0",
         "OWABI_FETCH_RETRIES": "0",
         "OWABI_CONFIG_POLL": "0.2",
+        "OWABI_MIN_INTERVAL": "0",
         "OWABI_DELIVERY_INTERVAL": "0.2",
     }
 
@@ -115,6 +118,21 @@ async def test_reload_applies_a_good_edit_and_keeps_the_running_config_on_a_bad_
         await until(lambda: reloads("rejected")._value.get() == 1, "the edit rejected")
         assert set(daemon.schedule.runtime.sources) == {"a", "b"}
         assert "source 'c' key 'url'" in str(daemon.last_reload_error)
+
+        # A file truncated to nothing is valid TOML with no source: taken for an accident.
+        Path(env["OWABI_SOURCES_FILE"]).write_bytes(b"")
+        daemon.reload()
+        await until(lambda: reloads("rejected")._value.get() == 2, "the emptying rejected")
+        assert set(daemon.schedule.runtime.sources) == {"a", "b"}
+        assert "leaves no enabled source (2 running)" in str(daemon.last_reload_error)
+        # Disabling every source but one is an edit like any other.
+        disabled_b = feeds(site, "b", interval="1h").replace(
+            'id = "b"', 'id = "b"\nenabled = false'
+        )
+        write(env, feeds(site, "a", interval="1h") + disabled_b)
+        daemon.reload()
+        await until(lambda: reloads("ok")._value.get() == 2, "a smaller edit applied")
+        assert set(daemon.schedule.runtime.sources) == {"a"}
     finally:
         daemon.stop()
         await task
@@ -241,3 +259,24 @@ def test_config_watch_sees_edits_and_a_deleted_file(tmp_path: Path) -> None:
     assert watch.changed() and not watch.changed()  # one change is reported once
     path.unlink()
     assert watch.changed()
+
+
+def test_a_busy_port_is_one_line_and_exit_2(
+    env: dict[str, str], site: LocalSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(env, feeds(site, "a", interval="1h"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for key, value in {**env, "OWABI_HTTP_HOST": "127.0.0.1"}.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("OWABI_HTTP_PORT", str(port))
+        code, out, err = run_cli("run")
+    assert code == 2 and out == "" and "Traceback" not in err
+    (line,) = [line for line in err.splitlines() if line.startswith("owabi:")]
+    assert line == (
+        f"owabi: cannot listen on 127.0.0.1:{port}: Address already in use"
+        " (set OWABI_HTTP_HOST / OWABI_HTTP_PORT)"
+    )
+    assert site.hits("/a.xml") == 0  # nothing was polled

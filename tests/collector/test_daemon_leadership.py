@@ -71,6 +71,7 @@ def _daemon(tmp_path: Path, site: LocalSite, leadership: Granted) -> Daemon:
         http_host="127.0.0.1",
         http_port=0,
         schedule_jitter=0,
+        min_interval=0,
     )
     return Daemon(settings, load_config(settings), node_id="t", leadership=leadership)
 

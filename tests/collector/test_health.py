@@ -193,6 +193,7 @@ async def test_daemon_serves_ready_and_counts_fetches_notices_and_alerts(
             http_host="127.0.0.1",
             http_port=0,
             delivery_interval=0.2,
+            min_interval=0,
         )
         daemon = Daemon(settings, load_config(settings), node_id="test")
         task = asyncio.create_task(daemon.run(handle_signals=False))

@@ -91,6 +91,7 @@ def _config(tmp_path: Path, db: str, sources: str, **settings: object) -> Config
         "schedule_jitter": 0,
         "http_host": "127.0.0.1",
         "http_port": 0,
+        "min_interval": 0,
         **settings,
     }
     return load_config(load_settings(None, **values))

@@ -147,6 +147,7 @@ def service_env(
         "OWABI_RULES_FILE": str(rules),
         "OWABI_SLACK_WEBHOOK_URL": slack_url,
         "OWABI_POLITENESS_DELAY": "0",
+        "OWABI_MIN_INTERVAL": "0",
         "OWABI_FETCH_RETRIES": "0",
         "OWABI_LOG_FORMAT": "json",
         "OWABI_HTTP_HOST": "127.0.0.1",
