@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
+import re2
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -143,7 +144,7 @@ class Condition(_Strict):
     value: Any = None
 
     _typed: Any = PrivateAttr(default=None)
-    _pattern: re.Pattern[str] | None = PrivateAttr(default=None)
+    _pattern: Any = PrivateAttr(default=None)  # an RE2 pattern
 
     @field_validator("field")
     @classmethod
@@ -158,16 +159,38 @@ class Condition(_Strict):
         _check_op(self.field, shape, self.op)
         self._typed = _coerce_value(self.field, shape, self.op, self.value)
         if self.op == "regex":
-            try:
-                self._pattern = re.compile(self.value)
-            except re.error as exc:
-                raise ValueError(f"invalid regex {self.value!r}: {exc}") from exc
+            self._pattern = rule_regex(self.value)
         elif self.op == "contains":
             self._typed = nfkc(self.value).casefold()
         return self
 
     def describe(self) -> str:
         return f"{self.field} {self.op}" + ("" if self.value is None else f" {self.value!r}")
+
+
+def _re2_options() -> Any:
+    options = re2.Options()
+    options.log_errors = False  # the error is raised to the caller, not printed to stderr
+    return options
+
+
+_RE2_OPTIONS = _re2_options()
+
+
+def rule_regex(pattern: str) -> Any:
+    """An operator's `regex`, compiled by RE2: matching takes time linear in the scraped
+    text whatever the pattern (`(a+)+$` cannot backtrack), so a rule cannot stall the
+    service. What RE2 cannot promise that for (backreferences, lookaround) is refused here,
+    at load, with the reason."""
+    try:
+        return re2.compile(pattern, _RE2_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise ValueError(
+            f"invalid regex {pattern!r}: {reason} (RE2 syntax: no backreferences or lookaround)"
+        ) from None
 
 
 def _is_empty(actual: Any) -> bool:

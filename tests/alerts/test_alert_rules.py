@@ -88,6 +88,24 @@ def test_text_ops_see_nfkc_and_contains_ignores_case(make_incident: Any) -> None
     assert matches(rule(cond("title", "regex", r"第2報")), incident)
 
 
+def test_regex_matching_is_linear_in_the_scraped_text(make_incident: Any) -> None:
+    """`(a+)+$` backtracks exponentially in Python's `re` (28 `a` + `!`: 27 s, doubling per
+    character); RE2 answers at once however long the title, and still matches what it should."""
+    catastrophic = rule(cond("title", "regex", "(a+)+$"))
+    assert not matches(catastrophic, make_incident(title="a" * 28 + "!"))
+    assert not matches(catastrophic, make_incident(title="a" * 100_000 + "!"))
+    assert matches(catastrophic, make_incident(title="!" + "a" * 100_000))
+    nested = rule(cond("title", "regex", r"^(\w+\s?)*$"))
+    assert not matches(nested, make_incident(title="お詫び " * 5_000 + "!"))
+    assert matches(rule(cond("title", "regex", r"(?i)WEB|個人情報")), make_incident())
+
+
+def test_a_refused_regex_prints_nothing_but_the_error(capfd: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(RuleError):
+        parse_rules(one_rule("br", cond("title", "regex", r"(a)\1")))
+    assert capfd.readouterr() == ("", "")  # RE2's own logging stays off
+
+
 def test_all_conditions_must_hold(make_incident: Any) -> None:
     both = rule(cond("cards_affected", ">=", 1000), cond("stage", "==", "final"))
     assert not matches(both, make_incident())
@@ -171,6 +189,16 @@ def one_rule(name: str, *conditions: dict[str, Any], **fields: Any) -> dict[str,
     [
         (one_rule("big", cond("cards", ">", 1)), ["rule 'big'", "unknown incident field 'cards'"]),
         (one_rule("rx", cond("title", "regex", "([")), ["rule 'rx'", "invalid regex '(['"]),
+        # What RE2 cannot match in linear time is refused at load, with the reason.
+        (
+            one_rule("br", cond("title", "regex", r"(お詫び)\1")),
+            ["rule 'br'", "invalid regex", "invalid escape sequence", "no backreferences"],
+        ),
+        (
+            one_rule("la", cond("title", "regex", r"(?<!続)報")),
+            ["rule 'la'", "invalid regex", "invalid perl operator"],
+        ),
+        (one_rule("nr", cond("title", "regex", 5)), ["rule 'nr'", "needs a non-empty string"]),
         (
             rules_doc({"name": "d", "channels": ["console"]}, {"name": "d", "channels": ["x"]}),
             ["duplicate rule name(s): 'd'"],
