@@ -11,9 +11,10 @@ import dataclasses
 import re
 from typing import Literal
 
+from parsers.bounds import head_of
 from parsers.charset import decode
 from parsers.errors import UnsupportedFormat
-from parsers.html_text import html_site_name, html_title, html_to_text
+from parsers.html_text import read_html
 from parsers.notice import NoticeHints, parse_text
 from parsers.pdf import pdf_to_text
 from parsers.schema import Incident
@@ -84,12 +85,12 @@ def _extract(
     """(text, html title or None, html site name or None)."""
     kind = _kind(data, media_type, name)
     if kind == "pdf":
-        return pdf_to_text(data), None, None
+        return head_of(pdf_to_text(data)), None, None
     decoded = decode(data, http_charset=charset, override=encoding_override)
     if kind == "html":
-        text, title = html_to_text(decoded.text), html_title(decoded.text)
-        return _heading_apart(text, title), title, html_site_name(decoded.text)
-    return decoded.text, None, None
+        page = read_html(decoded.text)
+        return head_of(_heading_apart(page.text, page.title)), page.title, page.site_name
+    return head_of(decoded.text), None, None
 
 
 def _heading_apart(text: str, title: str | None) -> str:

@@ -9,8 +9,11 @@ NFKC is left to the callers, which normalize all text the same way.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from parsers.bounds import MAX_HTML_DEPTH, MAX_NOTICE_CHARS
 
 _DROP_TAGS = (
     "script",
@@ -135,14 +138,16 @@ def _inside_article(node: LexborNode) -> bool:
     return False
 
 
-def _lines(root: LexborNode) -> list[str]:
-    """Text of `root` with a line break around every block and `<br>`; cells tab-joined.
+def _lines(root: LexborNode, limit: int) -> list[str]:
+    """Text of `root` with a line break around every block and `<br>`; cells tab-joined;
+    the walk stops once about `limit` characters are read (a notice's facts come first).
 
     Iterative, because real pages nest deeply enough to exhaust Python's recursion limit.
     """
     parts: list[str] = []
+    read = 0
     stack: list[tuple[LexborNode, bool]] = [(root, False)]
-    while stack:
+    while stack and read <= limit:
         node, leaving = stack.pop()
         tag = node.tag or ""
         if leaving:
@@ -150,6 +155,7 @@ def _lines(root: LexborNode) -> list[str]:
             continue
         if node.is_text_node:
             parts.append(re.sub(r"\s+", " ", node.text_content or ""))
+            read += len(parts[-1])
             continue
         if tag == "br":
             parts.append("\n")
@@ -233,16 +239,6 @@ def _main_node(tree: LexborHTMLParser) -> LexborNode | None:
     return tree.body
 
 
-def html_to_text(html: str) -> str:
-    """The page's main content as text: one line per heading, paragraph, list item or row."""
-    tree = LexborHTMLParser(html)
-    _drop_noise(tree)
-    root = _main_node(tree)
-    if root is None:
-        return ""
-    return "\n".join(_lines(root))
-
-
 # What a site name wraps around the organization's own name.
 _SITE_WORDS = re.compile(
     r"(?:の)?(?:公式)?(?:ホームページ|ウェブサイト|Webサイト|WEBサイト|サイト|オフィシャルサイト)$"
@@ -251,11 +247,10 @@ _LEGAL_FORM = re.compile(r"株式会社|有限会社|合同会社|法人|\(株\)
 _TITLE_SEPARATOR = re.compile(r"\s[|｜\-–—]\s|[|｜]")
 
 
-def html_site_name(html: str) -> str | None:
+def _site_name(tree: LexborHTMLParser) -> str | None:
     """Who publishes the page, from its site name (`og:site_name`, the `<title>` part after
     ` | `, the header logo's text or alt): a notice page often names its issuer only there.
     The caller decides whether the name is an organization's."""
-    tree = LexborHTMLParser(html)
     candidates: list[str] = []
     meta = tree.css_first('meta[property="og:site_name"]')
     if meta is not None:
@@ -279,9 +274,8 @@ def html_site_name(html: str) -> str | None:
     return None
 
 
-def html_title(html: str) -> str | None:
+def _title(tree: LexborHTMLParser) -> str | None:
     """The notice's title: its `<h1>`, else `<title>` without an obvious ` | Site` suffix."""
-    tree = LexborHTMLParser(html)
     for selector in ("main h1", "article h1", "h1"):
         node = tree.css_first(selector)
         if node is not None:
@@ -294,3 +288,99 @@ def html_title(html: str) -> str | None:
     text = re.sub(r"\s+", " ", node.text()).strip()
     trimmed = _TITLE_SUFFIX.sub("", text)
     return (trimmed or text) or None
+
+
+# A tag in the raw markup: its slash, its name.
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+# Elements that never nest (void) or close themselves implicitly when a sibling opens:
+# they do not deepen the tree, whatever the markup looks like.
+_FLAT_TAGS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "option",
+        "optgroup",
+        "rb",
+        "rt",
+        "rp",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "caption",
+        "html",
+        "head",
+        "body",
+    ]
+)
+
+
+def bounded_depth(html: str, limit: int = MAX_HTML_DEPTH) -> str:
+    """`html` with the tags that would nest deeper than `limit` left out (their text kept).
+
+    An HTML parser checks the open elements at every start tag, so 100,000 nested `<div>`
+    cost quadratic time before any of our code runs; no real notice nests 200 deep. One
+    linear scan; markup within the limit is returned unchanged.
+    """
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if name.lower() in _FLAT_TAGS or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    if deepest <= limit:
+        return html
+    out: list[str] = []
+    depth = start = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if name.lower() in _FLAT_TAGS or self_closing:
+            continue
+        keep = depth < limit if not closing else depth <= limit
+        depth = max(0, depth - 1) if closing else depth + 1
+        if not keep:
+            out.append(html[start : match.start()])
+            start = match.end()
+    out.append(html[start:])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class HtmlNotice:
+    """What a notice page gives the parser: its main text, its title and its site name."""
+
+    text: str
+    title: str | None
+    site_name: str | None
+
+
+def read_html(html: str, *, limit: int = MAX_NOTICE_CHARS) -> HtmlNotice:
+    """The page parsed once, its depth bounded first: title and site name (read before
+    the page chrome that holds them is dropped), then the main content as text, one line
+    per heading, paragraph, list item or row, about `limit` characters at most."""
+    tree = LexborHTMLParser(bounded_depth(html))
+    title, site_name = _title(tree), _site_name(tree)
+    _drop_noise(tree)
+    root = _main_node(tree)
+    text = "" if root is None else "\n".join(_lines(root, limit))
+    return HtmlNotice(text=text, title=title, site_name=site_name)

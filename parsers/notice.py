@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from parsers.bounds import head_of
 from parsers.fields.categories import extract_categories
 from parsers.fields.cause import extract_cause
 from parsers.fields.counts import extract_counts
@@ -72,9 +73,9 @@ def _card_total(
 
 
 def parse_text(text: str, *, hints: NoticeHints | None = None) -> Incident:
-    """Parse one notice's text into the incident schema."""
+    """Parse one notice's text into the incident schema (its first MAX_NOTICE_CHARS)."""
     hints = hints or NoticeHints()
-    doc = Doc(normalize(text))
+    doc = Doc(normalize(head_of(text)))
     heading = parse_heading(doc)
     news = not speaks_as_issuer(doc)
 

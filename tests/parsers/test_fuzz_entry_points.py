@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from parsers.counts import CountMatch, find_counts
 from parsers.document import parse_document
 from parsers.errors import ParseError
-from parsers.html_text import html_to_text
+from parsers.html_text import read_html
 from parsers.jpdate import DateMatch, PeriodMatch, find_all_dates, find_periods
 from parsers.notice import NoticeHints, parse_text
 from parsers.pdf import pdf_to_text
@@ -322,7 +322,7 @@ html_page = st.lists(
 @FUZZ
 @given(html=st.one_of(st.text(max_size=2000), html_page))
 def test_html_to_text_on_random_markup(html: str) -> None:
-    assert isinstance(html_to_text(html), str)
+    assert isinstance(read_html(html).text, str)
 
 
 @FUZZ

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.html_text import html_title, html_to_text
+from parsers.html_text import bounded_depth, read_html
 
 PAGE = """<!doctype html><html><head><title>不正アクセスに関するお詫び | 株式会社サンプル</title>
 <script>var tracking = 1;</script><style>p { color: red }</style></head>
@@ -19,7 +19,7 @@ PAGE = """<!doctype html><html><head><title>不正アクセスに関するお詫
 
 
 def test_chrome_is_dropped_and_blocks_become_lines() -> None:
-    assert html_to_text(PAGE).split("\n") == [
+    assert read_html(PAGE).text.split("\n") == [
         "不正アクセスに関するお詫び",
         "2022年11月1日",
         "このたび、弊社サーバーに",
@@ -38,8 +38,8 @@ def test_main_element_wins_over_surrounding_text() -> None:
         + "弊社の運営するサイトへの不正アクセスについてご報告します。" * 2
         + "</p></main></body>"
     )
-    lines = html_to_text(html).split("\n")
-    assert lines[0] == "お知らせ" and "宣伝" not in html_to_text(html)
+    lines = read_html(html).text.split("\n")
+    assert lines[0] == "お知らせ" and "宣伝" not in read_html(html).text
 
 
 def test_header_inside_the_article_is_kept() -> None:
@@ -47,16 +47,51 @@ def test_header_inside_the_article_is_kept() -> None:
         "<body><header>サイト名</header><article><header><h1>お詫び</h1><time>2022年1月5日</time>"
         "</header><p>" + "誤送信が発生しました。" * 5 + "</p></article></body>"
     )
-    assert html_to_text(html).split("\n")[:2] == ["お詫び", "2022年1月5日"]
+    assert read_html(html).text.split("\n")[:2] == ["お詫び", "2022年1月5日"]
 
 
 def test_whitespace_is_collapsed() -> None:
     assert (
-        html_to_text("<p>  個人情報の\n\n   漏えい  について </p>") == "個人情報の 漏えい について"
+        read_html("<p>  個人情報の\n\n   漏えい  について </p>").text
+        == "個人情報の 漏えい について"
     )
 
 
 def test_title_prefers_h1_then_title_without_site_suffix() -> None:
-    assert html_title(PAGE) == "不正アクセスに関する お詫び"
-    assert html_title("<title>メール誤送信のお詫び | 例示大学</title>") == "メール誤送信のお詫び"
-    assert html_title("<p>no title</p>") is None
+    assert read_html(PAGE).title == "不正アクセスに関する お詫び"
+    assert (
+        read_html("<title>メール誤送信のお詫び | 例示大学</title>").title == "メール誤送信のお詫び"
+    )
+    assert read_html("<p>no title</p>").title is None
+
+
+def test_markup_within_the_depth_limit_is_left_as_it_is() -> None:
+    page = "<html><body>" + "<div>" * 150 + "<p>本文</p>" + "</div>" * 150 + "</body></html>"
+    assert bounded_depth(page) is page
+    unclosed = "<ul>" + "<li>項目<p>段落<br>" * 5_000 + "</ul>"  # optional end tags: flat
+    assert bounded_depth(unclosed) is unclosed
+
+
+def test_deeper_markup_loses_its_inner_tags_but_not_its_text() -> None:
+    depth = 100_000
+    page = (
+        "<html><head><title>お詫び | 例示市</title></head><body>"
+        + "<div>" * depth
+        + "<h1>不正アクセスに関するお詫び</h1><p>個人情報が漏えいしました。</p>"
+        + "</div>" * depth
+        + "</body></html>"
+    )
+    bounded = bounded_depth(page, limit=50)
+    assert bounded.count("<div>") == 50 and bounded.count("</div>") == 50
+    assert "<h1>" not in bounded and "個人情報が漏えいしました。" in bounded
+    notice = read_html(page)
+    assert notice.text.split("\n") == ["不正アクセスに関するお詫び", "個人情報が漏えいしました。"]
+    assert notice.title == "お詫び"  # the <h1> was nested too deep to stay a heading
+    assert notice.site_name == "例示市"
+
+
+def test_the_text_walk_stops_after_the_limit() -> None:
+    items = "".join(f"<li>お知らせ {i}</li>" for i in range(20_000))
+    text = read_html(f"<html><body><ul>{items}</ul></body></html>", limit=1_000).text
+    lines = text.split("\n")
+    assert lines[0] == "お知らせ 0" and 50 < len(lines) < 200

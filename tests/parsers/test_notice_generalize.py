@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from parsers.document import parse_document
-from parsers.html_text import html_site_name
+from parsers.html_text import read_html
 from parsers.jpdate import find_all_dates
 from parsers.notice import NoticeHints, parse_text
 from parsers.schema import Authority, Category, DataItem
@@ -260,7 +260,7 @@ PAGE = """\
 
 
 def test_html_site_name_names_the_issuer_of_an_impersonal_page() -> None:
-    assert html_site_name(PAGE) == "例示市"
+    assert read_html(PAGE).site_name == "例示市"
     incident = parse_document(PAGE.encode(), media_type="text/html")
     assert incident.organization == "例示市"
 

@@ -6,9 +6,11 @@ the good source's notice is stored. Unit tests pin the two bounds this suite add
 from __future__ import annotations
 
 import asyncio
+import json
 import resource
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,3 +137,43 @@ def test_a_pdf_stream_bomb_is_refused_before_pdfminer_inflates_it() -> None:
     with pytest.raises(PdfError, match="inflate"):
         pdf_to_text(pdf_stream_bomb())
     assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024 < 100
+
+
+def _deep_page(depth: int) -> bytes:
+    body = "<div>" * depth + "<p>不正アクセスによる個人情報漏えいのお詫び</p>" + "</div>" * depth
+    return f"<html><head><title>お詫び</title></head><body>{body}</body></html>".encode()
+
+
+def _one_line_text(size: int) -> bytes:
+    sentence = "不正アクセスにより氏名と住所が漏えいしたおそれがあります。".encode()
+    return (sentence * (size // len(sentence) + 1))[:size]
+
+
+def _long_list(items: int) -> bytes:
+    rows = "".join(f'<li><a href="/n/{i}">お知らせ {i} 不正アクセス</a></li>' for i in range(items))
+    return f"<html><body><ul>{rows}</ul></body></html>".encode()
+
+
+# What issue-sized hostile documents cost `owabi parse` (before the bounds: the 100,000-deep
+# page ~200 s, the 20 MB line 43 s and 721 MB, the 200,000-item list 21 s).
+PARSE_LIMIT_SECONDS = 10
+PARSE_LIMIT_MB = 400
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("deep.html", lambda: _deep_page(100_000)),
+        ("line.txt", lambda: _one_line_text(20_000_000)),
+        ("list.html", lambda: _long_list(200_000)),
+    ],
+)
+def test_parse_of_a_hostile_document_is_bounded(tmp_path: Path, name: str, make: Any) -> None:
+    path = tmp_path / name
+    path.write_bytes(make())
+    run = run_owabi("parse", "--format", "jsonl", str(path), env={}, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout)["is_incident"] is True
+    assert run.seconds < PARSE_LIMIT_SECONDS, run.seconds
+    assert run.max_rss_mb < PARSE_LIMIT_MB, run.max_rss_mb
