@@ -20,7 +20,7 @@ from alerts.rules import RulesConfig
 from collector import failpoints
 from collector.clock import SYSTEM, Clock
 from collector.fetch import Fetcher
-from collector.incidents import Recorded, record_notice
+from collector.incidents import Recorded, record_notice, says_nothing_new
 from collector.sources import Lead, Poll, SourceConfig, SourceKind, kind_of
 from collector.sources.reading import read_lead
 from collector.store import queries
@@ -59,6 +59,8 @@ class SourceReport:
     leads: int = 0  # entries read in this pass
     skipped: int = 0  # old entries without a keyword on the first pass: recorded as seen
     deferred: int = 0  # over the per-pass cap: read on the next passes
+    # Read because their bytes changed, but saying what their last version said.
+    same: int = 0
     notices: list[NewNotice] = field(default_factory=list)
     lead_errors: list[str] = field(default_factory=list)
     duration: float = 0.0
@@ -214,6 +216,11 @@ class Collector:
         failpoints.hit("after_parse")
         facts = doc.facts
         with self.sessions.begin() as s:
+            if says_nothing_new(s, source_id=source.id, url=lead.url, facts=facts, text=doc.text):
+                self._mark(s, source, lead, "unchanged")
+                report.same += 1
+                log.debug("notice unchanged: same facts and text", source=source.id, url=lead.url)
+                return
             recorded = record_notice(
                 s,
                 rules=self.rules,
@@ -321,6 +328,7 @@ class Collector:
                 leads=report.leads,
                 skipped=report.skipped,
                 deferred=report.deferred,
+                unchanged_notices=report.same,
                 notices=len(report.notices),
                 lead_errors=len(report.lead_errors),
                 **fields,

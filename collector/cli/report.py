@@ -72,10 +72,10 @@ def summary(
     updated = sum(n.recorded.event == "update" for n in notices)
     doc_errors = sum(len(r.lead_errors) for r in reports)
     read, skipped = sum(r.leads for r in reports), sum(r.skipped for r in reports)
-    deferred = sum(r.deferred for r in reports)
+    deferred, same = sum(r.deferred for r in reports), sum(r.same for r in reports)
     parts = [
         f"sources: {ok} ok ({unchanged} unchanged), {failed} failed",
-        f"entries: {read} read, {skipped} skipped, {deferred} deferred",
+        f"entries: {read} read ({same} unchanged), {skipped} skipped, {deferred} deferred",
         f"new notices: {len(notices)} ({incidents} incident)"
         + (f", {doc_errors} unreadable" if doc_errors else ""),
         f"incidents: {new} new, {updated} updated",

@@ -75,6 +75,16 @@ def likeness(a: Signature, b: Signature) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / PERMUTATIONS
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def text_key(text: str) -> str:
+    """A hash of what the text says, its numbers left out: a page that stamps the time on
+    every request keeps its key, while any changed word changes it (changed counts and
+    dates are the parsed facts' to notice)."""
+    return hashlib.sha256(_DIGITS.sub("#", letters(text)).encode()).hexdigest()
+
+
 def title_key(title: str | None) -> str | None:
     """A title as a link between copies: its letters, when long enough to be specific."""
     if not title:

@@ -25,6 +25,7 @@ from collector.incidents.likeness import (
     band_keys,
     likeness,
     signature,
+    text_key,
     title_key,
 )
 from collector.incidents.merge import (
@@ -190,6 +191,22 @@ def _enqueue(
     return count
 
 
+def _facts(data: Mapping[str, object]) -> dict[str, object]:
+    return {k: v for k, v in data.items() if k != "evidence"}
+
+
+def says_nothing_new(
+    session: Session, *, source_id: str, url: str, facts: Incident, text: str | None
+) -> bool:
+    """Whether the newest notice stored from `url` says what this version says: the same
+    parsed facts and the same words, numbers aside. A page whose bytes change on every
+    poll (a timestamp, a rotating banner) would otherwise add a notice row per poll."""
+    last = queries.last_notice(session, source_id, url)
+    if last is None or last.text_key is None or not text:
+        return False
+    return last.text_key == text_key(text) and _facts(last.data) == _facts(facts.to_json_dict())
+
+
 def record_notice(
     session: Session,
     *,
@@ -223,6 +240,7 @@ def record_notice(
         fetched_at=now,
         signature=list(sig) if sig is not None else None,
         title_key=title_key(facts.title or entry_title),
+        text_key=text_key(text) if text else None,
     )
     session.add(notice)
     session.flush()

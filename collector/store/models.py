@@ -117,6 +117,9 @@ class NoticeRecord(Base):
     # How copies of this notice by other routes are found (collector.incidents.likeness).
     signature: Mapped[list[int] | None] = mapped_column(JSON)
     title_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    # What the text says, numbers aside (collector.incidents.likeness.text_key): a page
+    # whose bytes change on every poll is stored again only when this or the facts change.
+    text_key: Mapped[str | None] = mapped_column(String(64))
 
     incident: Mapped[IncidentRecord | None] = relationship(back_populates="notices")
 

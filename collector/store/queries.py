@@ -129,6 +129,16 @@ def list_incidents(session: Session, limit: int | None = 50) -> Sequence[Inciden
     ).all()
 
 
+def last_notice(session: Session, source_id: str, url: str) -> NoticeRecord | None:
+    """The newest notice stored from `url` by this source."""
+    return session.scalars(
+        select(NoticeRecord)
+        .where(NoticeRecord.source_id == source_id, NoticeRecord.url == url)
+        .order_by(NoticeRecord.id.desc())
+        .limit(1)
+    ).first()
+
+
 def notices_of(session: Session, incident_id: int) -> Sequence[NoticeRecord]:
     return session.scalars(
         select(NoticeRecord)
