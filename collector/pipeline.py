@@ -22,6 +22,7 @@ from collector.clock import SYSTEM, Clock
 from collector.fetch import Fetcher
 from collector.incidents import Recorded, record_notice, says_nothing_new
 from collector.sources import Lead, Poll, SourceConfig, SourceKind, kind_of
+from collector.sources.parse_pool import ParsePool
 from collector.sources.reading import read_lead
 from collector.store import queries
 from collector.store.models import SeenEntry
@@ -81,6 +82,7 @@ class Collector:
 
     sessions: sessionmaker[Session]
     fetcher: Fetcher
+    parser: ParsePool
     rules: RulesConfig
     keywords: tuple[str, ...]
     max_leads: int = 30
@@ -209,7 +211,7 @@ class Collector:
         self, source: SourceConfig, kind: SourceKind, lead: Lead, report: SourceReport
     ) -> None:
         try:
-            doc = await read_lead(self.fetcher, source, lead)
+            doc = await read_lead(self.fetcher, self.parser, source, lead)
         except OwabiError as exc:
             self._lead_failed(source, kind, lead, exc, report)
             return

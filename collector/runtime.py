@@ -34,6 +34,7 @@ from collector.fetch import Fetcher, FetchSettings
 from collector.logsetup import mask
 from collector.pipeline import Collector, Plan, SourceReport
 from collector.sources import SourceConfig
+from collector.sources.parse_pool import ParseLimits, ParsePool
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 
@@ -63,6 +64,17 @@ def fetch_settings(settings: Settings) -> FetchSettings:
         retries=settings.fetch_retries,
         respect_robots=settings.respect_robots,
         allow_private_addresses=settings.allow_private_addresses,
+    )
+
+
+def open_parser(settings: Settings) -> ParsePool:
+    """The parse workers with the configured limits (use as `with`)."""
+    return ParsePool(
+        ParseLimits(
+            deadline=settings.parse_deadline,
+            memory_mb=settings.parse_memory_mb,
+            workers=settings.parse_workers,
+        )
     )
 
 
@@ -246,6 +258,7 @@ def build_runtime(
     *,
     sessions: sessionmaker[Session],
     fetcher: Fetcher,
+    parser: ParsePool,
     client: httpx.AsyncClient,
     clock: Clock = SYSTEM,
     plan: Plan | None = None,
@@ -256,6 +269,7 @@ def build_runtime(
     collector = Collector(
         sessions=sessions,
         fetcher=fetcher,
+        parser=parser,
         rules=config.rules,
         keywords=config.sources.keywords,
         max_leads=settings.max_articles_per_source,
@@ -273,11 +287,16 @@ def build_runtime(
 async def open_runtime(config: Config, *, clock: Clock = SYSTEM) -> AsyncIterator[Runtime]:
     """Store, fetcher and channels for one command, closed after the block."""
     settings = config.settings
-    with open_store(settings) as sessions:
+    with open_store(settings) as sessions, open_parser(settings) as parser:
         async with (
             open_fetcher(settings, clock) as fetcher,
             httpx.AsyncClient(timeout=settings.http_timeout) as client,
         ):
             yield build_runtime(
-                config, sessions=sessions, fetcher=fetcher, client=client, clock=clock
+                config,
+                sessions=sessions,
+                fetcher=fetcher,
+                parser=parser,
+                client=client,
+                clock=clock,
             )

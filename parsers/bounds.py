@@ -4,13 +4,15 @@ large by being deep or long.
 A notice states its facts in its first few thousand characters (the longest real notice
 in tests/notices/real is about 1,000 characters of body; a long PDF notice about 20,000),
 so reading past MAX_NOTICE_CHARS only costs time. No real page nests MAX_HTML_DEPTH
-elements deep; HTML parsers take quadratic time in the depth.
+elements deep (HTML parsers take quadratic time in the depth) or holds MAX_HTML_TAGS tags
+(a tree of that size costs hundreds of MB).
 """
 
 from __future__ import annotations
 
 MAX_NOTICE_CHARS = 60_000
 MAX_HTML_DEPTH = 200
+MAX_HTML_TAGS = 50_000
 
 
 def head_of(text: str, limit: int = MAX_NOTICE_CHARS) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from parsers.bounds import MAX_HTML_DEPTH, MAX_NOTICE_CHARS
+from parsers.bounds import MAX_HTML_DEPTH, MAX_HTML_TAGS, MAX_NOTICE_CHARS
 
 _DROP_TAGS = (
     "script",
@@ -334,31 +334,40 @@ _FLAT_TAGS = frozenset(
 )
 
 
-def bounded_depth(html: str, limit: int = MAX_HTML_DEPTH) -> str:
-    """`html` with the tags that would nest deeper than `limit` left out (their text kept).
+def bounded_markup(html: str, depth: int = MAX_HTML_DEPTH, tags: int = MAX_HTML_TAGS) -> str:
+    """`html` with the tags that would nest deeper than `depth` left out (their text kept)
+    and cut before its `tags`-th tag.
 
     An HTML parser checks the open elements at every start tag, so 100,000 nested `<div>`
-    cost quadratic time before any of our code runs; no real notice nests 200 deep. One
-    linear scan; markup within the limit is returned unchanged.
+    cost quadratic time before any of our code runs, and a page of 200,000 list items
+    costs hundreds of MB as a tree; no real notice nests 200 deep or holds 50,000 tags.
+    One linear scan; markup within both limits is returned unchanged.
     """
-    depth = deepest = 0
+    level = deepest = count = 0
     for match in _TAG.finditer(html):
+        count += 1
         closing, name, self_closing = match.groups()
         if name.lower() in _FLAT_TAGS or self_closing:
             continue
-        depth = max(0, depth - 1) if closing else depth + 1
-        deepest = max(deepest, depth)
-    if deepest <= limit:
+        level = max(0, level - 1) if closing else level + 1
+        deepest = max(deepest, level)
+    if deepest <= depth and count < tags:
         return html
     out: list[str] = []
-    depth = start = 0
+    level = start = kept = 0
     for match in _TAG.finditer(html):
         closing, name, self_closing = match.groups()
         if name.lower() in _FLAT_TAGS or self_closing:
-            continue
-        keep = depth < limit if not closing else depth <= limit
-        depth = max(0, depth - 1) if closing else depth + 1
-        if not keep:
+            keep = True
+        else:
+            keep = level < depth if not closing else level <= depth
+            level = max(0, level - 1) if closing else level + 1
+        if keep:
+            kept += 1
+            if kept >= tags:
+                out.append(html[start : match.start()])
+                return "".join(out)
+        else:
             out.append(html[start : match.start()])
             start = match.end()
     out.append(html[start:])
@@ -375,10 +384,10 @@ class HtmlNotice:
 
 
 def read_html(html: str, *, limit: int = MAX_NOTICE_CHARS) -> HtmlNotice:
-    """The page parsed once, its depth bounded first: title and site name (read before
+    """The page parsed once, its depth and size bounded first: title and site name (read before
     the page chrome that holds them is dropped), then the main content as text, one line
     per heading, paragraph, list item or row, about `limit` characters at most."""
-    tree = LexborHTMLParser(bounded_depth(html))
+    tree = LexborHTMLParser(bounded_markup(html))
     title, site_name = _title(tree), _site_name(tree)
     _drop_noise(tree)
     root = _main_node(tree)

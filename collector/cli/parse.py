@@ -17,8 +17,8 @@ from collector.cli.context import EXIT_FAILED, EXIT_OK, cli_errors, ctx_of, err,
 from collector.cli.report import incident_row
 from collector.config.settings import Settings
 from collector.fetch import Fetcher
-from collector.runtime import open_fetcher
-from parsers.document import parse_document
+from collector.runtime import open_fetcher, open_parser
+from collector.sources.parse_pool import ParsePool
 from parsers.errors import OwabiError
 from parsers.schema import Incident
 
@@ -48,28 +48,28 @@ def _is_url(text: str) -> bool:
     return text.startswith(("http://", "https://"))
 
 
-def _parse_file(name: str, encoding: str | None) -> Parsed:
+def _parse_file(parser: ParsePool, name: str, encoding: str | None) -> Parsed:
     path = Path(name)
     try:
         data = path.read_bytes()
     except OSError as exc:
         return Parsed(name, error=f"cannot read file: {exc.strerror}")
     try:
-        facts = parse_document(
+        facts = parser.read(
             data,
             media_type=MEDIA_BY_SUFFIX.get(path.suffix.lower()),
             encoding_override=encoding,
             name=path.name,
-        )
+        ).facts
     except OwabiError as exc:
         return Parsed(name, error=str(exc))
     return Parsed(name, facts)
 
 
-async def _parse_url(fetcher: Fetcher, url: str, encoding: str | None) -> Parsed:
+async def _parse_url(fetcher: Fetcher, parser: ParsePool, url: str, encoding: str | None) -> Parsed:
     try:
         result = await fetcher.fetch(url)
-        facts = parse_document(
+        read = await parser.read_async(
             result.content,
             media_type=result.content_type,
             charset=result.charset,
@@ -78,22 +78,25 @@ async def _parse_url(fetcher: Fetcher, url: str, encoding: str | None) -> Parsed
         )
     except OwabiError as exc:
         return Parsed(url, error=str(exc))
-    return Parsed(url, facts)
+    return Parsed(url, read.facts)
 
 
 async def parse_inputs(
     inputs: Sequence[str], settings: Settings, encoding: str | None
 ) -> list[Parsed]:
-    """Parse every input, keeping input order; a failure is recorded, not raised."""
+    """Parse every input, keeping input order; a failure is recorded, not raised. Each
+    document goes through the parse workers, as in `owabi fetch`: a deadline and a memory
+    bound hold for every input."""
     results: list[Parsed] = []
-    if not any(_is_url(i) for i in inputs):
-        return [_parse_file(i, encoding) for i in inputs]
-    async with open_fetcher(settings) as fetcher:
-        for item in inputs:
-            if _is_url(item):
-                results.append(await _parse_url(fetcher, item, encoding))
-            else:
-                results.append(_parse_file(item, encoding))
+    with open_parser(settings) as parser:
+        if not any(_is_url(i) for i in inputs):
+            return [_parse_file(parser, i, encoding) for i in inputs]
+        async with open_fetcher(settings) as fetcher:
+            for item in inputs:
+                if _is_url(item):
+                    results.append(await _parse_url(fetcher, parser, item, encoding))
+                else:
+                    results.append(_parse_file(parser, item, encoding))
     return results
 
 

@@ -19,7 +19,7 @@ from collector.cli.context import EXIT_CONFIG, cli_errors, ctx_of, err, fail, ou
 from collector.cli.report import incident_row
 from collector.clock import SYSTEM, utc
 from collector.config.files import load_sources
-from collector.runtime import open_fetcher, open_store
+from collector.runtime import open_fetcher, open_parser, open_store
 from collector.sources import KINDS, SourceConfig
 from collector.sources.probe import Probe, probe
 from collector.store import queries
@@ -154,15 +154,17 @@ def _run_probe(
         fail(f"--kind must be one of {', '.join(KINDS)}", EXIT_CONFIG)
 
     async def go() -> Probe:
-        async with open_fetcher(c.settings) as fetcher:
-            return await probe(
-                fetcher,
-                url,
-                source_id=source_id,
-                keywords=c.config.sources.keywords,
-                kind=kind,
-                organization=org,
-            )
+        with open_parser(c.settings) as parser:
+            async with open_fetcher(c.settings) as fetcher:
+                return await probe(
+                    fetcher,
+                    parser,
+                    url,
+                    source_id=source_id,
+                    keywords=c.config.sources.keywords,
+                    kind=kind,
+                    organization=org,
+                )
 
     with cli_errors():
         return asyncio.run(go())

@@ -75,6 +75,11 @@ class CoreSettings(BaseSettings):
     max_articles_per_source: int = Field(30, ge=1)
     first_pass_days: int = Field(7, ge=0)
 
+    # Parsing: each document in a worker process, within a deadline and a memory bound.
+    parse_deadline: float = 20.0
+    parse_memory_mb: int = Field(1536, ge=256)
+    parse_workers: int = Field(2, ge=1, le=64)
+
     # Alert delivery (each channel's own settings come from its module).
     delivery_max_attempts: int = Field(8, ge=1)
 
@@ -97,6 +102,7 @@ class CoreSettings(BaseSettings):
 
     @field_validator(
         "default_interval",
+        "parse_deadline",
         "shutdown_timeout",
         "config_poll",
         "delivery_interval",

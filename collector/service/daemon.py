@@ -30,7 +30,7 @@ from collector.clock import SYSTEM, Clock
 from collector.config.files import Config, check_reload, load_config
 from collector.config.settings import Settings
 from collector.errors import ConfigError
-from collector.runtime import Runtime, build_runtime, fetch_settings
+from collector.runtime import Runtime, build_runtime, fetch_settings, open_parser
 from collector.service.health import HealthServer, Probe
 from collector.service.leader import Leadership, make_leadership
 from collector.service.metrics import MeteredFetcher, Metrics
@@ -91,6 +91,7 @@ class Daemon:
         self.sessions = session_factory(self.engine)
         self._fetcher: MeteredFetcher | None = None
         self._client: httpx.AsyncClient | None = None
+        self.parser = open_parser(settings)
         self.probe = Probe(ping_store=self._ping, clock=clock)
         self.http = HealthServer(self.probe, self.metrics.render)
         self.policy = Policy.from_settings(settings)
@@ -140,6 +141,7 @@ class Daemon:
                         self._remove_signals()
         finally:
             self.probe.role = "stopping"
+            self.parser.close()
             await leadership.release()
             await self.http.close()
             self.engine.dispose()
@@ -151,6 +153,7 @@ class Daemon:
             self.config,
             sessions=self.sessions,
             fetcher=self._fetcher,
+            parser=self.parser,
             client=self._client,
             clock=self.clock,
             plan=self.policy.plan,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from collector.fetch import Fetcher
 from collector.sources import KINDS, Lead, SourceConfig
+from collector.sources.parse_pool import ParsePool
 from collector.sources.reading import read_lead
 from parsers.errors import OwabiError
 from parsers.keywords import match_keyword
@@ -25,6 +26,7 @@ class Probe:
 
 async def probe(
     fetcher: Fetcher,
+    parser: ParsePool,
     url: str,
     *,
     source_id: str,
@@ -55,7 +57,7 @@ async def probe(
     found = Probe(source, leads, matching)
     for lead in matching[:samples]:
         try:
-            found.samples.append((lead, (await read_lead(fetcher, source, lead)).facts))
+            found.samples.append((lead, (await read_lead(fetcher, parser, source, lead)).facts))
         except OwabiError as exc:
             found.samples.append((lead, str(exc)))
     return found

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from collector.fetch import Fetcher
 from collector.sources.base import Lead, SourceConfig
-from parsers.document import read_document
+from collector.sources.parse_pool import ParsePool
 from parsers.notice import NoticeHints
 from parsers.schema import Incident
 
@@ -23,8 +23,11 @@ def same_host(a: str, b: str) -> bool:
     return (urlsplit(a).hostname or "").lower() == (urlsplit(b).hostname or "").lower()
 
 
-async def read_lead(fetcher: Fetcher, source: SourceConfig, lead: Lead) -> Document:
-    """Parse the document behind `lead`; raises OwabiError (fetch or parse) with the cause.
+async def read_lead(
+    fetcher: Fetcher, parser: ParsePool, source: SourceConfig, lead: Lead
+) -> Document:
+    """Parse the document behind `lead` in `parser`'s workers; raises OwabiError (fetch or
+    parse, a parse deadline or memory bound included) with the cause.
 
     Links to the source's own host are trusted like the source itself; any other host
     goes through the fetcher's private-address guard.
@@ -34,7 +37,7 @@ async def read_lead(fetcher: Fetcher, source: SourceConfig, lead: Lead) -> Docum
     if content is None:
         doc = await fetcher.fetch(lead.url, source_id=source.id, trusted=local)
         content, media_type, charset = doc.content, doc.content_type, doc.charset
-    read = read_document(
+    read = await parser.read_async(
         content,
         media_type=media_type,
         charset=charset,

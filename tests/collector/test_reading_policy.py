@@ -26,6 +26,7 @@ from collector.store.migrate import upgrade
 from parsers.keywords import DEFAULT_INCIDENT_KEYWORDS
 from tests.support.clock import FakeClock
 from tests.support.notices import CARD_LEAK_ARTICLE, ORDINARY_ARTICLE
+from tests.support.parsing import shared_pool
 
 pytestmark = pytest.mark.anyio
 
@@ -76,6 +77,7 @@ async def _pass(
         collector = Collector(
             sessions=sessions,
             fetcher=fetcher,
+            parser=shared_pool(),
             rules=RulesConfig(rules=[]),
             keywords=DEFAULT_INCIDENT_KEYWORDS,
             max_leads=max_leads,

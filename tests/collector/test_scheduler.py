@@ -31,6 +31,7 @@ from collector.store.models import SourceState
 from tests.support.cli import run_cli
 from tests.support.clock import FakeClock, ManualClock
 from tests.support.notices import rss
+from tests.support.parsing import shared_pool
 from tests.support.site import LocalSite, Page, local_site
 from tests.support.waiting import DEADLINE, until
 
@@ -118,6 +119,7 @@ async def test_backoff_with_a_fake_clock_and_reset_after_success(
         collector = Collector(
             sessions=sessions,
             fetcher=fetcher,
+            parser=shared_pool(),
             rules=config.rules,
             keywords=config.sources.keywords,
             clock=clock,
@@ -248,7 +250,12 @@ async def scheduled(
     policy = Policy.from_settings(config.settings)
     async with Fetcher(fetch_settings(config.settings)) as fetcher, httpx.AsyncClient() as client:
         runtime = build_runtime(
-            config, sessions=sessions, fetcher=fetcher, client=client, plan=policy.plan
+            config,
+            sessions=sessions,
+            fetcher=fetcher,
+            parser=shared_pool(),
+            client=client,
+            plan=policy.plan,
         )
         probe = Probe(ping_store=lambda: None)
         schedule = Schedule(
@@ -330,6 +337,7 @@ async def test_reload_adds_drops_and_replans_jobs(
                 new,
                 sessions=schedule.sessions,
                 fetcher=fetcher,
+                parser=shared_pool(),
                 client=client,
                 plan=schedule.policy.plan,
             )

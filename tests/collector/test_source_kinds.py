@@ -25,6 +25,7 @@ from collector.sources.probe import probe
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from tests.support.notices import CARD_LEAK_ARTICLE
+from tests.support.parsing import shared_pool
 
 
 class LinesSource(SourceConfig):
@@ -121,6 +122,7 @@ async def test_the_pipeline_polls_a_new_kind_and_reads_its_leads(
             collector = Collector(
                 sessions=session_factory(engine),
                 fetcher=fetcher,
+                parser=shared_pool(),
                 rules=RulesConfig(rules=[]),
                 keywords=("お詫び",),
             )
@@ -136,7 +138,11 @@ async def test_the_pipeline_polls_a_new_kind_and_reads_its_leads(
 async def test_probing_recognises_a_new_kind(lines_kind: None) -> None:
     async with _fetcher() as fetcher:
         found = await probe(
-            fetcher, "https://corp.example/list.txt", source_id="l", keywords=("お詫び",)
+            fetcher,
+            shared_pool(),
+            "https://corp.example/list.txt",
+            source_id="l",
+            keywords=("お詫び",),
         )
     assert isinstance(found.source, LinesSource)
     assert [lead.url for lead in found.leads] == [

@@ -31,6 +31,7 @@ from collector.store.models import Delivery, IncidentRecord, NoticeRecord
 from parsers.keywords import DEFAULT_INCIDENT_KEYWORDS
 from parsers.orgname import org_key
 from tests.support.notices import listing_page_sjis
+from tests.support.parsing import shared_pool
 from tests.support.routes import corporate_page, news_page, pdf
 from tests.support.site import LocalSite, Page, local_site
 
@@ -119,6 +120,7 @@ async def test_every_notice_by_two_routes_is_one_incident_alerted_once(
             collector = Collector(
                 sessions=sessions,
                 fetcher=fetcher,
+                parser=shared_pool(),
                 rules=RULES,
                 keywords=DEFAULT_INCIDENT_KEYWORDS,
                 max_leads=len(notices),

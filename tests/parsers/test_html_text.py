@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.html_text import bounded_depth, read_html
+from parsers.html_text import bounded_markup, read_html
 
 PAGE = """<!doctype html><html><head><title>不正アクセスに関するお詫び | 株式会社サンプル</title>
 <script>var tracking = 1;</script><style>p { color: red }</style></head>
@@ -67,9 +67,9 @@ def test_title_prefers_h1_then_title_without_site_suffix() -> None:
 
 def test_markup_within_the_depth_limit_is_left_as_it_is() -> None:
     page = "<html><body>" + "<div>" * 150 + "<p>本文</p>" + "</div>" * 150 + "</body></html>"
-    assert bounded_depth(page) is page
+    assert bounded_markup(page) is page
     unclosed = "<ul>" + "<li>項目<p>段落<br>" * 5_000 + "</ul>"  # optional end tags: flat
-    assert bounded_depth(unclosed) is unclosed
+    assert bounded_markup(unclosed) is unclosed
 
 
 def test_deeper_markup_loses_its_inner_tags_but_not_its_text() -> None:
@@ -81,7 +81,7 @@ def test_deeper_markup_loses_its_inner_tags_but_not_its_text() -> None:
         + "</div>" * depth
         + "</body></html>"
     )
-    bounded = bounded_depth(page, limit=50)
+    bounded = bounded_markup(page, depth=50)
     assert bounded.count("<div>") == 50 and bounded.count("</div>") == 50
     assert "<h1>" not in bounded and "個人情報が漏えいしました。" in bounded
     notice = read_html(page)
@@ -95,3 +95,12 @@ def test_the_text_walk_stops_after_the_limit() -> None:
     text = read_html(f"<html><body><ul>{items}</ul></body></html>", limit=1_000).text
     lines = text.split("\n")
     assert lines[0] == "お知らせ 0" and 50 < len(lines) < 200
+
+
+def test_markup_past_the_tag_limit_is_cut() -> None:
+    items = "".join(f"<li>お知らせ {i}</li>" for i in range(1_000))
+    page = f"<html><body><h1>お詫び</h1><ul>{items}</ul></body></html>"
+    cut = bounded_markup(page, tags=101)
+    assert cut.count("<li>") == 48 and page.startswith(cut)
+    notice = read_html(page)
+    assert bounded_markup(page) is page and notice.title == "お詫び"

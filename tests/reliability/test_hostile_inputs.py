@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import resource
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from collector.fetch import Fetcher, FetchSettings
 from parsers.errors import PdfError
 from parsers.pdf import pdf_to_text
 from tests.reliability.conftest import owabi_env, store_counts
+from tests.support.daemon import OwabiRun
 from tests.support.hostile import HostileSite, pdf_stream_bomb
 from tests.support.notices import CARD_LEAK_ARTICLE, rss
 from tests.support.proc import run_owabi
@@ -76,6 +78,13 @@ def test_one_fetch_over_a_hostile_site_is_bounded(
             for sid, (kind, path, _) in HOSTILE.items()
         ]
         blocks.append(f'[[source]]\nid = "links"\nurl = "{hostile.url("/links")}"\nkind = "page"')
+        # Documents built to be slow or large to parse (read, bounded, not incidents).
+        heavy = _heavy_pages()
+        for sid, page in heavy.items():
+            good_site.pages[f"/{sid}"] = page
+            blocks.append(
+                f'[[source]]\nid = "{sid}"\nurl = "{good_site.url(f"/{sid}")}"\nkind = "notice"'
+            )
         env = owabi_env(tmp_path, sqlite_url, "\n\n".join(blocks) + "\n", slack, smtp)
         env.update({"OWABI_HTTP_TIMEOUT": "3", "OWABI_CONCURRENCY": "16"})
         run = run_owabi("fetch", env=env, timeout=120)
@@ -88,6 +97,7 @@ def test_one_fetch_over_a_hostile_site_is_bounded(
     # 100,000 links: read (capped), none carries an incident keyword, so none is fetched.
     assert not [line for line in failures if line.startswith("✗ links:")]
     assert not [line for line in failures if line.startswith("✗ good:")]
+    assert not [line for line in failures if line.split(":")[0][2:] in heavy]
     assert len(failures) == len(HOSTILE)
     assert run.returncode == 1
     assert store_counts(sqlite_url)["incidents"] == 1
@@ -154,6 +164,22 @@ def _long_list(items: int) -> bytes:
     return f"<html><body><ul>{rows}</ul></body></html>".encode()
 
 
+def _heavy_pages() -> dict[str, Page]:
+    """Issue-sized documents that are no incident: a 100,000-deep page, a 19 MB line, a
+    200,000-item list."""
+    filler = "新製品のお知らせです。"
+    return {
+        "deep-page": Page(
+            _deep_page(100_000).replace(
+                "不正アクセスによる個人情報漏えいのお詫び".encode(), filler.encode()
+            ),
+            "text/html",
+        ),
+        "long-line": Page((filler.encode() * 600_000)[:19_000_000], "text/plain"),
+        "long-list": Page(_long_list(200_000).replace(" 不正アクセス".encode(), b""), "text/html"),
+    }
+
+
 # What issue-sized hostile documents cost `owabi parse` (before the bounds: the 100,000-deep
 # page ~200 s, the 20 MB line 43 s and 721 MB, the 200,000-item list 21 s).
 PARSE_LIMIT_SECONDS = 10
@@ -177,3 +203,38 @@ def test_parse_of_a_hostile_document_is_bounded(tmp_path: Path, name: str, make:
     assert json.loads(run.stdout)["is_incident"] is True
     assert run.seconds < PARSE_LIMIT_SECONDS, run.seconds
     assert run.max_rss_mb < PARSE_LIMIT_MB, run.max_rss_mb
+
+
+@pytest.mark.slow
+def test_a_document_over_its_deadline_never_stalls_the_service(
+    tmp_path: Path, sqlite_url: str, good_site: LocalSite
+) -> None:
+    """`owabi run` with a notice that takes seconds to parse (deadline 1 s) beside a good
+    feed: the notice fails as `parse deadline exceeded`, the feed's notice is stored, and
+    /healthz answers within 1 s all along (it took 10.9 s when parsing ran on the loop)."""
+    good_site.pages["/slow.html"] = Page(_long_list(200_000), "text/html")
+    sources = (
+        f'[[source]]\nid = "slow"\nurl = "{good_site.url("/slow.html")}"\nkind = "notice"\n\n'
+        f'[[source]]\nid = "good"\nurl = "{good_site.url("/feed.xml")}"\nkind = "feed"\n'
+    )
+    with SlackReceiver() as slack, SmtpServer() as smtp:
+        env = owabi_env(tmp_path, sqlite_url, sources, slack, smtp)
+        env.update(
+            {"OWABI_PARSE_DEADLINE": "1", "OWABI_PARSE_WORKERS": "2", "OWABI_SCHEDULE_JITTER": "0"}
+        )
+        with OwabiRun(env) as daemon:
+            daemon.port  # noqa: B018 — listening
+            slowest = 0.0
+            while not daemon.named("document failed"):
+                started = time.monotonic()
+                status, _ = daemon.get("/healthz")
+                slowest = max(slowest, time.monotonic() - started)
+                assert status == 200
+                assert time.monotonic() - started < 30
+                time.sleep(0.05)
+            (failed,) = daemon.named("document failed")
+            good = daemon.wait_for_event("notice")
+    assert failed["source"] == "slow" and failed["code"] == "parse_deadline"
+    assert failed["error"] == "parse deadline exceeded (1 s)"
+    assert good["source"] == "good" and good["incident"]
+    assert slowest < 1.0, slowest

@@ -27,6 +27,7 @@ from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from collector.store.models import SeenEntry
 from tests.support.notices import CARD_LEAK_ARTICLE, rss
+from tests.support.parsing import shared_pool
 from tests.support.site import LocalSite, Page, local_site
 
 FAKE_DNS = {
@@ -118,6 +119,7 @@ async def _run(
             collector = Collector(
                 sessions=session_factory(engine),
                 fetcher=fetcher,
+                parser=shared_pool(),
                 rules=load_rules(rules),
                 keywords=config.keywords,
             )
