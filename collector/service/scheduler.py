@@ -118,7 +118,8 @@ class Schedule:
     probe: Probe
     clock: Clock = SYSTEM
     _scheduler: AsyncIOScheduler | None = field(default=None, init=False)
-    _inflight: set[asyncio.Task[object]] = field(default_factory=set, init=False)
+    # Runs in flight, by job id (`source:<id>`, `deliver`, `digests`, `heartbeat`).
+    _inflight: dict[asyncio.Task[object], str] = field(default_factory=dict, init=False)
     _gate: asyncio.Semaphore | None = field(default=None, init=False)
     _deliver_again: bool = field(default=False, init=False)
     # Runs that came due while the job's previous run was still going, by job id.
@@ -202,15 +203,26 @@ class Schedule:
         )
 
     async def stop(self, timeout: float) -> None:
-        """Take no new work; let runs in flight finish within `timeout`, then abandon them.
+        """Take no new work. Source runs in flight are cancelled at once: no document is
+        started after the stop and their fetches end; deliveries get `timeout` to finish
+        what a channel may already have taken, then are abandoned too.
 
-        Abandoning is safe: every write is its own transaction, and a run cut short is
-        simply due again (its plan was not advanced) on the next start.
+        Abandoning is safe: every write is its own transaction, which a cancellation
+        cannot split (no await inside one), and a run cut short is simply due again on
+        the next start (its plan was not advanced; its unread entries are not marked).
         """
         if self._scheduler is None:
             return
         self._scheduler.pause()
-        pending = {t for t in self._inflight if not t.done()}
+        pending = {t for t, name in self._inflight.items() if not t.done()}
+        runs = {t for t in pending if self._inflight[t].startswith("source:")}
+        if runs:
+            for task in runs:
+                task.cancel()
+            await asyncio.wait(runs)
+            self.abandoned += len(runs)
+            log.info("source runs cancelled at shutdown", runs=len(runs))
+        pending -= runs
         if pending:
             log.info("waiting for runs in flight", runs=len(pending), timeout_s=timeout)
             pending = await self._finish_within(pending, timeout)
@@ -269,18 +281,19 @@ class Schedule:
         async def job() -> None:
             task = asyncio.current_task()
             assert task is not None
-            self._inflight.add(task)
+            self._inflight[task] = name
             self.probe.tick()
             self.metrics.last_job.set(self.clock.now().timestamp())
             try:
                 await work(*args)
             except asyncio.CancelledError:
-                # Only `stop` cancels a job, and it waits for it: the run is abandoned.
+                # Only `stop` cancels a job, and it waits for it: the run is abandoned and
+                # redone on the next start.
                 log.info("run abandoned", job=name)
             except Exception:
                 log.exception("job failed", job=name)
             finally:
-                self._inflight.discard(task)
+                self._inflight.pop(task, None)
                 self.running[name] -= 1
                 self.probe.tick()
 
