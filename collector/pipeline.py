@@ -95,6 +95,9 @@ class Collector:
     # The daemon's schedule: (source, consecutive failures, now) -> next poll. Stored with
     # the run's outcome in one transaction, so the backoff survives a restart or handover.
     plan: Plan | None = None
+    # Set by the daemon's SIGTERM handler, before its runs are cancelled: no document is
+    # started once it is set, whatever else the loop runs first.
+    halt: asyncio.Event | None = None
 
     def _mark(
         self,
@@ -203,6 +206,8 @@ class Collector:
 
         async def read(lead: Lead) -> None:
             async with gate:
+                if self.halt is not None and self.halt.is_set():
+                    return  # left unmarked: read on the next start
                 await self._read_lead(source, kind, lead, report)
 
         await asyncio.gather(*(read(lead) for lead in todo))

@@ -9,6 +9,7 @@ and calls `build_runtime` again on each configuration reload.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -262,6 +263,7 @@ def build_runtime(
     client: httpx.AsyncClient,
     clock: Clock = SYSTEM,
     plan: Plan | None = None,
+    halt: asyncio.Event | None = None,
 ) -> Runtime:
     """The collector and channels of `config` over resources opened by the caller."""
     settings = config.settings
@@ -278,6 +280,7 @@ def build_runtime(
         source_tags=config.source_tags(),
         plan=plan,
         clock=clock,
+        halt=halt,
     )
     pacer = Pacer(pacing(config.rules, channels), clock=clock)
     return Runtime(config, sessions, collector, channels, pacer, clock)

@@ -157,6 +157,7 @@ class Daemon:
             client=self._client,
             clock=self.clock,
             plan=self.policy.plan,
+            halt=self._stop,
         )
 
     async def _terms(self, leadership: Leadership) -> None:

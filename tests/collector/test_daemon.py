@@ -11,14 +11,17 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from collector.config.files import load_config
 from collector.config.settings import load_settings
+from collector.pipeline import LEAD_CONCURRENCY
 from collector.service.daemon import ConfigWatch, Daemon
 from tests.support.cli import run_cli
 from tests.support.daemon import REPO, OwabiRun
@@ -229,12 +232,18 @@ def test_sigterm_mid_run_exits_cleanly_and_a_restart_sends_no_duplicate(
         assert len(slack.requests) == 1
 
 
-def _first_pass_site(site: LocalSite, count: int) -> list[str]:
-    """A feed of `count` notices of different shops, each page served in 0.6 s."""
+def _first_pass_site(site: LocalSite, count: int, gate: threading.Event) -> list[str]:
+    """A feed of `count` notices of different shops, each held by the server until `gate`."""
     paths = [f"/shop{i}.html" for i in range(count)]
     for i, path in enumerate(paths):
         body = CARD_LEAK_ARTICLE.replace("テスト通販", f"例示{'一二三四五六七八九十'[i]}商会")
-        site.pages[path] = Page(body.encode(), "text/html", delay=0.6)
+        page = Page(body.encode(), "text/html")
+
+        def held(handler: BaseHTTPRequestHandler, page: Page = page) -> None:
+            gate.wait(30)
+            handler._send(page)  # type: ignore[attr-defined]
+
+        site.pages[path] = held
     items = [
         (
             f"例示商会{i} 不正アクセスに関するお詫び",
@@ -252,30 +261,36 @@ def _first_pass_site(site: LocalSite, count: int) -> list[str]:
 def test_sigterm_during_a_first_pass_starts_nothing_more_and_the_restart_finishes_it(
     env: dict[str, str], site: LocalSite
 ) -> None:
-    """SIGTERM while a feed's first pass reads 10 slow notices: no document is requested
-    after the signal, the process exits 0 within 2 s (it kept fetching and storing until
-    the 30 s shutdown timeout before), and the next start reads exactly what was left."""
-    paths = _first_pass_site(site, 10)
+    """SIGTERM while a feed's first pass has 4 notices in flight (the server holds them)
+    and 6 to go: the fetches are cancelled, nothing more is requested, and the process
+    exits 0 within 2 s (before, it waited out the 30 s shutdown timeout and went on
+    fetching and storing). The next start reads all 10, each once."""
+    gate = threading.Event()
+    paths = _first_pass_site(site, 10, gate)
     env["OWABI_SCHEDULE_JITTER"] = "0"
+    env["OWABI_PER_HOST_CONCURRENCY"] = str(LEAD_CONCURRENCY)  # all 4 at the one host
     write(env, f'[[source]]\nid = "first"\nurl = "{site.url("/first.xml")}"\nkind = "feed"\n')
-    with OwabiRun(env) as owabi:
-        owabi.wait_for_event("notice")
-        owabi.signal(signal.SIGTERM)
-        started, requested = time.monotonic(), len(site.requests)
-        assert owabi.wait(10) == 0
-        took = time.monotonic() - started
-        stored = [e["url"] for e in owabi.named("notice")]
+    articles = lambda: [p for _, p in site.requests if p.startswith("/shop")]  # noqa: E731
+    try:
+        with OwabiRun(env) as owabi:
+            wait_until(lambda: len(articles()) == LEAD_CONCURRENCY, "4 notices in flight")
+            owabi.signal(signal.SIGTERM)
+            started = time.monotonic()
+            assert owabi.wait(10) == 0
+            took = time.monotonic() - started
+            assert not owabi.named("notice")
+    finally:
+        gate.set()
     assert took < 2, took
-    assert len(site.requests) == requested  # nothing new after the signal
-    assert 1 <= len(stored) < len(paths)
+    assert len(articles()) == LEAD_CONCURRENCY  # nothing requested after the signal
 
     with OwabiRun(env) as again:
-        wait_until(lambda: len(again.named("notice")) == len(paths) - len(stored), "the rest read")
+        wait_until(lambda: len(again.named("notice")) == len(paths), "all 10 read")
         again.wait_for_event("source fetched")
         again.signal(signal.SIGTERM)
         assert again.wait(10) == 0
-        restored = [e["url"] for e in again.named("notice")]
-    assert sorted(stored + restored) == sorted(site.url(p) for p in paths)  # each once
+        stored = sorted(e["url"] for e in again.named("notice"))
+    assert stored == sorted(site.url(p) for p in paths)  # each once
 
 
 def test_a_second_scheduler_on_one_sqlite_file_is_refused(

@@ -9,6 +9,7 @@ keyword are read first; what the per-pass cap leaves is read on the next pass.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.rules import RulesConfig
 from collector.fetch import Fetcher, FetchSettings
-from collector.pipeline import Collector, SourceReport
+from collector.pipeline import LEAD_CONCURRENCY, Collector, SourceReport
 from collector.sources.page import PageSource
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
@@ -69,7 +70,11 @@ def sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
 
 
 async def _pass(
-    sessions: sessionmaker[Session], site: Site, *, max_leads: int = 30
+    sessions: sessionmaker[Session],
+    site: Site,
+    *,
+    max_leads: int = 30,
+    halt: asyncio.Event | None = None,
 ) -> SourceReport:
     settings = FetchSettings(politeness_delay=0, retries=0, respect_robots=False)
     clock = FakeClock(start=dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC))
@@ -83,6 +88,7 @@ async def _pass(
             max_leads=max_leads,
             recent_days=7,
             clock=clock,
+            halt=halt,
         )
         return await collector.run_source(SOURCE)
 
@@ -144,3 +150,31 @@ async def test_keyword_entries_go_first_and_the_cap_defers_the_rest(
     site.fetched.clear()
     report = await _pass(sessions, site, max_leads=2)
     assert len(site.read()) == 1 and report.deferred == 0
+
+
+async def test_no_document_starts_once_halted_and_the_next_pass_reads_the_rest(
+    sessions: sessionmaker[Session],
+) -> None:
+    """SIGTERM sets the halt: documents already requested finish, no other one starts,
+    and what was not read stays unread for the next start."""
+    site = Site()
+    paths = [f"/news/leak{i}.html" for i in range(10)]
+    site.entries = [(TODAY, p, f"不正アクセスに関するお詫び {i}") for i, p in enumerate(paths)]
+    site.pages = {p: CARD_LEAK_ARTICLE for p in paths}
+    halt = asyncio.Event()
+    serve = site.handler
+
+    def halting(request: httpx.Request) -> httpx.Response:
+        if request.url.path != "/news/":
+            halt.set()  # the signal arrives while the first documents are fetched
+        return serve(request)
+
+    site.handler = halting  # type: ignore[method-assign]
+    report = await _pass(sessions, site, halt=halt)
+    started = site.read()
+    assert 1 <= len(started) <= LEAD_CONCURRENCY < len(paths)
+    assert len(report.notices) == len(started)
+    site.fetched.clear()
+    site.handler = serve  # type: ignore[method-assign]
+    report = await _pass(sessions, site)
+    assert sorted(site.read()) == sorted(set(paths) - set(started))
