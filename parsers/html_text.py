@@ -334,14 +334,16 @@ _FLAT_TAGS = frozenset(
 )
 
 
-def bounded_markup(html: str, depth: int = MAX_HTML_DEPTH, tags: int = MAX_HTML_TAGS) -> str:
-    """`html` with the tags that would nest deeper than `depth` left out (their text kept)
-    and cut before its `tags`-th tag.
+def bounded_markup(html: str, depth: int = MAX_HTML_DEPTH, tags: int | None = MAX_HTML_TAGS) -> str:
+    """`html` nested at most `depth` deep, and cut before its `tags`-th tag (unless None).
 
     An HTML parser checks the open elements at every start tag, so 100,000 nested `<div>`
     cost quadratic time before any of our code runs, and a page of 200,000 list items
     costs hundreds of MB as a tree; no real notice nests 200 deep or holds 50,000 tags.
-    One linear scan; markup within both limits is returned unchanged.
+    Past the depth, the tags of the middle levels are left out (their text kept): the
+    outermost and innermost levels stay, so content at the bottom of a deep page keeps
+    its headings, lists and links. One linear scan; markup within both limits is
+    returned unchanged.
     """
     level = deepest = count = 0
     for match in _TAG.finditer(html):
@@ -351,8 +353,9 @@ def bounded_markup(html: str, depth: int = MAX_HTML_DEPTH, tags: int = MAX_HTML_
             continue
         level = max(0, level - 1) if closing else level + 1
         deepest = max(deepest, level)
-    if deepest <= depth and count < tags:
+    if deepest <= depth and (tags is None or count < tags):
         return html
+    outer, inner = depth // 2, deepest - (depth - depth // 2)
     out: list[str] = []
     level = start = kept = 0
     for match in _TAG.finditer(html):
@@ -360,16 +363,17 @@ def bounded_markup(html: str, depth: int = MAX_HTML_DEPTH, tags: int = MAX_HTML_
         if name.lower() in _FLAT_TAGS or self_closing:
             keep = True
         else:
-            keep = level < depth if not closing else level <= depth
+            at = level if closing else level + 1
+            keep = deepest <= depth or at <= outer or at > inner
             level = max(0, level - 1) if closing else level + 1
-        if keep:
-            kept += 1
-            if kept >= tags:
-                out.append(html[start : match.start()])
-                return "".join(out)
-        else:
+        if not keep:
             out.append(html[start : match.start()])
             start = match.end()
+            continue
+        kept += 1
+        if tags is not None and kept >= tags:
+            out.append(html[start : match.start()])
+            return "".join(out)
     out.append(html[start:])
     return "".join(out)
 

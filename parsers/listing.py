@@ -25,6 +25,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
 from parsers.errors import ParseError
+from parsers.html_text import bounded_markup
 from parsers.jpdate import find_dates, parse_date
 
 MAX_LINKS = 5000  # links walked up during detection
@@ -76,7 +77,7 @@ def parse_listing(
     recognizable dated list yields []. Raises ParseError(code="bad_selector") when given
     selectors lack `item` or are not valid CSS.
     """
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(bounded_markup(html, tags=None))
     if selectors is None:
         selectors = _detect(tree)
         if selectors is None:
@@ -99,7 +100,7 @@ def parse_listing(
 
 def detect_selectors(html: str) -> ListingSelectors | None:
     """The selectors auto-detection finds for a page's news list, or None."""
-    return _detect(LexborHTMLParser(html))
+    return _detect(LexborHTMLParser(bounded_markup(html, tags=None)))
 
 
 # --- extraction -------------------------------------------------------------------------

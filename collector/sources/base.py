@@ -3,6 +3,7 @@ yields, and `SourceKind`, the contract a new kind fulfils in a module of its own
 
 from __future__ import annotations
 
+import asyncio
 import codecs
 import datetime as dt
 import hashlib
@@ -129,9 +130,10 @@ class SourceKind:
         )
         if result.not_modified:
             return Poll([], unchanged=True, etag=result.etag, last_modified=result.last_modified)
-        return Poll(
-            self.leads(result, source), etag=result.etag, last_modified=result.last_modified
-        )
+        # A listing or feed is parsed off the event loop, like every notice: a large or
+        # deep page must not hold up other sources, delivery or /healthz.
+        leads = await asyncio.to_thread(self.leads, result, source)
+        return Poll(leads, etag=result.etag, last_modified=result.last_modified)
 
     def leads(self, result: FetchResult, source: SourceConfig) -> list[Lead]:
         """The documents a fetched source body points at; ParseError when it is unreadable."""

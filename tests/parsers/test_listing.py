@@ -250,3 +250,16 @@ def test_listing_like_markup_never_raises(html: str) -> None:
     selectors = detect_selectors(html)
     if selectors is not None:
         assert parse_listing(html, base_url="https://example.jp/", selectors=selectors) == entries
+
+
+def test_a_listing_nested_deep_is_read_without_quadratic_parsing() -> None:
+    items = "".join(
+        f'<li><span class="date">2024年5月{d}日</span><a href="/news/{d}.html">告知 {d}</a></li>'
+        for d in range(1, 11)
+    )
+    page = "<html><body>" + "<div>" * 100_000 + f"<ul>{items}</ul>" + "</div>" * 100_000
+    entries = parse_listing(page + "</body></html>", base_url="https://corp.example/")
+    assert [e.url for e in entries][:2] == [
+        "https://corp.example/news/1.html",
+        "https://corp.example/news/2.html",
+    ]
