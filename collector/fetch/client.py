@@ -339,6 +339,22 @@ class Fetcher:
         return final.status, final.content
 
 
+_DRAIN_BYTES = 64 * 1024
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read a body we do not use (a 304, a redirect, an error page) when it is short, so
+    the connection goes back to the pool: closed unread, every unchanged source would pay
+    a new connection, over HTTPS a handshake. A longer body closes the connection."""
+    if response.is_stream_consumed:
+        return
+    read = 0
+    async for chunk in response.aiter_raw():
+        read += len(chunk)
+        if read > _DRAIN_BYTES:
+            return
+
+
 async def _read(
     response: httpx.Response,
     url: httpx.URL,
@@ -349,10 +365,13 @@ async def _read(
     status = response.status_code
     location = response.headers.get("location")
     if status in _REDIRECT_STATUSES and location:
+        await _drain(response)
         return str(location)
     if status == 304:
+        await _drain(response)
         return _Final(url, status, response.headers, b"")
     if not 200 <= status < 300:
+        await _drain(response)
         error = _error(
             "http_status",
             f"http {status} {response.reason_phrase} for {_show(url)}",

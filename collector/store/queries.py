@@ -85,6 +85,29 @@ def done_entries(
     return found
 
 
+def record_new_entries(session: Session, rows: Sequence[dict[str, Any]], chunk: int = 500) -> None:
+    """Entries seen for the first time and settled at once (the archive of a first pass):
+    a few INSERT … ON CONFLICT DO NOTHING for a whole listing instead of a lookup and an
+    ORM insert each. Each row: source_id, canonical_url, content_hash, title, outcome, now.
+    An entry already stored (one waiting for a retry) keeps its row."""
+    values = [
+        {
+            "source_id": r["source_id"],
+            "canonical_url": r["canonical_url"],
+            "content_hash": r["content_hash"],
+            "title": r["title"],
+            "outcome": r["outcome"],
+            "detail": None,
+            "attempts": 1,
+            "first_seen_at": r["now"],
+        }
+        for r in rows
+    ]
+    for start in range(0, len(values), chunk):  # SQLite caps the parameters of a statement
+        batch = values[start : start + chunk]
+        session.execute(_insert(session, SeenEntry).values(batch).on_conflict_do_nothing())
+
+
 def record_entry(
     session: Session,
     *,
