@@ -14,8 +14,9 @@ from typing import Literal
 from parsers.bounds import head_of
 from parsers.charset import decode
 from parsers.errors import UnsupportedFormat
+from parsers.hints import NoticeHints
 from parsers.html_text import read_html
-from parsers.notice import NoticeHints, parse_text
+from parsers.notice import parse_text
 from parsers.pdf import pdf_to_text
 from parsers.schema import Incident
 

@@ -8,9 +8,7 @@ flag from the items, and so on).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from dataclasses import dataclass
 
 from parsers.bounds import head_of
 from parsers.fields.categories import extract_categories
@@ -27,23 +25,10 @@ from parsers.fields.reported_to import extract_reported_to
 from parsers.fields.services import extract_services
 from parsers.fields.stage import extract_stage
 from parsers.fields.title import extract_title
+from parsers.hints import NoticeHints
 from parsers.pdf import repair_spacing, unwrap_lines
 from parsers.schema import CARD_ITEMS, Category, Incident
 from parsers.textnorm import nfkc
-
-
-@dataclass(frozen=True)
-class NoticeHints:
-    """What the caller knows from outside the text (HTML `<h1>`, feed entry, source config).
-
-    `organization` is used only when the notice names no issuer (it says 弊社/当社);
-    `published` only when the text prints no date of its own.
-    """
-
-    title: str | None = None
-    organization: str | None = None
-    published: dt.date | None = None
-
 
 # Circled numbers (①…⑳) enumerate list items; NFKC would turn `① 氏名` into `1 氏名`,
 # which reads as a numbered section heading (`1 経緯`). They become plain bullets first.

@@ -7,17 +7,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
 
-from collector.config.files import Config, load_config
-from collector.config.settings import Settings, load_settings
 from collector.errors import ConfigError, StoreError
-from collector.logsetup import configure_logging
 from parsers.errors import OwabiError
+
+if TYPE_CHECKING:
+    from collector.config.files import Config
+    from collector.config.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -56,6 +56,9 @@ class Ctx:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from collector.config.settings import load_settings
+            from collector.logsetup import configure_logging
+
             overrides: dict[str, Any] = {"log_level": self.log_level} if self.log_level else {}
             self._settings = load_settings(self.env_file, **overrides)
             configure_logging(
@@ -69,6 +72,8 @@ class Ctx:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from collector.config.files import load_config
+
             self._config = load_config(self.settings)
         return self._config
 
@@ -87,6 +92,8 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 @contextmanager
 def cli_errors() -> Iterator[None]:
     """Turn owabi errors into one line on stderr and the documented exit code."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         yield
     except ConfigError as exc:

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from collector.cli.context import EXIT_FAILED, EXIT_OK, cli_errors, ctx_of, err, escape, out
 from collector.cli.report import failures, notices_table, summary
@@ -49,6 +48,15 @@ async def _fetch_with_progress(config: Config, sources: Sequence[SourceConfig]) 
     async with open_runtime(config) as runtime:
         if not sys.stderr.isatty():
             return await runtime.fetch_pass(sources)
+        # Imported here: a pipe or a cron job never draws one.
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         with Progress(
             TextColumn("[bold]fetching"),
             BarColumn(),

@@ -7,17 +7,20 @@ import asyncio
 import typer
 
 from collector.cli.context import EXIT_OK, cli_errors, ctx_of
-from collector.service.daemon import run_daemon
 
 
 def run(ctx: typer.Context) -> None:
-    """Run as a service: poll each source on its interval, send alerts, serve /healthz,
-    /readyz and /metrics (OWABI_HTTP_HOST:OWABI_HTTP_PORT).
+    """Run as a service: poll, alert and serve /healthz.
+
+    Each source is polled on its interval, alerts are sent, and /healthz, /readyz and
+    /metrics are served on OWABI_HTTP_HOST:OWABI_HTTP_PORT.
 
     SIGHUP (or editing sources.toml / rules.toml) reloads the configuration; a bad edit
     is rejected and the running one stays. SIGTERM/SIGINT stop gracefully (exit 0).
     Exit code 2 on bad configuration or when another scheduler owns the SQLite store.
     """
+    from collector.service.daemon import run_daemon  # the service's weight, for `run` only
+
     c = ctx_of(ctx)
     with cli_errors():
         asyncio.run(run_daemon(c.settings, c.config))

@@ -23,12 +23,14 @@ import threading
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from parsers.document import ReadDocument, read_document
 from parsers.errors import ParseError
+
+if TYPE_CHECKING:
+    from parsers.document import ReadDocument
 
 log = structlog.get_logger(__name__)
 
@@ -51,7 +53,10 @@ class _Request:
 
 
 def _serve(conn: Connection, memory_bytes: int) -> None:
-    """A worker's loop: one document in, its ReadDocument or its error out."""
+    """A worker's loop: one document in, its ReadDocument or its error out. The parsers
+    are imported here (the fork server has them loaded already), not in the collector."""
+    from parsers.document import read_document
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))

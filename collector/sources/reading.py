@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from collector.fetch import Fetcher
 from collector.sources.base import Lead, SourceConfig
 from collector.sources.parse_pool import ParsePool
-from parsers.notice import NoticeHints
+from parsers.hints import NoticeHints
 from parsers.schema import Incident
 
 

@@ -11,7 +11,7 @@ import pytest
 from collector.sources.parse_pool import ParseLimits, ParsePool
 from parsers.document import read_document
 from parsers.errors import ParseError
-from parsers.notice import NoticeHints
+from parsers.hints import NoticeHints
 from tests.support.notices import CARD_LEAK_ARTICLE
 
 ARTICLE = CARD_LEAK_ARTICLE.encode()

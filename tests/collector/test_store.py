@@ -11,7 +11,7 @@ from alerts.rules import RulesConfig
 from collector.incidents import record_notice
 from collector.store import queries
 from collector.store.engine import make_engine, session_factory
-from collector.store.migrate import upgrade
+from collector.store.migrate import HEAD, alembic_config, stored_revision, upgrade
 from collector.store.models import Delivery, IncidentRecord, NoticeRecord
 from parsers.schema import Category, Incident
 
@@ -72,6 +72,25 @@ def test_migrations_create_tables_and_are_idempotent(database_url: str) -> None:
     names = set(inspect(engine).get_table_names())
     assert {"source_state", "seen_entry", "notice", "incident", "delivery"} <= names
     assert "alembic_version" in names
+    engine.dispose()
+
+
+def test_head_names_the_newest_migration() -> None:
+    """`upgrade` skips alembic when the store is at HEAD: HEAD must be alembic's head."""
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD
+
+
+def test_a_store_at_head_is_not_handed_to_alembic(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert stored_revision(conn) == HEAD
+    monkeypatch.setattr("alembic.command.upgrade", lambda *a: pytest.fail("alembic ran"))
+    upgrade(engine)
     engine.dispose()
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from parsers.document import document_text, parse_document
 from parsers.errors import PdfError, UnsupportedFormat
-from parsers.notice import NoticeHints
+from parsers.hints import NoticeHints
 from tests.parsers.pdf_samples import build_pdf
 
 NOTICE = (

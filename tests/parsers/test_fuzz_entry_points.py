@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from parsers.counts import CountMatch, find_counts
 from parsers.document import parse_document
 from parsers.errors import ParseError
+from parsers.hints import NoticeHints
 from parsers.html_text import read_html
 from parsers.jpdate import DateMatch, PeriodMatch, find_all_dates, find_periods
-from parsers.notice import NoticeHints, parse_text
+from parsers.notice import parse_text
 from parsers.pdf import pdf_to_text
 from parsers.schema import Incident
 from parsers.textnorm import nfkc

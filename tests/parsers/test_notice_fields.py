@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from parsers.notice import NoticeHints, parse_text
+from parsers.hints import NoticeHints
+from parsers.notice import parse_text
 from parsers.schema import Authority, Category, DataItem, Stage
 
 D = dt.date

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from parsers.document import parse_document
+from parsers.hints import NoticeHints
 from parsers.html_text import read_html
 from parsers.jpdate import find_all_dates
-from parsers.notice import NoticeHints, parse_text
+from parsers.notice import parse_text
 from parsers.schema import Authority, Category, DataItem
 
 D = dt.date

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from parsers.errors import ParseError
 from parsers.feed import parse_feed
+from parsers.hints import NoticeHints
 from parsers.listing import detect_selectors, parse_listing
-from parsers.notice import NoticeHints, parse_text
+from parsers.notice import parse_text
 from parsers.schema import Incident
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
