@@ -25,7 +25,7 @@ from collector.sources import Lead, Poll, SourceConfig, SourceKind, kind_of
 from collector.sources.parse_pool import ParsePool
 from collector.sources.reading import read_lead
 from collector.store import queries
-from collector.store.models import SeenEntry
+from collector.store.models import SeenEntry, SourceState
 from parsers.errors import OwabiError
 from parsers.keywords import match_keyword
 from parsers.schema import Incident
@@ -74,6 +74,27 @@ class SourceReport:
     def clean(self) -> bool:
         """Worked completely: fetched, and every new document read."""
         return self.ok and not self.lead_errors
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the store knows of a source before its poll: the validators of its URL and
+    whether it ever succeeded (its first pass reads only keyword and recent entries)."""
+
+    etag: str | None
+    last_modified: str | None
+    first_pass: bool
+
+    @classmethod
+    def of(cls, state: SourceState | None, url: str) -> Known:
+        if state is None:
+            return cls(None, None, True)
+        same = state.url == url  # a changed URL invalidates the old one's validators
+        return cls(
+            state.etag if same else None,
+            state.last_modified if same else None,
+            state.last_success_at is None,
+        )
 
 
 @dataclass
@@ -135,23 +156,29 @@ class Collector:
         on_done: Callable[[SourceReport], None] | None = None,
     ) -> list[SourceReport]:
         gate = asyncio.Semaphore(self.concurrency)
+        # One read for the whole pass: an unchanged source then costs one transaction.
+        with self.sessions.begin() as s:
+            states = queries.all_source_states(s)
+            known = {src.id: Known.of(states.get(src.id), src.url) for src in sources}
 
         async def one(source: SourceConfig) -> SourceReport:
             async with gate:
-                report = await self.run_source(source)
+                report = await self.run_source(source, known[source.id])
             if on_done is not None:
                 on_done(report)
             return report
 
         return list(await asyncio.gather(*(one(s) for s in sources)))
 
-    async def run_source(self, source: SourceConfig) -> SourceReport:
+    async def run_source(self, source: SourceConfig, known: Known | None = None) -> SourceReport:
+        """One poll of `source`; `known` is its stored state when the caller read it
+        already (a pass over many sources), else it is read here."""
         started = self.clock.monotonic()
         report = SourceReport(source.id)
-        with self.sessions.begin() as s:
-            state = queries.source_state(s, source.id, source.url)
-            etag, modified = state.etag, state.last_modified
-            first_pass = state.last_success_at is None
+        if known is None:
+            with self.sessions.begin() as s:
+                known = Known.of(s.get(SourceState, source.id), source.url)
+        etag, modified, first_pass = known.etag, known.last_modified, known.first_pass
         kind = kind_of(source)
         poll: Poll | None = None
         try:

@@ -9,10 +9,11 @@ from sqlalchemy import inspect, select
 
 from alerts.rules import RulesConfig
 from collector.incidents import record_notice
+from collector.pipeline import Known
 from collector.store import queries
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import HEAD, alembic_config, stored_revision, upgrade
-from collector.store.models import Delivery, IncidentRecord, NoticeRecord
+from collector.store.models import Delivery, IncidentRecord, NoticeRecord, SourceState
 from parsers.schema import Category, Incident
 
 NOW = dt.datetime(2024, 5, 10, 12, 0, tzinfo=dt.UTC)
@@ -202,3 +203,20 @@ def test_sqlite_uses_wal(sqlite_url: str) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     engine.dispose()
+
+
+def test_what_a_pass_knows_of_a_source_before_polling_it() -> None:
+    new = Known.of(None, "https://a.example/feed")
+    assert new == Known(None, None, True)
+    state = SourceState(
+        source_id="a",
+        url="https://a.example/feed",
+        etag='"v1"',
+        last_modified="Fri, 10 May 2024 09:00:00 GMT",
+        last_success_at=NOW,
+    )
+    assert Known.of(state, "https://a.example/feed") == Known(
+        '"v1"', "Fri, 10 May 2024 09:00:00 GMT", False
+    )
+    # The source now points elsewhere: the old URL's validators would fake a 304.
+    assert Known.of(state, "https://a.example/atom") == Known(None, None, False)
