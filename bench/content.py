@@ -60,6 +60,16 @@ NOTICE = """<!DOCTYPE html>
 """
 
 
+ORDINARY = """<!DOCTYPE html>
+<html lang="ja"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><main><article>
+<h1>{title}</h1>
+<p>{date}</p><p>株式会社ベンチ{i}</p>
+<p>平素は格別のご愛顧を賜り、厚く御礼申し上げます。詳細は添付資料をご覧ください。</p>
+</article></main></body></html>
+"""
+
+
 def listing_path(source: int) -> str:
     return f"/s/{source}/"
 
@@ -113,6 +123,21 @@ def notice_html(source: int, k: int) -> bytes:
         k=k,
         people=100 + (source * 31 + k) % 9000,
     ).encode()
+
+
+def entry_html(source: int, k: int) -> bytes:
+    """The page behind entry k: the incident notice, or an ordinary news release (owabi
+    reads every new entry after a source's first pass and lets the parser decide)."""
+    if matches(source, k):
+        return notice_html(source, k)
+    title = entry_title(source, k)
+    return ORDINARY.format(title=title, date=jp_date(entry_date(k)), i=source).encode()
+
+
+def new_entries(sources: int, version: int) -> list[tuple[int, int]]:
+    """(source, entry) of every entry first listed at `version`."""
+    ks = listed(version) if version == 0 else [version + LISTED - 1]
+    return [(i, k) for i in range(sources) for k in ks]
 
 
 def incident_next(source: int, version: int) -> bool:

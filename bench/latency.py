@@ -104,7 +104,7 @@ def measure(tmp: Path, samples: int = 20, seed: int = 6) -> Latency:
         )
         with OwabiRun(env, cwd=tmp) as daemon:
             # Warm: every listing read once (its entries recorded as seen).
-            daemon.wait_for_event("source fetched", count=len(ids), timeout=120)
+            daemon.wait_for_event("source fetched", count=len(ids), deadline=120)
             time.sleep(INTERVAL)
             latencies = []
             for i in sampled:

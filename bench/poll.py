@@ -2,8 +2,9 @@
 urlwatch, each a child process measured by its own rusage.
 
 A pass is either *unchanged* (every listing answers 304) or *changed* (every listing
-gained one entry since the last pass; about 1 % of those are incident notices, which
-owabi then fetches, parses, stores and alerts on the console). `advance` moves the
+gained one entry since the last pass; owabi reads each new entry's page and lets the
+parser decide; about 1 % are incident notices, which it stores and alerts on the
+console). `advance` moves the
 site to its next version; every client that polls afterwards sees the same change.
 """
 
@@ -81,8 +82,8 @@ class PollSite:
         self._publish()
 
     def _publish(self) -> None:
-        for i, k in content.new_notices(self.sources, self.version):
-            self.site.publish(content.entry_path(i, k), content.notice_html(i, k), self.version)
+        for i, k in content.new_entries(self.sources, self.version):
+            self.site.publish(content.entry_path(i, k), content.entry_html(i, k), self.version)
         self.etags = [
             self.site.publish(
                 content.listing_path(i), content.listing_html(i, self.version), self.version

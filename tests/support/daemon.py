@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self
 
-from tests.support.waiting import wait_until
+from tests.support.waiting import DEADLINE, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -83,12 +83,14 @@ class OwabiRun:
     def named(self, event: str) -> list[dict[str, Any]]:
         return [e for e in self.events() if e.get("event") == event]
 
-    def wait_for_event(self, event: str, count: int = 1) -> dict[str, Any]:
+    def wait_for_event(
+        self, event: str, count: int = 1, deadline: float = DEADLINE
+    ) -> dict[str, Any]:
         def seen() -> bool:
             self._check_alive()
             return len(self.named(event)) >= count
 
-        wait_until(seen, f"{count}× {event!r} in the log:\n{self.text()[-3000:]}")
+        wait_until(seen, f"{count}× {event!r} in the log:\n{self.text()[-3000:]}", deadline)
         return self.named(event)[count - 1]
 
     def _check_alive(self) -> None:
