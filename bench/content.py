@@ -55,6 +55,7 @@ NOTICE = """<!DOCTYPE html>
 <p>このたび、弊社が運営するオンラインショップのサーバーが第三者による不正アクセスを受け、
 お客様の個人情報{people}件が漏えいした可能性があることが判明いたしました。</p>
 <p>お客様には多大なるご迷惑とご心配をおかけしますことを、深くお詫び申し上げます。</p>
+<p>{detail}</p>
 <p>{found}、外部からの指摘により判明いたしました。個人情報保護委員会への報告及び警察への相談を行っております。</p>
 </article></main></body></html>
 """
@@ -114,8 +115,58 @@ def listing_html(source: int, version: int) -> bytes:
     return (CHROME_TOP.format(i=source) + items + CHROME_BOTTOM).encode()
 
 
+# Words that make each notice its own: notices from one template would otherwise be taken
+# for copies of one notice and merged into one incident (collector.incidents.likeness).
+DETAIL_WORDS = [
+    "会員サイト",
+    "予約システム",
+    "通販サイト",
+    "決済画面",
+    "管理画面",
+    "メールサーバー",
+    "顧客データベース",
+    "ファイルサーバー",
+    "業務端末",
+    "クラウドストレージ",
+    "氏名",
+    "住所",
+    "電話番号",
+    "メールアドレス",
+    "生年月日",
+    "購入履歴",
+    "ログインID",
+    "性別",
+    "勤務先",
+    "職業",
+    "改ざん",
+    "脆弱性",
+    "設定不備",
+    "マルウェア",
+    "不正ログイン",
+    "フィッシング",
+    "委託先",
+    "保守業者",
+    "調査会社",
+    "専門機関",
+    "店舗",
+    "物流拠点",
+    "本社",
+    "支店",
+    "研究所",
+]
+
+
+def detail(source: int, k: int) -> str:
+    state, words = source * 7919 + k * 104729 + 1, []
+    for _ in range(24):
+        state = (state * 1103515245 + 12345) % 2**31
+        words.append(DETAIL_WORDS[state % len(DETAIL_WORDS)])
+    return "調査の対象: " + "、".join(words) + "。"
+
+
 def notice_html(source: int, k: int) -> bytes:
     return NOTICE.format(
+        detail=detail(source, k),
         title=INCIDENT_TITLE,
         date=jp_date(entry_date(k)),
         found=jp_date(entry_date(k) - dt.timedelta(days=3)),
