@@ -217,9 +217,10 @@ class Collector:
         # One transaction and one lookup for the whole listing: a changed listing of
         # hundreds of entries used to cost a query and a commit per entry.
         with self.sessions.begin() as s:
-            done = queries.done_entries(
+            seen = queries.done_entries(
                 s, [(lead.canonical_url, lead.fingerprint) for lead in leads]
             )
+            done = seen.done
             for lead in leads:
                 key = (lead.canonical_url, lead.fingerprint)
                 if key in done:
@@ -247,13 +248,22 @@ class Collector:
             async with gate:
                 if self.halt is not None and self.halt.is_set():
                     return  # left unmarked: read on the next start
-                await self._read_lead(source, kind, lead, report)
+                revisit = lead.canonical_url in seen.urls
+                await self._read_lead(source, kind, lead, report, revisit=revisit)
 
         await asyncio.gather(*(read(lead) for lead in todo))
 
     async def _read_lead(
-        self, source: SourceConfig, kind: SourceKind, lead: Lead, report: SourceReport
+        self,
+        source: SourceConfig,
+        kind: SourceKind,
+        lead: Lead,
+        report: SourceReport,
+        *,
+        revisit: bool,
     ) -> None:
+        """Read, parse and record one lead; a `revisit` (its URL was seen before, in
+        another version) is first compared with the notice stored from it."""
         try:
             doc = await read_lead(self.fetcher, self.parser, source, lead)
         except OwabiError as exc:
@@ -262,7 +272,9 @@ class Collector:
         failpoints.hit("after_parse")
         facts = doc.facts
         with self.sessions.begin() as s:
-            if says_nothing_new(s, source_id=source.id, url=lead.url, facts=facts, text=doc.text):
+            if revisit and says_nothing_new(
+                s, source_id=source.id, url=lead.url, facts=facts, text=doc.text
+            ):
                 self._mark(s, source, lead, "unchanged")
                 report.same += 1
                 log.debug("notice unchanged: same facts and text", source=source.id, url=lead.url)

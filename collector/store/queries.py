@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, func, or_, select, update
@@ -68,21 +69,31 @@ def seen_entry(session: Session, canonical_url: str, content_hash: str) -> SeenE
     ).first()
 
 
-def done_entries(
-    session: Session, keys: Sequence[tuple[str, str]], chunk: int = 400
-) -> set[tuple[str, str]]:
-    """Which (canonical URL, content hash) pairs are done, in a few queries for a listing."""
-    found: set[tuple[str, str]] = set()
+@dataclass
+class Seen:
+    """What the store knows of a listing's entries: the (canonical URL, content hash)
+    pairs that are done, and every URL seen in any version (a URL never seen has no
+    earlier notice to compare a new version with)."""
+
+    done: set[tuple[str, str]]
+    urls: set[str]
+
+
+def done_entries(session: Session, keys: Sequence[tuple[str, str]], chunk: int = 400) -> Seen:
+    """Which entries are done and which URLs are known, in a few queries for a listing."""
+    seen = Seen(set(), set())
     urls = sorted({url for url, _ in keys})
     for start in range(0, len(urls), chunk):
         rows = session.execute(
-            select(SeenEntry.canonical_url, SeenEntry.content_hash).where(
-                SeenEntry.canonical_url.in_(urls[start : start + chunk]),
-                SeenEntry.outcome != RETRY,
+            select(SeenEntry.canonical_url, SeenEntry.content_hash, SeenEntry.outcome).where(
+                SeenEntry.canonical_url.in_(urls[start : start + chunk])
             )
         )
-        found.update((url, digest) for url, digest in rows)
-    return found
+        for url, digest, outcome in rows:
+            seen.urls.add(url)
+            if outcome != RETRY:
+                seen.done.add((url, digest))
+    return seen
 
 
 def record_new_entries(session: Session, rows: Sequence[dict[str, Any]], chunk: int = 500) -> None:

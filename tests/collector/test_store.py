@@ -175,7 +175,9 @@ def test_seen_entries_survive_restart(database_url: str) -> None:
                 )
             else:
                 keys = [("https://a.example/1", "h1"), ("https://a.example/1", "h2")]
-                assert queries.done_entries(s, keys) == {("https://a.example/1", "h1")}
+                seen = queries.done_entries(s, keys)
+                assert seen.done == {("https://a.example/1", "h1")}
+                assert seen.urls == {"https://a.example/1"}
         engine.dispose()
 
 
@@ -193,8 +195,9 @@ def test_an_entry_waiting_for_a_retry_is_not_done(sqlite_url: str) -> None:
                 outcome=outcome,
                 now=NOW,
             )
-        done = queries.done_entries(s, [("https://a/1", "h"), ("https://a/2", "h")])
-    assert done == {("https://a/2", "h")}
+        seen = queries.done_entries(s, [("https://a/1", "h"), ("https://a/2", "h")])
+    assert seen.done == {("https://a/2", "h")}
+    assert seen.urls == {"https://a/1", "https://a/2"}  # a retry's URL is known
     engine.dispose()
 
 
