@@ -181,8 +181,10 @@ def rss_line(passes: list[Pass]) -> str:
 
 NOTES = """\
 *first*: every listing is new to owabi (20 entries each). *changed*: every listing gained
-one entry since the last pass; 1 % of those are incident notices, which owabi fetches,
-parses, stores and alerts on (console). *unchanged*: every listing answers 304. The httpx
+one entry since the last pass; owabi fetches and parses every new entry's page and
+stores and alerts on the 1 % that are incident notices (console). Pages are parsed in
+owabi's parse workers, whose CPU is **not** in the figures below (those are the owabi
+process's own). *unchanged*: every listing answers 304. The httpx
 floor makes the same GETs with a bare `httpx.AsyncClient` (no parsing, no store); urlwatch
 diffs the listings (10 threads, reporters off). Every pass is one child process, start-up
 included; CPU is its user + system time, RSS its ru_maxrss. One host serves every source,
