@@ -140,16 +140,6 @@ class Collector:
             now=self.clock.now(),
         )
 
-    def _row(self, source: SourceConfig, lead: Lead, outcome: str) -> dict[str, object]:
-        return {
-            "source_id": source.id,
-            "canonical_url": lead.canonical_url,
-            "content_hash": lead.fingerprint,
-            "title": lead.title,
-            "outcome": outcome,
-            "now": self.clock.now(),
-        }
-
     async def run(
         self,
         sources: Sequence[SourceConfig],
@@ -213,7 +203,7 @@ class Collector:
         archive_before = self.clock.now().date() - dt.timedelta(days=self.recent_days)
         first: list[Lead] = []
         then: list[Lead] = []
-        archive: list[dict[str, object]] = []
+        archive: list[tuple[str, str, str | None]] = []
         # One transaction and one lookup for the whole listing: a changed listing of
         # hundreds of entries used to cost a query and a commit per entry.
         with self.sessions.begin() as s:
@@ -230,12 +220,14 @@ class Collector:
                 if not hinted or match_keyword(text, keywords):
                     first.append(lead)
                 elif first_pass and not (lead.published and lead.published >= archive_before):
-                    archive.append(self._row(source, lead, "archive"))
+                    archive.append((lead.canonical_url, lead.fingerprint, lead.title))
                     report.skipped += 1
                     log.debug("entry skipped: archive, no keyword", source=source.id, url=lead.url)
                 else:
                     then.append(lead)
-            queries.record_new_entries(s, archive)
+            queries.record_new_entries(
+                s, source_id=source.id, entries=archive, outcome="archive", now=self.clock.now()
+            )
         todo = first + then
         if len(todo) > self.max_leads:
             # The rest stay unseen and are read on the next passes.

@@ -345,28 +345,15 @@ def bounded_markup(html: str, depth: int = MAX_HTML_DEPTH, tags: int | None = MA
     its headings, lists and links. One linear scan; markup within both limits is
     returned unchanged.
     """
-    level = deepest = count = 0
-    for match in _TAG.finditer(html):
-        count += 1
-        closing, name, self_closing = match.groups()
-        if name.lower() in _FLAT_TAGS or self_closing:
-            continue
-        level = max(0, level - 1) if closing else level + 1
-        deepest = max(deepest, level)
-    if deepest <= depth and (tags is None or count < tags):
+    tagged = _levels(html)
+    deepest = max((at for _, at in tagged if at is not None), default=0)
+    if deepest <= depth and (tags is None or len(tagged) < tags):
         return html
     outer, inner = depth // 2, deepest - (depth - depth // 2)
     out: list[str] = []
-    level = start = kept = 0
-    for match in _TAG.finditer(html):
-        closing, name, self_closing = match.groups()
-        if name.lower() in _FLAT_TAGS or self_closing:
-            keep = True
-        else:
-            at = level if closing else level + 1
-            keep = deepest <= depth or at <= outer or at > inner
-            level = max(0, level - 1) if closing else level + 1
-        if not keep:
+    start = kept = 0
+    for match, at in tagged:
+        if at is not None and deepest > depth and outer < at <= inner:
             out.append(html[start : match.start()])
             start = match.end()
             continue
@@ -376,6 +363,24 @@ def bounded_markup(html: str, depth: int = MAX_HTML_DEPTH, tags: int | None = MA
             return "".join(out)
     out.append(html[start:])
     return "".join(out)
+
+
+def _levels(html: str) -> list[tuple[re.Match[str], int | None]]:
+    """Every tag of the markup with the nesting level of its element (start and end tag
+    alike), or None for a tag that does not nest (void, self-closing, implicitly closed)."""
+    tagged: list[tuple[re.Match[str], int | None]] = []
+    level = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if name.lower() in _FLAT_TAGS or self_closing:
+            tagged.append((match, None))
+        elif closing:
+            tagged.append((match, level))
+            level = max(0, level - 1)
+        else:
+            level += 1
+            tagged.append((match, level))
+    return tagged
 
 
 @dataclass(frozen=True)

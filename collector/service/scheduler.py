@@ -214,27 +214,27 @@ class Schedule:
         if self._scheduler is None:
             return
         self._scheduler.pause()
-        pending = {t for t, name in self._inflight.items() if not t.done()}
-        runs = {t for t in pending if self._inflight[t].startswith("source:")}
+        pending = {t for t in self._inflight if not t.done()}
+        runs = {t for t in pending if self._inflight[t].startswith(_job_id(""))}
         if runs:
-            for task in runs:
-                task.cancel()
-            await asyncio.wait(runs)
-            self.abandoned += len(runs)
+            await self._abandon(runs)
             log.info("source runs cancelled at shutdown", runs=len(runs))
         pending -= runs
         if pending:
             log.info("waiting for runs in flight", runs=len(pending), timeout_s=timeout)
             pending = await self._finish_within(pending, timeout)
-        for task in pending:
-            task.cancel()
         if pending:
-            await asyncio.wait(pending)
-            self.abandoned += len(pending)
+            await self._abandon(pending)
             log.warning("runs abandoned at shutdown", runs=len(pending))
         self._scheduler.shutdown(wait=False)
         self._scheduler = None
         log.info("scheduler stopped")
+
+    async def _abandon(self, tasks: set[asyncio.Task[object]]) -> None:
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait(tasks)
+        self.abandoned += len(tasks)
 
     async def _finish_within(
         self, pending: set[asyncio.Task[object]], timeout: float

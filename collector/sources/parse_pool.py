@@ -82,6 +82,10 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
             return  # a fresh worker is cheaper than trusting one that ran out
 
 
+def _stopped() -> ParseError:
+    return ParseError("parsing stopped: shutting down", code="parse_stopped")
+
+
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
@@ -138,20 +142,11 @@ class ParsePool:
             except (EOFError, OSError) as exc:
                 self._discard(worker)
                 if self._closed:
-                    raise ParseError(
-                        "parsing stopped: shutting down", code="parse_stopped"
-                    ) from exc
-                raise ParseError(
-                    f"parse memory bound exceeded ({self.limits.memory_mb} MiB)"
-                    " or the parser process died",
-                    code="parse_memory",
-                ) from exc
+                    raise _stopped() from exc
+                raise self._over_memory(" or the parser process died") from exc
             if status == "memory":
                 self._discard(worker)
-                raise ParseError(
-                    f"parse memory bound exceeded ({self.limits.memory_mb} MiB)",
-                    code="parse_memory",
-                )
+                raise self._over_memory()
             self._release(worker)
         if status == "error":
             raise ParseError(payload, code=code)
@@ -172,9 +167,13 @@ class ParsePool:
             except queue.Empty:
                 break
 
+    def _over_memory(self, also: str = "") -> ParseError:
+        message = f"parse memory bound exceeded ({self.limits.memory_mb} MiB){also}"
+        return ParseError(message, code="parse_memory")
+
     def _take(self) -> _Worker:
         if self._closed:
-            raise ParseError("parsing stopped: shutting down", code="parse_stopped")
+            raise _stopped()
         try:
             worker = self._idle.get_nowait()
         except queue.Empty:

@@ -96,23 +96,31 @@ def done_entries(session: Session, keys: Sequence[tuple[str, str]], chunk: int =
     return seen
 
 
-def record_new_entries(session: Session, rows: Sequence[dict[str, Any]], chunk: int = 500) -> None:
+def record_new_entries(
+    session: Session,
+    *,
+    source_id: str,
+    entries: Sequence[tuple[str, str, str | None]],
+    outcome: str,
+    now: dt.datetime,
+    chunk: int = 500,
+) -> None:
     """Entries seen for the first time and settled at once (the archive of a first pass):
     a few INSERT … ON CONFLICT DO NOTHING for a whole listing instead of a lookup and an
-    ORM insert each. Each row: source_id, canonical_url, content_hash, title, outcome, now.
-    An entry already stored (one waiting for a retry) keeps its row."""
+    ORM insert each. Each entry: (canonical URL, content hash, title). An entry already
+    stored (one waiting for a retry) keeps its row."""
     values = [
         {
-            "source_id": r["source_id"],
-            "canonical_url": r["canonical_url"],
-            "content_hash": r["content_hash"],
-            "title": r["title"],
-            "outcome": r["outcome"],
+            "source_id": source_id,
+            "canonical_url": url,
+            "content_hash": digest,
+            "title": title,
+            "outcome": outcome,
             "detail": None,
             "attempts": 1,
-            "first_seen_at": r["now"],
+            "first_seen_at": now,
         }
-        for r in rows
+        for url, digest, title in entries
     ]
     for start in range(0, len(values), chunk):  # SQLite caps the parameters of a statement
         batch = values[start : start + chunk]
