@@ -1,14 +1,18 @@
-"""Run one measured child process: wall time, CPU seconds and peak RSS from its own
-rusage (os.wait4), so the harness's own work never counts."""
+"""Run one measured child process: wall time, and CPU seconds and peak RSS of its whole
+process tree (bench/reaper.py), so the harness's own work never counts and work handed
+to helper processes (owabi's parse workers) does."""
 
 from __future__ import annotations
 
-import os
+import json
 import subprocess
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+REAPER = Path(__file__).with_name("reaper.py")
 
 
 @dataclass(frozen=True)
@@ -32,20 +36,22 @@ def run_child(
     ok: tuple[int, ...] = (0,),
 ) -> Usage:
     """Run argv to completion (stdout discarded, stderr to `log`) and measure it."""
+    report = log.with_suffix(".usage.json")
     with log.open("ab") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            list(argv), env=dict(env), cwd=cwd, stdout=subprocess.DEVNULL, stderr=err
+        subprocess.run(
+            [sys.executable, str(REAPER), str(report), *argv],
+            env=dict(env),
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            check=True,
         )
-        _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    if proc.returncode not in ok:
+    tree = json.loads(report.read_text(encoding="utf-8"))
+    if tree["returncode"] not in ok:
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
-        raise ChildFailed(f"{' '.join(argv[:4])} … exited {proc.returncode}:\n{tail}")
+        raise ChildFailed(f"{' '.join(argv[:4])} … exited {tree['returncode']}:\n{tail}")
     return Usage(
-        wall=wall,
-        cpu=usage.ru_utime + usage.ru_stime,
-        max_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
-        returncode=proc.returncode,
+        wall=wall, cpu=tree["cpu"], max_rss_mb=tree["max_rss_mb"], returncode=tree["returncode"]
     )

@@ -2,8 +2,9 @@
 
 Pure: every page is a function of (source, version), so a run can be rebuilt and each
 version's work is the same: version v of source i lists entries v … v+19 (newest
-first); going to v+1 adds one entry and drops the oldest. About 1 % of the entries
-match the incident keywords, so only a few pages lead owabi to a notice.
+first); going to v+1 adds one entry and drops the oldest. One new entry in 20
+is an incident notice (a title with incident words, a page the parser calls an incident);
+the rest are ordinary news releases.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import html
 from collections.abc import Iterable
 
 LISTED = 20  # entries a listing shows
-MATCH_EVERY = 100  # one new entry in this many matches the incident keywords
+MATCH_EVERY = 20  # one new entry in this many is an incident notice (the poll issue's case)
 FIRST_DAY = dt.date(2024, 1, 1)
 
 BLAND_TITLES = (

@@ -1,9 +1,9 @@
-"""Poll passes over N loopback listings: `owabi fetch`, the bare-httpx floor and
-urlwatch, each a child process measured by its own rusage.
+"""Poll passes over N loopback listings: `owabi fetch`, the floor (bench/floor.py) and
+urlwatch, each a child process measured with its whole process tree.
 
 A pass is either *unchanged* (every listing answers 304) or *changed* (every listing
 gained one entry since the last pass; owabi reads each new entry's page and lets the
-parser decide; about 1 % are incident notices, which it stores and alerts on the
+parser decide; one in 20 is an incident notice, which it stores and alerts on the
 console). `advance` moves the
 site to its next version; every client that polls afterwards sees the same change.
 """
@@ -36,7 +36,7 @@ kind = "console"
 
 @dataclass(frozen=True)
 class Pass:
-    client: str  # owabi | httpx floor | urlwatch
+    client: str  # owabi | floor | urlwatch
     case: str  # unchanged | changed | first
     sources: int
     concurrency: int | None
@@ -98,11 +98,18 @@ class PollSite:
     def url(self, path: str) -> str:
         return self.site.base_url + path
 
-    def notice_urls(self) -> list[str]:
-        return [
-            self.url(content.entry_path(i, k))
-            for i, k in content.new_notices(self.sources, self.version)
-        ]
+    def reads(self, case: str) -> int:
+        """Entry pages a pass of `case` reads: on a first pass the entries with an incident
+        word in their title (the rest are archive), afterwards every new entry."""
+        if case == "unchanged":
+            return 0
+        if case == "first":
+            return len(content.new_notices(self.sources, self.version))
+        return len(content.new_entries(self.sources, self.version))
+
+    def requests(self, case: str) -> int:
+        """GETs of a pass: robots.txt, every listing, the entries read."""
+        return 1 + self.sources + self.reads(case)
 
 
 class Harness:
@@ -131,6 +138,30 @@ class Harness:
         and config, one 304. The fixed part of every pass."""
         return self._owabi(["--source", "s0"], "startup", concurrency, 1)
 
+    def owabi_help(self) -> Pass:
+        """`owabi --help`: the start-up every command pays before its own work."""
+        usage = run_child(
+            [sys.executable, "-m", "collector.cli", "--help"],
+            env=owabi_env(self.tmp, 1),
+            cwd=self.tmp,
+            log=self._log("owabi-help"),
+        )
+        return Pass("owabi", "--help", 0, None, 0, usage)
+
+    def owabi_no_sources(self) -> Pass:
+        """`owabi fetch` with an empty sources file, on the pass's store (at the current
+        migration): start-up, config, store and delivery with nothing to poll."""
+        empty = self.tmp / "no-sources.toml"
+        empty.write_text("", encoding="utf-8")
+        env = owabi_env(self.tmp, 1, {"OWABI_SOURCES_FILE": str(empty)})
+        usage = run_child(
+            [sys.executable, "-m", "collector.cli", "fetch"],
+            env=env,
+            cwd=self.tmp,
+            log=self._log("owabi-no-sources"),
+        )
+        return Pass("owabi", "no sources", 0, None, 0, usage)
+
     def _owabi(self, args: list[str], case: str, concurrency: int, sources: int) -> Pass:
         log = self._log(f"owabi-{case}-{concurrency}")
         usage = run_child(
@@ -143,28 +174,30 @@ class Harness:
         seen = sum(f'"event": "{expect}"' in line for line in log.read_text().splitlines())
         if seen != sources:
             raise ChildFailed(f"{log}: {seen} × {expect!r}, not {sources}")
-        requests = (
-            sources + 1 + (len(self.poll.notice_urls()) if case in ("first", "changed") else 0)
-        )
+        requests = self.poll.requests(case) if sources == self.poll.sources else 2
         return Pass("owabi", case, sources, concurrency, requests, usage)
 
     def floor(self, case: str, concurrency: int) -> Pass:
-        """The same GETs as `owabi(case)`, robots.txt included, with a bare httpx client."""
+        """The same job as `owabi(case)` with no framework (bench/floor.py); its store
+        persists between passes like owabi's."""
         listings = [self.poll.url(content.listing_path(i)) for i in range(self.poll.sources)]
-        if case == "unchanged":
-            jobs = list(zip(listings, self.poll.etags, strict=True))
-        else:
-            jobs = [(u, None) for u in listings + self.poll.notice_urls()]
-        jobs.append((self.poll.url("/robots.txt"), None))
-        path = self.tmp / "floor-jobs.json"
-        path.write_text(json.dumps(jobs))
+        path = self.tmp / "floor-listings.json"
+        path.write_text(json.dumps(listings))
         usage = run_child(
-            [sys.executable, "-m", "bench.floor", str(path), str(concurrency)],
+            [
+                sys.executable,
+                "-m",
+                "bench.floor",
+                str(self.tmp / "floor.db"),
+                str(path),
+                str(concurrency),
+            ],
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             cwd=ROOT,
             log=self._log(f"floor-{case}-{concurrency}"),
         )
-        return Pass("httpx floor", case, self.poll.sources, concurrency, len(jobs), usage)
+        requests = self.poll.requests(case)
+        return Pass("floor", case, self.poll.sources, concurrency, requests, usage)
 
     def urlwatch(self, case: str) -> Pass:
         argv, env = prepare(self.tmp, self.poll.site.base_url, self.poll.sources)

@@ -78,12 +78,15 @@ class SourceReport:
 
 @dataclass(frozen=True)
 class Known:
-    """What the store knows of a source before its poll: the validators of its URL and
-    whether it ever succeeded (its first pass reads only keyword and recent entries)."""
+    """What the store knows of a source before its poll: the validators of its URL,
+    whether it ever succeeded (its first pass reads only keyword and recent entries) and
+    its consecutive failures. With the poll's outcome this is the whole next state, so
+    storing it needs no second read."""
 
     etag: str | None
     last_modified: str | None
     first_pass: bool
+    failures: int = 0
 
     @classmethod
     def of(cls, state: SourceState | None, url: str) -> Known:
@@ -94,6 +97,7 @@ class Known:
             state.etag if same else None,
             state.last_modified if same else None,
             state.last_success_at is None,
+            state.consecutive_failures or 0,
         )
 
 
@@ -181,7 +185,7 @@ class Collector:
         except OwabiError as exc:
             report.ok, report.error, report.error_code = False, str(exc), exc.code
         report.duration = self.clock.monotonic() - started
-        self._record_state(source, poll, report)
+        self._record_state(source, known, poll, report)
         failpoints.hit("after_store")
         self._log(source, report)
         return report
@@ -335,31 +339,39 @@ class Collector:
             gave_up=final,
         )
 
-    def _record_state(self, source: SourceConfig, poll: Poll | None, report: SourceReport) -> None:
+    def _record_state(
+        self, source: SourceConfig, known: Known, poll: Poll | None, report: SourceReport
+    ) -> None:
+        """Store the poll's outcome in one upsert: the state follows from what was known
+        before the poll and what the poll did, so no row is loaded (an unchanged source's
+        whole pass is this statement and its HTTP exchange)."""
         now = self.clock.now()
+        state: dict[str, object] = {"source_id": source.id, "url": source.url, "last_run_at": now}
+        etag, modified = known.etag, known.last_modified  # a 304 or a failure keeps them
+        if report.ok:
+            failures = 0
+            state |= {"last_success_at": now}
+            # Validators are kept only when every lead was read: otherwise a 304 on the
+            # next pass would hide the leads still waiting for a retry or a turn.
+            if report.lead_errors or report.deferred:
+                etag, modified = None, None
+            elif poll is not None and not poll.unchanged:
+                etag, modified = poll.etag, poll.last_modified
+        else:
+            failures = known.failures + 1
+            state |= {
+                "last_error_at": now,
+                "last_error_code": report.error_code,
+                "last_error": report.error,
+            }
+        state |= {"etag": etag, "last_modified": modified, "consecutive_failures": failures}
+        report.failures = failures
+        report.finished_at = now
+        if self.plan is not None:
+            report.next_run_at = self.plan(source, failures, now)
+            state["next_run_at"] = report.next_run_at
         with self.sessions.begin() as s:
-            state = queries.source_state(s, source.id, source.url)
-            state.last_run_at = now
-            if report.ok:
-                state.last_success_at = now
-                state.consecutive_failures = 0
-                # Validators are kept only when every lead was read: otherwise a 304 on
-                # the next pass would hide the leads still waiting for a retry or a turn.
-                pending = bool(report.lead_errors or report.deferred)
-                if pending:
-                    state.etag, state.last_modified = None, None
-                elif poll is not None and not poll.unchanged:
-                    state.etag, state.last_modified = poll.etag, poll.last_modified
-            else:
-                state.last_error_at = now
-                state.last_error_code = report.error_code
-                state.last_error = report.error
-                state.consecutive_failures = (state.consecutive_failures or 0) + 1
-            report.failures = state.consecutive_failures
-            report.finished_at = now
-            if self.plan is not None:
-                report.next_run_at = self.plan(source, state.consecutive_failures, now)
-                state.next_run_at = report.next_run_at
+            queries.save_source_state(s, state)
 
     @staticmethod
     def _log(source: SourceConfig, report: SourceReport) -> None:

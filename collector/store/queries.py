@@ -5,11 +5,12 @@ rows land together. Sections follow the tables: sources, entries, incidents, out
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,7 @@ RETRY = "retry"
 Outbox = type[Delivery] | type[DigestRun]
 
 
-def _insert(session: Session, model: type[Any]) -> postgresql.Insert | sqlite.Insert:
+def _insert(session: Session, model: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
     """INSERT for the session's dialect, so ON CONFLICT DO NOTHING works on both."""
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
@@ -45,6 +46,25 @@ def source_state(session: Session, source_id: str, url: str) -> SourceState:
         # A changed URL invalidates the validators that belonged to the old one.
         state.url, state.etag, state.last_modified = url, None, None
     return state
+
+
+def save_source_state(session: Session, state: Mapping[str, object]) -> None:
+    """Insert or update a source's state row with `state` (its source_id included); the
+    columns it leaves out keep their stored values."""
+    dialect = session.get_bind().dialect.name
+    session.execute(_state_upsert(dialect, tuple(state)), dict(state))
+
+
+@functools.cache
+def _state_upsert(dialect: str, columns: tuple[str, ...]) -> postgresql.Insert | sqlite.Insert:
+    """The upsert of `columns`, built once per column set: building it (the `excluded`
+    alias above all) cost more than running it, once per source and pass."""
+    table = cast(Table, SourceState.__table__)
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.source_id],
+        set_={name: stmt.excluded[name] for name in columns if name != "source_id"},
+    )
 
 
 def all_source_states(session: Session) -> dict[str, SourceState]:
@@ -103,12 +123,16 @@ def record_new_entries(
     entries: Sequence[tuple[str, str, str | None]],
     outcome: str,
     now: dt.datetime,
-    chunk: int = 500,
 ) -> None:
     """Entries seen for the first time and settled at once (the archive of a first pass):
-    a few INSERT … ON CONFLICT DO NOTHING for a whole listing instead of a lookup and an
-    ORM insert each. Each entry: (canonical URL, content hash, title). An entry already
-    stored (one waiting for a retry) keeps its row."""
+    one executemany of INSERT … ON CONFLICT DO NOTHING for a whole listing instead of a
+    lookup and an ORM insert each. Each entry: (canonical URL, content hash, title). An
+    entry already stored (one waiting for a retry) keeps its row.
+
+    A single-row statement on the table, not a multi-row VALUES: its compiled form is
+    cached, where a VALUES list of each listing's length was compiled anew every time."""
+    if not entries:
+        return
     values = [
         {
             "source_id": source_id,
@@ -122,9 +146,8 @@ def record_new_entries(
         }
         for url, digest, title in entries
     ]
-    for start in range(0, len(values), chunk):  # SQLite caps the parameters of a statement
-        batch = values[start : start + chunk]
-        session.execute(_insert(session, SeenEntry).values(batch).on_conflict_do_nothing())
+    table = cast(Table, SeenEntry.__table__)
+    session.execute(_insert(session, table).on_conflict_do_nothing(), values)
 
 
 def record_entry(

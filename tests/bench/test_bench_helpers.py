@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from bench import content
+from bench.child import REAPER
 from bench.latency import percentile
 from bench.results_md import replace_section
 from parsers.keywords import DEFAULT_INCIDENT_KEYWORDS, match_keyword
@@ -24,12 +30,26 @@ def test_percentile_interpolates() -> None:
 
 
 def test_listing_is_detected_and_only_planned_entries_match() -> None:
-    source, version = 80, 1  # its new entry (k = 20) is an incident
+    source, version = 80, 1  # its new entry (k = 20) is an incident, as was k = 19
     assert content.incident_next(source, 0)
     html = content.listing_html(source, version).decode()
     entries = parse_listing(html, base_url="http://127.0.0.1:1/s/80/")
     assert len(entries) == content.LISTED
     assert entries[0].url.endswith(content.entry_path(source, 20))
     hits = [e for e in entries if match_keyword(e.title or "", DEFAULT_INCIDENT_KEYWORDS)]
-    assert hits == [entries[0]]
-    assert content.new_notices(100, version) == [(80, 20)]
+    assert hits == entries[:2]
+    every = content.MATCH_EVERY
+    assert content.new_notices(100, version) == [(i, 20) for i in range(0, 100, every)]
+    assert len(content.new_notices(100, 0)) == 100 // every
+
+
+def test_reaper_reports_the_exit_code_and_waits_for_orphans(tmp_path: Path) -> None:
+    """A command whose child outlives it (owabi's fork server and parse workers do) is
+    measured with that child: the reaper returns only once every descendant is gone."""
+    marker, usage = tmp_path / "orphan-done", tmp_path / "usage.json"
+    script = f'(python3 -c \'open("{marker}", "w")\') & exit 3'
+    subprocess.run([sys.executable, str(REAPER), str(usage), "sh", "-c", script], check=True)
+    tree = json.loads(usage.read_text())
+    assert tree["returncode"] == 3
+    assert marker.exists()  # the orphan ran to its end before the reaper reported
+    assert tree["cpu"] > 0 and tree["max_rss_mb"] > 0
