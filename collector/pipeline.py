@@ -21,7 +21,7 @@ from collector import failpoints
 from collector.clock import SYSTEM, Clock
 from collector.fetch import Fetcher
 from collector.incidents import Recorded, record_notice, says_nothing_new
-from collector.sources import Lead, Poll, SourceConfig, SourceKind, kind_of
+from collector.sources import Layout, Lead, Poll, SourceConfig, SourceKind, kind_of
 from collector.sources.parse_pool import ParsePool
 from collector.sources.reading import read_lead
 from collector.store import queries
@@ -87,6 +87,7 @@ class Known:
     last_modified: str | None
     first_pass: bool
     failures: int = 0
+    layout: Layout | None = None
 
     @classmethod
     def of(cls, state: SourceState | None, url: str) -> Known:
@@ -98,6 +99,7 @@ class Known:
             state.last_modified if same else None,
             state.last_success_at is None,
             state.consecutive_failures or 0,
+            state.layout if same else None,
         )
 
 
@@ -176,7 +178,9 @@ class Collector:
         kind = kind_of(source)
         poll: Poll | None = None
         try:
-            poll = await kind.poll(self.fetcher, source, etag=etag, last_modified=modified)
+            poll = await kind.poll(
+                self.fetcher, source, etag=etag, last_modified=modified, layout=known.layout
+            )
             failpoints.hit("after_fetch")
             if poll.unchanged:
                 report.unchanged = True
@@ -357,6 +361,8 @@ class Collector:
                 etag, modified = None, None
             elif poll is not None and not poll.unchanged:
                 etag, modified = poll.etag, poll.last_modified
+            if poll is not None and not poll.unchanged:
+                state["layout"] = poll.layout
         else:
             failures = known.failures + 1
             state |= {

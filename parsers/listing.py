@@ -33,6 +33,7 @@ MAX_LEVELS = 6  # how far above a link its list item may sit
 MAX_CANDIDATES = 40  # item selectors scored
 MAX_SCORED_ITEMS = 300  # items per candidate looked at when scoring
 MAX_ITEMS_SCANNED = 20_000  # items read by extraction, whatever max_entries says
+MAX_LISTING_ENTRIES = 500  # entries a listing yields
 MAX_DATE_TEXT = 2000  # characters of an item searched for its date
 MAX_ANCESTORS = 64  # depth searched for an enclosing nav/header/footer
 MIN_SHARE = 0.6  # share of items a title/date sub-selector must work for
@@ -69,7 +70,7 @@ def parse_listing(
     *,
     base_url: str,
     selectors: ListingSelectors | None = None,
-    max_entries: int = 500,
+    max_entries: int = MAX_LISTING_ENTRIES,
 ) -> list[ListingEntry]:
     """Entries of a listing page, deduplicated by URL (fragment dropped), http(s) only.
 
@@ -84,11 +85,15 @@ def parse_listing(
             return []
     if not selectors.item:
         raise ParseError("listing: selectors need an item selector", code="bad_selector")
-    base = _effective_base(tree, base_url)
-    items = _select(tree, selectors.item)
+    return _entries(tree, selectors, _effective_base(tree, base_url), max_entries)
+
+
+def _entries(
+    tree: LexborHTMLParser, selectors: ListingSelectors, base: str, max_entries: int
+) -> list[ListingEntry]:
     out: list[ListingEntry] = []
     seen: set[str] = set()
-    for item in items[:MAX_ITEMS_SCANNED]:
+    for item in _select(tree, selectors.item or "")[:MAX_ITEMS_SCANNED]:
         entry = _extract(item, selectors, base)
         if entry is not None and entry.url not in seen:
             seen.add(entry.url)
@@ -96,6 +101,44 @@ def parse_listing(
             if len(out) >= max_entries:
                 break
     return out
+
+
+# A remembered list still fits a page when it gives at least this many entries, one of
+# them dated (detection only ever chooses a dated list).
+MIN_FITTING_ENTRIES = 3
+
+
+@dataclass(frozen=True)
+class Listing:
+    entries: list[ListingEntry]
+    selectors: ListingSelectors | None  # the detected or remembered list's, if any
+
+
+def read_listing(
+    html: str, *, base_url: str, remembered: ListingSelectors | None = None
+) -> Listing:
+    """The entries of a listing without configured selectors, and the selectors they came
+    from, to be remembered for the page's next version.
+
+    Detection scores every sibling group of the page (most of a listing's parse); a
+    site's news list keeps its markup from one day to the next, so the list detected
+    last time is tried first, and the page is detected afresh only when that list no
+    longer fits: fewer than MIN_FITTING_ENTRIES entries, or none dated (a redesign, or a
+    page that never was a listing). One parse of the page either way.
+    """
+    tree = LexborHTMLParser(bounded_markup(html, tags=None))
+    base = _effective_base(tree, base_url)
+    if remembered is not None and remembered.item:
+        try:
+            entries = _entries(tree, remembered, base, MAX_LISTING_ENTRIES)
+        except ParseError:
+            entries = []  # a remembered selector this lexbor no longer takes
+        if len(entries) >= MIN_FITTING_ENTRIES and any(e.date for e in entries):
+            return Listing(entries, remembered)
+    detected = _detect(tree)
+    if detected is None:
+        return Listing([], None)
+    return Listing(_entries(tree, detected, base, MAX_LISTING_ENTRIES), detected)
 
 
 def detect_selectors(html: str) -> ListingSelectors | None:

@@ -8,7 +8,15 @@ order in which `owabi sources add URL` tries to recognise a URL: the most specif
 
 from __future__ import annotations
 
-from collector.sources.base import Lead, Poll, SourceConfig, SourceKind, canonical_url, fingerprint
+from collector.sources.base import (
+    Layout,
+    Lead,
+    Poll,
+    SourceConfig,
+    SourceKind,
+    canonical_url,
+    fingerprint,
+)
 from collector.sources.feed import FeedKind
 from collector.sources.notice import NoticeKind
 from collector.sources.page import PageKind
@@ -29,6 +37,7 @@ def kind_of(source: SourceConfig) -> SourceKind:
 
 __all__ = [
     "KINDS",
+    "Layout",
     "Lead",
     "Poll",
     "SourceConfig",

@@ -99,6 +99,13 @@ class Poll:
     unchanged: bool = False
     etag: str | None = None
     last_modified: str | None = None
+    # What the kind learned of the body's layout (a page's detected list), given back
+    # to it on the next poll.
+    layout: Layout | None = None
+
+
+Layout = dict[str, str | None]
+"""A kind's note on a source's layout, kept in the store as JSON between polls."""
 
 
 class SourceKind:
@@ -124,6 +131,7 @@ class SourceKind:
         *,
         etag: str | None,
         last_modified: str | None,
+        layout: Layout | None = None,
     ) -> Poll:
         result = await fetcher.fetch(
             source.url, source_id=source.id, etag=etag, last_modified=last_modified
@@ -132,12 +140,19 @@ class SourceKind:
             return Poll([], unchanged=True, etag=result.etag, last_modified=result.last_modified)
         # A listing or feed is parsed off the event loop, like every notice: a large or
         # deep page must not hold up other sources, delivery or /healthz.
-        leads = await asyncio.to_thread(self.leads, result, source)
-        return Poll(leads, etag=result.etag, last_modified=result.last_modified)
+        leads, learned = await asyncio.to_thread(self.read, result, source, layout)
+        return Poll(leads, etag=result.etag, last_modified=result.last_modified, layout=learned)
 
     def leads(self, result: FetchResult, source: SourceConfig) -> list[Lead]:
         """The documents a fetched source body points at; ParseError when it is unreadable."""
         raise NotImplementedError
+
+    def read(
+        self, result: FetchResult, source: SourceConfig, layout: Layout | None
+    ) -> tuple[list[Lead], Layout | None]:
+        """`leads`, for a kind that learns a source's layout: given what it learned last
+        time, it returns the leads and what to remember. Most kinds learn nothing."""
+        return self.leads(result, source), None
 
     def recognise(self, result: FetchResult, **keys: Any) -> SourceConfig | None:
         """This kind's block for a URL whose fetch gave `result` (`keys`: id, url and

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from collector.fetch import FetchResult
-from collector.sources.base import Lead, SourceConfig, SourceKind, fingerprint
+from collector.sources.base import Layout, Lead, SourceConfig, SourceKind, fingerprint
 from parsers.charset import decode
 from parsers.errors import ParseError, UnsupportedFormat
-from parsers.listing import ListingSelectors, check_selector, detect_selectors, parse_listing
+from parsers.listing import (
+    ListingEntry,
+    ListingSelectors,
+    check_selector,
+    detect_selectors,
+    parse_listing,
+    read_listing,
+)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", None)
 # A detected list shorter than this is more likely a notice's own links than a listing.
 MIN_LISTING_ENTRIES = 3
+
+
+def _leads(entries: list[ListingEntry]) -> list[Lead]:
+    return [
+        Lead(url=e.url, title=e.title, published=e.date, fingerprint=fingerprint(e.url, e.title))
+        for e in entries
+    ]
+
+
+def _remembered(layout: Layout | None) -> ListingSelectors | None:
+    """A stored layout as selectors; one that does not have their shape (written by
+    another version) is ignored, and the page detected afresh."""
+    if not layout or not isinstance(layout.get("item"), str):
+        return None
+    names = {f.name for f in fields(ListingSelectors)}
+    kept = {k: v for k, v in layout.items() if k in names and (v is None or isinstance(v, str))}
+    return ListingSelectors(**kept)
 
 
 class Selectors(BaseModel):
@@ -49,21 +74,24 @@ class PageKind(SourceKind):
     config = PageSource
 
     def leads(self, result: FetchResult, source: SourceConfig) -> list[Lead]:
+        return self.read(result, source, None)[0]
+
+    def read(
+        self, result: FetchResult, source: SourceConfig, layout: Layout | None
+    ) -> tuple[list[Lead], Layout | None]:
+        """The listing's leads. Without configured selectors the detected list is
+        returned as the layout, and tried first on the page's next version."""
         if result.content_type not in HTML_TYPES:
             raise UnsupportedFormat(f"expected an HTML listing page, got {result.content_type}")
         text = decode(result.content, http_charset=result.charset, override=source.encoding).text
         selectors = source.selectors if isinstance(source, PageSource) else None
-        found = ListingSelectors(**selectors.model_dump()) if selectors is not None else None
-        entries = parse_listing(text, base_url=result.final_url, selectors=found)
-        return [
-            Lead(
-                url=e.url,
-                title=e.title,
-                published=e.date,
-                fingerprint=fingerprint(e.url, e.title),
-            )
-            for e in entries
-        ]
+        if selectors is not None:
+            given = ListingSelectors(**selectors.model_dump())
+            return _leads(parse_listing(text, base_url=result.final_url, selectors=given)), None
+        remembered = _remembered(layout)
+        listing = read_listing(text, base_url=result.final_url, remembered=remembered)
+        learned = asdict(listing.selectors) if listing.selectors is not None else None
+        return _leads(listing.entries), learned
 
     def recognise(self, result: FetchResult, **keys: Any) -> SourceConfig | None:
         if result.content_type not in HTML_TYPES:

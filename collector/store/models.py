@@ -56,6 +56,8 @@ class SourceState(Base):
     # When the daemon plans the next poll (interval, or backoff after failures): shown by
     # `owabi sources status`, and where a restarted or newly elected scheduler resumes.
     next_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # What the source's kind learned of its layout (a page's detected list selectors).
+    layout: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class SeenEntry(Base):

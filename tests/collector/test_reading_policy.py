@@ -24,6 +24,8 @@ from collector.pipeline import LEAD_CONCURRENCY, Collector, SourceReport
 from collector.sources.page import PageSource
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
+from collector.store.models import SourceState
+from parsers import listing
 from parsers.keywords import DEFAULT_INCIDENT_KEYWORDS
 from tests.support.clock import FakeClock
 from tests.support.notices import CARD_LEAK_ARTICLE, ORDINARY_ARTICLE
@@ -42,11 +44,19 @@ class Site:
         self.entries: list[tuple[dt.date, str, str]] = []  # (date, path, link text)
         self.pages: dict[str, str] = {}
         self.fetched: list[str] = []
+        self.as_table = False  # the listing's markup: a <ul>, or after a redesign a <table>
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         self.fetched.append(path)
         if path == "/news/":
+            if self.as_table:
+                rows = "".join(
+                    f'<tr><td>{d:%Y.%m.%d}</td><td><a href="{p}">{text}</a></td></tr>'
+                    for d, p, text in self.entries
+                )
+                body = f'<html><body><table class="topics">{rows}</table></body></html>'
+                return httpx.Response(200, text=body, headers={"content-type": "text/html"})
             items = "".join(
                 f'<li><span class="date">{d:%Y年%m月%d日}</span><a href="{p}">{text}</a></li>'
                 for d, p, text in self.entries
@@ -178,3 +188,38 @@ async def test_no_document_starts_once_halted_and_the_next_pass_reads_the_rest(
     site.handler = serve  # type: ignore[method-assign]
     report = await _pass(sessions, site)
     assert sorted(site.read()) == sorted(set(paths) - set(started))
+
+
+async def test_the_detected_list_is_remembered_and_a_redesign_is_detected_afresh(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Detection is most of a listing's parse; the list found on one version is tried
+    first on the next, and the page is detected again only when that list stops fitting."""
+    site = _site()
+    await _pass(sessions, site)
+    with sessions() as s:
+        first = s.get(SourceState, SOURCE.id)
+        assert first is not None and first.layout is not None
+        assert "news" in first.layout["item"]
+
+    def no_detection(*_: object) -> None:
+        raise AssertionError("the remembered list fits: nothing to detect")
+
+    site.fetched.clear()
+    site.entries.insert(0, (TODAY, "/news/0510.html", "お知らせ"))
+    site.pages["/news/0510.html"] = ORDINARY_ARTICLE
+    with monkeypatch.context() as patch:
+        patch.setattr(listing, "_detect", no_detection)
+        report = await _pass(sessions, site)
+    assert report.ok and site.read() == ["/news/0510.html"]
+
+    site.fetched.clear()
+    site.as_table = True  # a redesign: the remembered <ul> is gone
+    site.entries.insert(0, (TODAY, "/news/0510-2.html", "お知らせ"))
+    site.pages["/news/0510-2.html"] = ORDINARY_ARTICLE
+    report = await _pass(sessions, site)
+    assert report.ok and site.read() == ["/news/0510-2.html"]
+    with sessions() as s:
+        after = s.get(SourceState, SOURCE.id)
+        assert after is not None and after.layout is not None
+        assert "topics" in after.layout["item"]

@@ -20,7 +20,8 @@ from collector.config.files import load_sources
 from collector.errors import ConfigError
 from collector.fetch import Fetcher, FetchResult, FetchSettings
 from collector.pipeline import Collector
-from collector.sources import KINDS, Lead, SourceConfig, SourceKind, fingerprint
+from collector.sources import KINDS, Layout, Lead, SourceConfig, SourceKind, fingerprint
+from collector.sources.page import PageKind, PageSource
 from collector.sources.probe import probe
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
@@ -157,3 +158,35 @@ def test_cli_help_lists_every_kind() -> None:
     assert result.exit_code == 0
     for name, kind in KINDS.items():
         assert f"{name}: {kind.summary}" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        None,
+        {"item": 5},  # written by something else: not selectors
+        {"item": "ul.gone > li", "date": ["x"]},
+        {"title": "a"},  # no item
+    ],
+)
+def test_a_page_without_a_usable_layout_detects_its_list(layout: Layout | None) -> None:
+    items = "".join(
+        f'<li><span>2024年5月{d}日</span><a href="/n/{d}.html">お知らせ{d}</a></li>'
+        for d in range(1, 6)
+    )
+    body = f'<html><body><ul class="news">{items}</ul></body></html>'.encode()
+    result = FetchResult(
+        url="https://corp.example/news/",
+        final_url="https://corp.example/news/",
+        status=200,
+        content=body,
+        content_type="text/html",
+        charset="utf-8",
+        etag=None,
+        last_modified=None,
+        elapsed=0.0,
+    )
+    source = PageSource(id="corp", url="https://corp.example/news/")
+    leads, learned = PageKind().read(result, source, layout)
+    assert [lead.url for lead in leads] == [f"https://corp.example/n/{d}.html" for d in range(1, 6)]
+    assert learned is not None and "news" in str(learned["item"])

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from parsers import listing
 from parsers.errors import ParseError
-from parsers.listing import ListingEntry, ListingSelectors, detect_selectors, parse_listing
+from parsers.listing import (
+    ListingEntry,
+    ListingSelectors,
+    detect_selectors,
+    parse_listing,
+    read_listing,
+)
 
 FEEDS = Path("/work/shared/corpus/feeds")
 JPCERT = (FEEDS / "jpcert_top_listing_2018_excerpt.html").read_text(encoding="utf-8")
@@ -263,3 +269,63 @@ def test_a_listing_nested_deep_is_read_without_quadratic_parsing() -> None:
         "https://corp.example/news/1.html",
         "https://corp.example/news/2.html",
     ]
+
+
+def _dated_list(tag: str, name: str, count: int) -> str:
+    items = "".join(
+        f'<li><span>2024年5月{day}日</span><a href="/{name}/{day}.html">{name} {day}</a></li>'
+        for day in range(1, count + 1)
+    )
+    return f'<{tag} class="{name}">{items}</{tag}>'
+
+
+# Two dated lists: detection takes the longer one (news); a site's own layout may be the
+# other, and a list remembered from an earlier version keeps being read.
+TWO_LISTS = (
+    "<html><body><nav><ul><li><a href='/a/'>会社案内</a></li><li><a href='/b/'>製品</a></li>"
+    f"</ul></nav>{_dated_list('ul', 'news', 6)}{_dated_list('ol', 'press', 4)}</body></html>"
+)
+BASE = "https://corp.example/"
+
+
+def test_a_remembered_list_that_fits_is_read_without_detection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    detected = detect_selectors(TWO_LISTS)
+    assert detected is not None and detected.item is not None and "news" in detected.item
+    press = ListingSelectors(item="ol.press > li")
+
+    def no_detection(*_: object) -> None:
+        raise AssertionError("detection ran")
+
+    monkeypatch.setattr(listing, "_detect", no_detection)
+    got = read_listing(TWO_LISTS, base_url=BASE, remembered=press)
+    assert got.selectors == press
+    assert [e.url for e in got.entries] == [f"{BASE}press/{d}.html" for d in range(1, 5)]
+    assert got.entries[0].date == dt.date(2024, 5, 1)
+
+
+@pytest.mark.parametrize(
+    "stale",
+    [
+        ListingSelectors(item="table.old tr"),  # gone in a redesign
+        ListingSelectors(item="nav li"),  # links, but undated
+        ListingSelectors(item="ol.press > li:first-child"),  # too few to be the listing
+        ListingSelectors(item="ul >>> li["),  # not CSS this lexbor takes
+    ],
+)
+def test_a_remembered_list_that_no_longer_fits_is_detected_afresh(
+    stale: ListingSelectors,
+) -> None:
+    got = read_listing(TWO_LISTS, base_url=BASE, remembered=stale)
+    assert got.selectors == detect_selectors(TWO_LISTS)
+    assert got.entries == parse_listing(TWO_LISTS, base_url=BASE)
+    assert len(got.entries) == 6
+
+
+def test_read_listing_without_memory_is_detection() -> None:
+    got = read_listing(JPCERT, base_url="https://www.jpcert.or.jp/")
+    assert got.selectors == detect_selectors(JPCERT)
+    assert got.entries == parse_listing(JPCERT, base_url="https://www.jpcert.or.jp/")
+    empty = read_listing("<p>no list</p>", base_url=BASE)
+    assert (empty.entries, empty.selectors) == ([], None)
