@@ -218,34 +218,29 @@ def add_band_keys(session: Session, notice_id: int, keys: Sequence[str]) -> None
 
 def copy_candidates(
     session: Session, keys: Sequence[str], title_key: str | None, *, exclude: int, limit: int = 50
-) -> Sequence[NoticeRecord]:
+) -> list[NoticeRecord]:
     """Notices attached to an incident that share a band key or the title key with a new
-    notice (`exclude`): the candidates for being copies of it."""
-    found: set[int] = set()
+    notice (`exclude`): the candidates for being copies of it, the newest `limit`, oldest
+    first.
+
+    One query, with the incident condition inside it: boilerplate shared by many ordinary
+    notices (a site's footer, a recurring title) must not fill the limit before the
+    incident notices are looked at, and each ordinary notice costs one statement here."""
+    shared: list[ColumnElement[bool]] = []
     if keys:
-        found.update(
-            session.scalars(
-                select(NoticeBand.notice_id)
-                .where(NoticeBand.key.in_(keys), NoticeBand.notice_id != exclude)
-                .distinct()
-                .limit(limit)
-            )
-        )
+        bands = select(NoticeBand.notice_id).where(NoticeBand.key.in_(keys))
+        shared.append(NoticeRecord.id.in_(bands))
     if title_key:
-        found.update(
-            session.scalars(
-                select(NoticeRecord.id)
-                .where(NoticeRecord.title_key == title_key, NoticeRecord.id != exclude)
-                .limit(limit)
-            )
-        )
-    if not found:
+        shared.append(NoticeRecord.title_key == title_key)
+    if not shared:
         return []
-    return session.scalars(
+    newest = session.scalars(
         select(NoticeRecord)
-        .where(NoticeRecord.id.in_(found), NoticeRecord.incident_id.is_not(None))
-        .order_by(NoticeRecord.id)
+        .where(or_(*shared), NoticeRecord.incident_id.is_not(None), NoticeRecord.id != exclude)
+        .order_by(NoticeRecord.id.desc())
+        .limit(limit)
     ).all()
+    return sorted(newest, key=lambda n: n.id)
 
 
 def absorb_incident(session: Session, keep: IncidentRecord, other: IncidentRecord) -> None:

@@ -185,3 +185,33 @@ def test_a_copy_parsed_as_no_incident_is_attached_and_changes_nothing(
         assert notice.incident_id == own.incident_id
         kept = s.get(IncidentRecord, own.incident_id)
         assert kept is not None and kept.data["is_incident"] is True
+
+
+def test_a_copy_is_found_behind_many_ordinary_notices_sharing_its_title(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A site's recurring title is shared by many ordinary pages; only notices of
+    incidents are candidates for a copy, however many ordinary ones came first. The copy
+    here is found by its title alone (a scan: no text to compare)."""
+    title = "お客様各位　重要なお知らせとお願い（ローズオンラインストア）"
+
+    def store(url: str, f: Incident, text: str) -> Recorded:
+        with sessions.begin() as s:
+            return record_notice(
+                s,
+                rules=RULES,
+                source_id="s",
+                url=url,
+                content_hash=url,
+                media_type="text/html",
+                entry_title=title,
+                facts=f,
+                now=NOW,
+                text=text,
+            )
+
+    for i in range(80):
+        store(f"https://rose.example/info/{i}.html", Incident(is_incident=False), f"休業日 第{i}号")
+    own = store("https://rose.example/n.html", facts("株式会社ローズ"), ROSE)
+    scan = store("https://rose.example/n.pdf", facts(None), "（画像のみのPDF）")
+    assert scan.incident_id == own.incident_id and scan.event is None
