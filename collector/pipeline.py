@@ -25,7 +25,7 @@ from collector.sources import Layout, Lead, Poll, SourceConfig, SourceKind, kind
 from collector.sources.parse_pool import ParsePool
 from collector.sources.reading import read_lead
 from collector.store import queries
-from collector.store.models import SeenEntry, SourceState
+from collector.store.models import SourceState
 from parsers.errors import OwabiError
 from parsers.keywords import match_keyword
 from parsers.schema import Incident
@@ -133,8 +133,9 @@ class Collector:
         lead: Lead,
         outcome: str,
         detail: str | None = None,
-    ) -> SeenEntry:
-        """Record what became of a lead, so that it is processed once (or retried)."""
+    ) -> int:
+        """Record what became of a lead, so that it is processed once (or retried);
+        returns its attempts so far."""
         return queries.record_entry(
             session,
             source_id=source.id,
@@ -324,10 +325,10 @@ class Collector:
         report: SourceReport,
     ) -> None:
         with self.sessions.begin() as s:
-            entry = self._mark(s, source, lead, queries.RETRY, f"{exc.code}: {exc}")
-            if entry.attempts >= MAX_LEAD_ATTEMPTS:
-                entry.outcome = "failed"
-            attempts, final = entry.attempts, entry.outcome == "failed"
+            attempts = self._mark(s, source, lead, queries.RETRY, f"{exc.code}: {exc}")
+            final = attempts >= MAX_LEAD_ATTEMPTS
+            if final:
+                queries.give_up(s, lead.canonical_url, lead.fingerprint)
         if kind.is_document:
             # The document is the source itself: its failure is the source's failure.
             report.ok, report.error, report.error_code = False, str(exc), exc.code

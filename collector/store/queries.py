@@ -10,9 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from collector.store.models import (
     Delivery,
@@ -160,21 +161,47 @@ def record_entry(
     outcome: str,
     now: dt.datetime,
     detail: str | None = None,
-) -> SeenEntry:
-    entry = seen_entry(session, canonical_url, content_hash)
-    if entry is None:
-        entry = SeenEntry(
-            source_id=source_id,
-            canonical_url=canonical_url,
-            content_hash=content_hash,
-            title=title,
-            attempts=0,
-            first_seen_at=now,
-        )
-        session.add(entry)
-    entry.outcome, entry.detail = outcome, detail
-    entry.attempts = (entry.attempts or 0) + 1
-    return entry
+) -> int:
+    """Record what became of an entry, in one upsert; returns how many times it has been
+    attempted, this time included. A failed attempt past the limit is marked with
+    `give_up`."""
+    dialect = session.get_bind().dialect.name
+    values = {
+        "source_id": source_id,
+        "canonical_url": canonical_url,
+        "content_hash": content_hash,
+        "title": title,
+        "outcome": outcome,
+        "detail": detail,
+        "attempts": 1,
+        "first_seen_at": now,
+    }
+    attempts: int = session.execute(_entry_upsert(dialect), values).scalar_one()
+    return attempts
+
+
+def give_up(session: Session, canonical_url: str, content_hash: str) -> None:
+    """An entry that failed too often: settled as failed, never retried."""
+    session.execute(
+        update(SeenEntry)
+        .where(SeenEntry.canonical_url == canonical_url, SeenEntry.content_hash == content_hash)
+        .values(outcome="failed")
+    )
+
+
+@functools.cache
+def _entry_upsert(dialect: str) -> ReturningInsert[Any]:
+    """One statement per read entry (a lookup and an ORM insert were two, and a flush)."""
+    table = cast(Table, SeenEntry.__table__)
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.canonical_url, table.c.content_hash],
+        set_={
+            "outcome": stmt.excluded.outcome,
+            "detail": stmt.excluded.detail,
+            "attempts": table.c.attempts + 1,
+        },
+    ).returning(table.c.attempts)
 
 
 # --- Incidents --------------------------------------------------------------------------
@@ -213,7 +240,10 @@ def notices_of(session: Session, incident_id: int) -> Sequence[NoticeRecord]:
 
 
 def add_band_keys(session: Session, notice_id: int, keys: Sequence[str]) -> None:
-    session.add_all(NoticeBand(notice_id=notice_id, key=key) for key in keys)
+    """One executemany: as ORM objects the keys cost a flush of one object each."""
+    if keys:
+        table = cast(Table, NoticeBand.__table__)
+        session.execute(insert(table), [{"notice_id": notice_id, "key": key} for key in keys])
 
 
 def copy_candidates(

@@ -16,15 +16,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.rules import RulesConfig
 from collector.fetch import Fetcher, FetchSettings
-from collector.pipeline import LEAD_CONCURRENCY, Collector, SourceReport
+from collector.pipeline import LEAD_CONCURRENCY, MAX_LEAD_ATTEMPTS, Collector, SourceReport
 from collector.sources.page import PageSource
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
-from collector.store.models import SourceState
+from collector.store.models import SeenEntry, SourceState
 from parsers import listing
 from parsers.keywords import DEFAULT_INCIDENT_KEYWORDS
 from tests.support.clock import FakeClock
@@ -223,3 +224,24 @@ async def test_the_detected_list_is_remembered_and_a_redesign_is_detected_afresh
         after = s.get(SourceState, SOURCE.id)
         assert after is not None and after.layout is not None
         assert "topics" in after.layout["item"]
+
+
+async def test_an_entry_that_keeps_failing_is_given_up_after_its_attempts(
+    sessions: sessionmaker[Session],
+) -> None:
+    site = _site()
+    await _pass(sessions, site)
+    site.entries.insert(0, (TODAY, "/news/broken.html", "お知らせ"))  # no page: 404
+    for attempt in range(1, MAX_LEAD_ATTEMPTS + 1):
+        site.fetched.clear()
+        report = await _pass(sessions, site)
+        assert site.read() == ["/news/broken.html"] and len(report.lead_errors) == 1
+        with sessions() as s:
+            entry = s.scalars(
+                select(SeenEntry).where(SeenEntry.canonical_url.endswith("/broken.html"))
+            ).one()
+            assert entry.attempts == attempt
+            assert entry.outcome == ("failed" if attempt == MAX_LEAD_ATTEMPTS else "retry")
+    site.fetched.clear()
+    report = await _pass(sessions, site)
+    assert site.read() == [] and report.clean  # given up: not read again
