@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from parsers import charset
@@ -83,6 +82,10 @@ def parse_feed(data: bytes, *, base_url: str, http_charset: str | None = None) -
         raise ParseError("feed: document declares XML entities; refused", code="unsafe_feed")
 
     body = '<?xml version="1.0" encoding="utf-8"?>' + _XML_DECL.sub("", text, count=1)
+    # Imported on the first feed: a command or a configuration without feeds does not
+    # pay for it at start-up.
+    import feedparser
+
     parsed = feedparser.parse(
         io.BytesIO(body.encode("utf-8")),
         # No content-location: feedparser would resolve ids ("MYJVN-ALT-2025-0011")

@@ -8,12 +8,14 @@ import datetime as dt
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ColumnElement, Table, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 from collector.store.models import (
     Delivery,
@@ -31,8 +33,19 @@ Outbox = type[Delivery] | type[DigestRun]
 
 def _insert(session: Session, model: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
     """INSERT for the session's dialect, so ON CONFLICT DO NOTHING works on both."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+    return _dialect_insert(session.get_bind().dialect.name, model)
+
+
+def _dialect_insert(dialect: str, model: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
+    """PostgreSQL's dialect package is imported only for a PostgreSQL store: it imports
+    every PostgreSQL driver's module, a start-up cost every SQLite command paid."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model)
 
 
 # --- Sources ----------------------------------------------------------------------------
@@ -61,7 +74,7 @@ def _state_upsert(dialect: str, columns: tuple[str, ...]) -> postgresql.Insert |
     """The upsert of `columns`, built once per column set: building it (the `excluded`
     alias above all) cost more than running it, once per source and pass."""
     table = cast(Table, SourceState.__table__)
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    stmt = _dialect_insert(dialect, table)
     return stmt.on_conflict_do_update(
         index_elements=[table.c.source_id],
         set_={name: stmt.excluded[name] for name in columns if name != "source_id"},
@@ -193,7 +206,7 @@ def give_up(session: Session, canonical_url: str, content_hash: str) -> None:
 def _entry_upsert(dialect: str) -> ReturningInsert[Any]:
     """One statement per read entry (a lookup and an ORM insert were two, and a flush)."""
     table = cast(Table, SeenEntry.__table__)
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    stmt = _dialect_insert(dialect, table)
     return stmt.on_conflict_do_update(
         index_elements=[table.c.canonical_url, table.c.content_hash],
         set_={

@@ -4,8 +4,10 @@ when that command runs."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +50,31 @@ def test_help_lists_every_command_and_an_unknown_one_is_refused() -> None:
         assert name in out and line.split()[0] in out
     code, _, err = run_cli("fecth")
     assert code == 2 and "No such command 'fecth'" in err
+
+
+def test_a_fetch_on_sqlite_without_feeds_imports_neither_postgresql_nor_feedparser(
+    tmp_path: Path,
+) -> None:
+    """Every pass pays its start-up: PostgreSQL's dialect (every driver's module) is for
+    a PostgreSQL store, feedparser for a feed."""
+    (tmp_path / "sources.toml").write_text("", encoding="utf-8")
+    env = {
+        **os.environ,
+        "OWABI_SOURCES_FILE": str(tmp_path / "sources.toml"),
+        "OWABI_DATABASE_URL": f"sqlite:///{tmp_path}/owabi.db",
+        "OWABI_SECRETS_DIR": str(tmp_path / "none"),
+        "OWABI_ALLOW_NO_SOURCES": "1",
+    }
+    code = (
+        "import sys\nfrom collector.cli.main import app\n"
+        "try:\n    app(['fetch'])\nexcept SystemExit as exit:\n    assert exit.code == 0, exit\n"
+        "print('\\n'.join(sys.modules))"
+    )
+    for _ in range(2):  # the first creates the store (alembic may import anything)
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr[-2000:]
+    loaded = out.stdout.split("\n")
+    assert "sqlalchemy.dialects.sqlite" in loaded and "collector.pipeline" in loaded
+    assert not [m for m in loaded if m.startswith(("sqlalchemy.dialects.postgresql", "feedparser"))]
