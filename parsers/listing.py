@@ -15,6 +15,7 @@ pages with 100,000 links stay cheap.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -35,6 +36,7 @@ MAX_SCORED_ITEMS = 300  # items per candidate looked at when scoring
 MAX_ITEMS_SCANNED = 20_000  # items read by extraction, whatever max_entries says
 MAX_LISTING_ENTRIES = 500  # entries a listing yields
 MAX_DATE_TEXT = 2000  # characters of an item searched for its date
+MAX_REMEMBERED = 2000  # longest href or text whose resolution or date is cached
 MAX_ANCESTORS = 64  # depth searched for an enclosing nav/header/footer
 MIN_SHARE = 0.6  # share of items a title/date sub-selector must work for
 MAX_DESCENDANTS = 200  # elements of an item examined for title and date sub-selectors
@@ -187,20 +189,20 @@ def _item_date(
             return found
     text = _text(item)[:MAX_DATE_TEXT]
     inner = _text(title_node if title_node is not None else link)
-    found = parse_date(text.replace(inner, " ", 1)) if inner else None
+    found = _date_in(text.replace(inner, " ", 1)) if inner else None
     if found is None and title_node is None:
-        found = parse_date(inner[:MAX_DATE_TEXT])
+        found = _date_in(inner[:MAX_DATE_TEXT])
     if found is None:
         partner = _partner(item)
         if partner is not None:
-            found = parse_date(_text(partner)[:MAX_DATE_TEXT])
+            found = _date_in(_text(partner)[:MAX_DATE_TEXT])
     return found
 
 
 def _node_date(node: LexborNode) -> dt.date | None:
     stamp = node.attributes.get("datetime")
-    found = parse_date(stamp) if stamp else None
-    return found or parse_date(_text(node)[:MAX_DATE_TEXT])
+    found = _date_in(stamp) if stamp else None
+    return found or _date_in(_text(node)[:MAX_DATE_TEXT])
 
 
 def _partner(item: LexborNode) -> LexborNode | None:
@@ -321,12 +323,12 @@ def _title_selector(items: list[LexborNode]) -> str | None:
         if link is None:
             continue
         texts = [(len(_text(n)), n) for n in _descendants(link)]
-        texts = [(size, n) for size, n in texts if size and parse_date(_text(n)) is None]
+        texts = [(size, n) for size, n in texts if size and _date_in(_text(n)) is None]
         if texts:
             size, node = max(texts, key=lambda t: t[0])
             if size >= 0.5 * len(_without_date(_text(link), _date_of_item(item))):
                 votes[_signature(node)] += 1
-    return _winner(votes, items, lambda item, node: parse_date(_text(node)) is None)
+    return _winner(votes, items, lambda item, node: _date_in(_text(node)) is None)
 
 
 def _date_selector(items: list[LexborNode]) -> str | None:
@@ -471,6 +473,15 @@ def _navigable(href: str | None) -> bool:
 
 
 def _http_url(href: str | None, base: str, *, keep_fragment: bool = False) -> str | None:
+    """The absolute http(s) URL of a link, or None. Detection resolves each link of a
+    page once per candidate list that holds it, and urljoin was a third of a first
+    parse: short hrefs are remembered."""
+    if href is None or len(href) > MAX_REMEMBERED:
+        return _resolve(href, base, keep_fragment)
+    return _resolve_remembered(href, base, keep_fragment)
+
+
+def _resolve(href: str | None, base: str, keep_fragment: bool) -> str | None:
     if href is None or not _navigable(href):
         return None
     try:
@@ -481,6 +492,18 @@ def _http_url(href: str | None, base: str, *, keep_fragment: bool = False) -> st
     except ValueError:
         return None
     return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+_resolve_remembered = functools.lru_cache(maxsize=4096)(_resolve)
+
+
+def _date_in(text: str) -> dt.date | None:
+    """`parse_date`, remembered for short texts: detection reads an item's text once for
+    each candidate list that contains it, then again to vote on sub-selectors."""
+    return _date_remembered(text) if len(text) <= MAX_REMEMBERED else parse_date(text)
+
+
+_date_remembered = functools.lru_cache(maxsize=4096)(parse_date)
 
 
 def _text(node: LexborNode) -> str:
