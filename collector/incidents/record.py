@@ -82,22 +82,28 @@ def _same_organization(a: str | None, b: str | None) -> bool:
 
 
 def _copy_of(
-    session: Session, notice: NoticeRecord, sig: Signature | None, facts: Incident
+    session: Session,
+    notice_id: int,
+    title: str | None,
+    sig: Signature | None,
+    facts: Incident,
+    now: dt.datetime,
 ) -> IncidentRecord | None:
-    """The incident of a stored notice that this one is a copy of, if any: most alike by
-    text (more alike still when the two parses disagree on the organization), or with the
-    same title and organization; published within the merge window of each other."""
+    """The incident of a stored notice that this one (`notice_id`, its title key
+    `title`) is a copy of, if any: most alike by text (more alike still when the two
+    parses disagree on the organization), or with the same title and organization;
+    published within the merge window of each other."""
     keys = band_keys(sig) if sig is not None else []
     best: tuple[float, NoticeRecord] | None = None
-    for other in queries.copy_candidates(session, keys, notice.title_key, exclude=notice.id):
+    for other in queries.copy_candidates(session, keys, title, exclude=notice_id):
         when = other.published or other.fetched_at.date()
-        if abs((facts.published or notice.fetched_at.date()) - when) > MERGE_WINDOW:
+        if abs((facts.published or now.date()) - when) > MERGE_WINDOW:
             continue
         same_org = _same_organization(facts.organization, other.organization)
         alike = likeness(sig, tuple(other.signature)) if sig and other.signature else 0.0
         if alike >= (COPY_LIKENESS if same_org else SURE_COPY):
             score = alike
-        elif same_org and notice.title_key and other.title_key == notice.title_key:
+        elif same_org and title and other.title_key == title:
             score = COPY_LIKENESS
         else:
             continue
@@ -227,32 +233,36 @@ def record_notice(
     to tags see the tags of all sources that carried the incident, not only this one.
     """
     sig = signature(text) if text else None
-    notice = NoticeRecord(
-        source_id=source_id,
-        url=url,
-        content_hash=content_hash,
-        media_type=media_type,
-        entry_title=entry_title,
-        is_incident=facts.is_incident,
-        organization=facts.organization,
-        published=facts.published,
-        data=facts.to_json_dict(),
-        fetched_at=now,
-        signature=list(sig) if sig is not None else None,
-        title_key=title_key(facts.title or entry_title),
-        text_key=text_key(text) if text else None,
+    title = title_key(facts.title or entry_title)
+    notice_id = queries.insert_notice(
+        session,
+        {
+            "source_id": source_id,
+            "url": url,
+            "content_hash": content_hash,
+            "media_type": media_type,
+            "entry_title": entry_title,
+            "is_incident": facts.is_incident,
+            "organization": facts.organization,
+            "published": facts.published,
+            "data": facts.to_json_dict(),
+            "fetched_at": now,
+            "incident_id": None,
+            "signature": list(sig) if sig is not None else None,
+            "title_key": title,
+            "text_key": text_key(text) if text else None,
+        },
     )
-    session.add(notice)
-    session.flush()
     if sig is not None:
-        queries.add_band_keys(session, notice.id, band_keys(sig))
-    copy_of = _copy_of(session, notice, sig, facts)
+        queries.add_band_keys(session, notice_id, band_keys(sig))
+    copy_of = _copy_of(session, notice_id, title, sig, facts, now)
     if not facts.is_incident:
         # A copy of an incident's notice is attached to it, whatever this parse made of
         # the text; it changes none of the incident's facts.
-        notice.incident = copy_of
-        session.flush()
-        return Recorded(notice.id, copy_of.id if copy_of else None, None, (), 0)
+        if copy_of is not None:
+            queries.attach_notice(session, notice_id, copy_of.id)
+        return Recorded(notice_id, copy_of.id if copy_of else None, None, (), 0)
+    notice = session.get_one(NoticeRecord, notice_id)
     record, event, changes, merged = _attach(session, facts, now, copy_of)
     notice.incident = record
     session.flush()
