@@ -6,6 +6,8 @@ anything else."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +23,7 @@ from collector.errors import ConfigError
 from collector.fetch import Fetcher, FetchResult, FetchSettings
 from collector.pipeline import Collector
 from collector.sources import KINDS, Layout, Lead, SourceConfig, SourceKind, fingerprint
+from collector.sources.base import BODY_THREADS
 from collector.sources.page import PageKind, PageSource
 from collector.sources.probe import probe
 from collector.store.engine import make_engine, session_factory
@@ -190,3 +193,26 @@ def test_a_page_without_a_usable_layout_detects_its_list(layout: Layout | None) 
     leads, learned = PageKind().read(result, source, layout)
     assert [lead.url for lead in leads] == [f"https://corp.example/n/{d}.html" for d in range(1, 6)]
     assert learned is not None and "news" in str(learned["item"])
+
+
+@pytest.mark.anyio
+async def test_bodies_are_parsed_off_the_event_loop_in_the_two_body_threads() -> None:
+    """A listing or feed is parsed in its own small pool: never on the loop (a slow page
+    must not hold up /healthz), and in two threads rather than asyncio's default six
+    (parsing holds the GIL; each thread's malloc arena only added memory)."""
+    seen: list[str] = []
+
+    class Recording(LinesKind):
+        def leads(self, result: FetchResult, source: SourceConfig) -> list[Lead]:
+            seen.append(threading.current_thread().name)
+            return super().leads(result, source)
+
+    kind, source = Recording(), LinesSource(id="l", url="https://corp.example/list.txt")
+    async with _fetcher() as fetcher:
+        polls = await asyncio.gather(
+            *(kind.poll(fetcher, source, etag=None, last_modified=None) for _ in range(6))
+        )
+    assert [len(p.leads) for p in polls] == [2] * 6
+    assert all(name.startswith("owabi-body") for name in seen)
+    assert threading.current_thread().name not in seen
+    assert BODY_THREADS._max_workers == 2
