@@ -20,7 +20,9 @@ import queue
 import resource
 import signal
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any
@@ -113,6 +115,12 @@ class ParsePool:
 
     def __post_init__(self) -> None:
         self._slots = threading.BoundedSemaphore(max(1, self.limits.workers))
+        # `read_async` waits in threads of its own, one per worker: more would only block
+        # on the slots, and asyncio's default executor (six threads on two cores) gave
+        # each its malloc arena, peak memory the service never used.
+        self._waiters = ThreadPoolExecutor(
+            max_workers=max(1, self.limits.workers), thread_name_prefix="owabi-parse"
+        )
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(_PRELOAD)
 
@@ -123,7 +131,8 @@ class ParsePool:
         self.close()
 
     async def read_async(self, data: bytes, **options: Any) -> ReadDocument:
-        return await asyncio.to_thread(self.read, data, **options)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._waiters, partial(self.read, data, **options))
 
     def read(self, data: bytes, **options: Any) -> ReadDocument:
         """`parsers.document.read_document(data, **options)` in a worker; ParseError when

@@ -106,3 +106,5 @@ def test_close_stops_a_busy_worker_and_refuses_more() -> None:
     assert [e.code for e in errors] in (["parse_stopped"], [])  # [] if it finished first
     with pytest.raises(ParseError, match="parsing stopped"):
         pool.read(ARTICLE, media_type="text/html")
+    with pytest.raises(ParseError, match="parsing stopped"):
+        asyncio.run(pool.read_async(ARTICLE, media_type="text/html"))
