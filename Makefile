@@ -61,7 +61,7 @@ bench: $(DEVSTAMP)
 # `owabi run` against 1,000 loopback sources for ~5 minutes: RSS, fds and cycle time per
 # cycle, appended to bench/results.md. `make soak SOAK_ARGS="--minutes 30"` for the long run.
 soak: $(DEVSTAMP)
-	$(BIN)/python bench/soak.py $(SOAK_ARGS)
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

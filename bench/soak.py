@@ -10,8 +10,8 @@ each cycle end the bench samples the daemon's RSS and open fds (/proc/<pid>) and
 /metrics. The table goes to stdout and, with the machine and date, to bench/results.md
 under `## soak`.
 
-    python bench/soak.py                 # ~5 minutes (default cycles and interval)
-    python bench/soak.py --minutes 30    # as many cycles as fit in 30 minutes
+    python -m bench.soak                 # ~5 minutes (default cycles and interval)
+    python -m bench.soak --minutes 30    # as many cycles as fit in 30 minutes
     make soak
 """
 
@@ -35,6 +35,8 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench import content
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.md"
 LISTED = 8  # a listing shows its newest entries only, so pages keep their size
@@ -46,6 +48,7 @@ NOTICE = """<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><title>�
 <p>2024年5月{day}日</p><p>{org}</p>
 <p>このたび、弊社が運営するオンラインショップのサーバーが第三者による不正アクセスを受け、
 お客様の個人情報{people}件が漏えいした可能性があることが判明いたしました。</p>
+<p>{detail}</p>
 <p>2024年4月{day}日、外部からの指摘により判明いたしました。</p>
 </article></main></body></html>"""
 
@@ -134,8 +137,10 @@ class Site:
             n = self.notices
             href = f"/s/{i}/news/incident{n}.html"
             day = 1 + n % 28
+            # Words of its own: notices from one template are otherwise copies of one
+            # notice, and merged into one incident (collector.incidents.likeness).
             self.pages[href] = NOTICE.format(
-                org=f"株式会社ソーク{n}", people=100 + n, day=day
+                org=f"株式会社ソーク{n}", people=100 + n, day=day, detail=content.detail(i, n)
             ).encode()
             self.entries[i].insert(
                 0, (f"2024年5月{day}日", href, "不正アクセスによる個人情報漏えいに関するお詫び")

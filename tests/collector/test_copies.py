@@ -80,7 +80,12 @@ def facts(organization: str | None, **kw: object) -> Incident:
 
 
 def record(
-    sessions: sessionmaker[Session], url: str, f: Incident, text: str | None, source: str = "s"
+    sessions: sessionmaker[Session],
+    url: str,
+    f: Incident,
+    text: str | None,
+    source: str = "s",
+    entry_title: str | None = None,
 ) -> Recorded:
     with sessions.begin() as s:
         return record_notice(
@@ -90,7 +95,7 @@ def record(
             url=url,
             content_hash=url,
             media_type="text/html",
-            entry_title=None,
+            entry_title=entry_title,
             facts=f,
             now=NOW,
             text=text,
@@ -194,24 +199,11 @@ def test_a_copy_is_found_behind_many_ordinary_notices_sharing_its_title(
     incidents are candidates for a copy, however many ordinary ones came first. The copy
     here is found by its title alone (a scan: no text to compare)."""
     title = "お客様各位　重要なお知らせとお願い（ローズオンラインストア）"
-
-    def store(url: str, f: Incident, text: str) -> Recorded:
-        with sessions.begin() as s:
-            return record_notice(
-                s,
-                rules=RULES,
-                source_id="s",
-                url=url,
-                content_hash=url,
-                media_type="text/html",
-                entry_title=title,
-                facts=f,
-                now=NOW,
-                text=text,
-            )
-
     for i in range(80):
-        store(f"https://rose.example/info/{i}.html", Incident(is_incident=False), f"休業日 第{i}号")
-    own = store("https://rose.example/n.html", facts("株式会社ローズ"), ROSE)
-    scan = store("https://rose.example/n.pdf", facts(None), "（画像のみのPDF）")
+        url = f"https://rose.example/info/{i}.html"
+        record(sessions, url, Incident(is_incident=False), f"休業日 第{i}号", entry_title=title)
+    own = record(sessions, "https://rose.example/n.html", facts("株式会社ローズ"), ROSE, "s", title)
+    scan = record(
+        sessions, "https://rose.example/n.pdf", facts(None), "（画像のみのPDF）", "s", title
+    )
     assert scan.incident_id == own.incident_id and scan.event is None
