@@ -137,10 +137,11 @@ class Site:
             n = self.notices
             href = f"/s/{i}/news/incident{n}.html"
             day = 1 + n % 28
-            # Words of its own: notices from one template are otherwise copies of one
-            # notice, and merged into one incident (collector.incidents.likeness).
+            # Words and a name of its own: notices from one template are otherwise copies
+            # of one notice, and a name inside another (ソーク1 in ソーク12) under the same
+            # title reads as the same organization's copy; either merges the incidents.
             self.pages[href] = NOTICE.format(
-                org=f"株式会社ソーク{n}", people=100 + n, day=day, detail=content.detail(i, n)
+                org=f"株式会社ソーク{n}号", people=100 + n, day=day, detail=content.detail(i, n)
             ).encode()
             self.entries[i].insert(
                 0, (f"2024年5月{day}日", href, "不正アクセスによる個人情報漏えいに関するお詫び")
