@@ -293,7 +293,7 @@ async def open_runtime(config: Config, *, clock: Clock = SYSTEM) -> AsyncIterato
     with open_store(settings) as sessions, open_parser(settings) as parser:
         async with (
             open_fetcher(settings, clock) as fetcher,
-            httpx.AsyncClient(timeout=settings.http_timeout) as client,
+            httpx.AsyncClient(timeout=settings.http_timeout, verify=fetcher.tls) as client,
         ):
             yield build_runtime(
                 config,

@@ -127,7 +127,11 @@ class Fetcher:
         clock: Clock = SYSTEM,
     ) -> None:
         self.settings = settings
+        # One TLS context (certificate store loaded once, about 20 ms) for this client and
+        # any other the command opens (the channels'): see `tls`.
+        self.tls: ssl.SSLContext | bool = httpx.create_ssl_context() if transport is None else True
         self._client = httpx.AsyncClient(
+            verify=self.tls,
             transport=transport,
             http2=False,
             follow_redirects=False,  # manual, so every hop is counted and SSRF-checked

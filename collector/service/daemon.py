@@ -122,7 +122,7 @@ class Daemon:
                 MeteredFetcher(
                     fetch_settings(self.settings), metrics=self.metrics, clock=self.clock
                 ) as fetcher,
-                httpx.AsyncClient(timeout=self.settings.http_timeout) as client,
+                httpx.AsyncClient(timeout=self.settings.http_timeout, verify=fetcher.tls) as client,
             ):
                 self._fetcher, self._client = fetcher, client
                 self.port = await self.http.start(self.settings.http_host, self.settings.http_port)
