@@ -104,6 +104,29 @@ class Known:
 
 
 @dataclass
+class StateWrites:
+    """The outcomes of a pass's sources, stored a batch at a time: a row per source was a
+    transaction of its own, a tenth of an unchanged pass. What a crash loses is only
+    validators and times of the batch (its entries and notices are stored as they are
+    read), so the next pass fetches those listings once more and finds nothing new."""
+
+    sessions: sessionmaker[Session]
+    size: int = 200
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+    def add(self, row: dict[str, object]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            rows, self.rows = self.rows, []
+            with self.sessions.begin() as s:
+                queries.save_source_states(s, rows)
+
+
+@dataclass
 class Collector:
     """Runs sources against one fetcher and one store."""
 
@@ -158,18 +181,26 @@ class Collector:
             states = queries.all_source_states(s)
             known = {src.id: Known.of(states.get(src.id), src.url) for src in sources}
 
+        writes = StateWrites(self.sessions)
+
         async def one(source: SourceConfig) -> SourceReport:
             async with gate:
-                report = await self.run_source(source, known[source.id])
+                report = await self.run_source(source, known[source.id], writes)
             if on_done is not None:
                 on_done(report)
             return report
 
-        return list(await asyncio.gather(*(one(s) for s in sources)))
+        try:
+            return list(await asyncio.gather(*(one(s) for s in sources)))
+        finally:
+            writes.flush()
 
-    async def run_source(self, source: SourceConfig, known: Known | None = None) -> SourceReport:
+    async def run_source(
+        self, source: SourceConfig, known: Known | None = None, writes: StateWrites | None = None
+    ) -> SourceReport:
         """One poll of `source`; `known` is its stored state when the caller read it
-        already (a pass over many sources), else it is read here."""
+        already (a pass over many sources), else it is read here. Its outcome goes to
+        `writes` when the caller batches them, else it is stored before this returns."""
         started = self.clock.monotonic()
         report = SourceReport(source.id)
         if known is None:
@@ -190,7 +221,7 @@ class Collector:
         except OwabiError as exc:
             report.ok, report.error, report.error_code = False, str(exc), exc.code
         report.duration = self.clock.monotonic() - started
-        self._record_state(source, known, poll, report)
+        self._record_state(source, known, poll, report, writes)
         failpoints.hit("after_store")
         self._log(source, report)
         return report
@@ -345,11 +376,15 @@ class Collector:
         )
 
     def _record_state(
-        self, source: SourceConfig, known: Known, poll: Poll | None, report: SourceReport
+        self,
+        source: SourceConfig,
+        known: Known,
+        poll: Poll | None,
+        report: SourceReport,
+        writes: StateWrites | None,
     ) -> None:
-        """Store the poll's outcome in one upsert: the state follows from what was known
-        before the poll and what the poll did, so no row is loaded (an unchanged source's
-        whole pass is this statement and its HTTP exchange)."""
+        """Store the poll's outcome as one upsert row: the state follows from what was
+        known before the poll and what the poll did, so no row is loaded."""
         now = self.clock.now()
         state: dict[str, object] = {"source_id": source.id, "url": source.url, "last_run_at": now}
         etag, modified = known.etag, known.last_modified  # a 304 or a failure keeps them
@@ -377,8 +412,11 @@ class Collector:
         if self.plan is not None:
             report.next_run_at = self.plan(source, failures, now)
             state["next_run_at"] = report.next_run_at
-        with self.sessions.begin() as s:
-            queries.save_source_state(s, state)
+        if writes is not None:
+            writes.add(state)
+        else:
+            with self.sessions.begin() as s:
+                queries.save_source_states(s, [state])
 
     @staticmethod
     def _log(source: SourceConfig, report: SourceReport) -> None:

@@ -62,11 +62,15 @@ def source_state(session: Session, source_id: str, url: str) -> SourceState:
     return state
 
 
-def save_source_state(session: Session, state: Mapping[str, object]) -> None:
-    """Insert or update a source's state row with `state` (its source_id included); the
-    columns it leaves out keep their stored values."""
+def save_source_states(session: Session, states: Sequence[Mapping[str, object]]) -> None:
+    """Insert or update source state rows (each with its source_id); the columns a row
+    leaves out keep their stored values. Rows of one shape go in one executemany."""
     dialect = session.get_bind().dialect.name
-    session.execute(_state_upsert(dialect, tuple(state)), dict(state))
+    shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
+    for state in states:
+        shapes.setdefault(tuple(state), []).append(dict(state))
+    for columns, rows in shapes.items():
+        session.execute(_state_upsert(dialect, columns), rows)
 
 
 @functools.cache

@@ -16,12 +16,18 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.rules import RulesConfig
 from collector.fetch import Fetcher, FetchSettings
-from collector.pipeline import LEAD_CONCURRENCY, MAX_LEAD_ATTEMPTS, Collector, SourceReport
+from collector.pipeline import (
+    LEAD_CONCURRENCY,
+    MAX_LEAD_ATTEMPTS,
+    Collector,
+    SourceReport,
+    StateWrites,
+)
 from collector.sources.page import PageSource
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
@@ -245,3 +251,60 @@ async def test_an_entry_that_keeps_failing_is_given_up_after_its_attempts(
     site.fetched.clear()
     report = await _pass(sessions, site)
     assert site.read() == [] and report.clean  # given up: not read again
+
+
+async def test_a_pass_stores_its_sources_outcomes_together(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A pass over many sources writes their states a batch at a time: an unchanged
+    source costs its request and a row of one executemany, not a transaction."""
+    listing = (
+        '<html><body><ul class="news"><li><span>2024年5月1日</span>'
+        '<a href="/news/a.html">お知らせ</a></li></ul></body></html>'
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/news/") and request.url.path.endswith("/"):
+            if request.headers.get("if-none-match") == '"v1"':
+                return httpx.Response(304, headers={"etag": '"v1"'})
+            return httpx.Response(
+                200, text=listing, headers={"content-type": "text/html", "etag": '"v1"'}
+            )
+        return httpx.Response(200, text=ORDINARY_ARTICLE, headers={"content-type": "text/html"})
+
+    sources = [
+        PageSource(id=f"s{i}", url=f"https://corp{i}.example/news/", kind="page") for i in range(5)
+    ]
+    engine = sessions.kw["bind"]
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    settings = FetchSettings(politeness_delay=0, retries=0, respect_robots=False)
+    async with Fetcher(settings, transport=httpx.MockTransport(handler)) as fetcher:
+        collector = Collector(
+            sessions=sessions,
+            fetcher=fetcher,
+            parser=shared_pool(),
+            rules=RulesConfig(rules=[]),
+            keywords=DEFAULT_INCIDENT_KEYWORDS,
+        )
+        first = await collector.run(sources)
+        commits.clear()
+        second = await collector.run(sources)
+    assert all(r.ok for r in first) and all(r.unchanged for r in second)
+    assert len(commits) == 2  # the states read, then the five outcomes written
+    with sessions() as s:
+        states = s.scalars(select(SourceState)).all()
+        assert {st.source_id: st.etag for st in states} == {f"s{i}": '"v1"' for i in range(5)}
+        assert all(st.last_success_at is not None for st in states)
+
+
+def test_state_writes_go_out_when_the_batch_is_full(sessions: sessionmaker[Session]) -> None:
+    writes = StateWrites(sessions, size=2)
+    now = dt.datetime(2024, 5, 10, tzinfo=dt.UTC)
+    for i in range(3):
+        writes.add({"source_id": f"s{i}", "url": f"https://s{i}.example/", "last_run_at": now})
+    with sessions() as s:
+        assert sorted(s.scalars(select(SourceState.source_id))) == ["s0", "s1"]
+    writes.flush()
+    with sessions() as s:
+        assert sorted(s.scalars(select(SourceState.source_id))) == ["s0", "s1", "s2"]
