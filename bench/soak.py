@@ -18,9 +18,7 @@ under `## soak`.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import platform
 import random
 import socket
 import subprocess
@@ -36,9 +34,9 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 
 from bench import content
+from bench.results_md import machine, write_section
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results.md"
 LISTED = 8  # a listing shows its newest entries only, so pages keep their size
 BASE_TITLES = ("新製品のお知らせ", "決算説明会の開催について", "年末年始の営業について")
 
@@ -350,13 +348,6 @@ def summary(samples: list[Sample], args: argparse.Namespace) -> str:
     )
 
 
-def machine() -> str:
-    return (
-        f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · nproc {os.cpu_count()} · "
-        f"Python {platform.python_version()} ({platform.machine()}, {platform.system()})"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sources", type=int, default=1000)
@@ -377,15 +368,14 @@ def main() -> None:
         return
     step = max(1, len(samples) // 20)
     shown = samples if len(samples) <= 25 else [*samples[::step], samples[-1]]
-    section = (
-        f"\n## soak\n\n{machine()} · {args.sources} sources every {args.interval:g} s, "
+    write_section(
+        "soak",
+        f"{machine()} · {args.sources} sources every {args.interval:g} s, "
         f"{args.cycles} cycles, {args.changes} changed per cycle, concurrency "
         f"{args.concurrency}, SQLite\n\n{HEADER}\n"
         + "\n".join(row(s) for s in dict.fromkeys(shown))
-        + f"\n\n{text}\n"
+        + f"\n\n{text}",
     )
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write(section)
 
 
 if __name__ == "__main__":
