@@ -12,6 +12,8 @@ imports that `owabi --help` or a mistyped command should not pay.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -118,4 +120,17 @@ def main_callback(
 
 
 def main() -> None:
+    """The `owabi` script."""
+    name_main_module()
     app()
+
+
+def name_main_module() -> None:
+    """Give the installed script's module the name `python -m collector.cli` gives it.
+
+    multiprocessing starts every parse worker by re-running a main module it knows only
+    by path (the script: the CLI, typer and rich imported again, about 60 ms per worker),
+    while a main module named `….__main__` is left alone."""
+    module = sys.modules["__main__"]
+    if getattr(module, "__spec__", None) is None:
+        module.__spec__ = importlib.util.find_spec("collector.cli.__main__")

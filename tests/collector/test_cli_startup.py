@@ -78,3 +78,24 @@ def test_a_fetch_on_sqlite_without_feeds_imports_neither_postgresql_nor_feedpars
     loaded = out.stdout.split("\n")
     assert "sqlalchemy.dialects.sqlite" in loaded and "collector.pipeline" in loaded
     assert not [m for m in loaded if m.startswith(("sqlalchemy.dialects.postgresql", "feedparser"))]
+
+
+def test_the_installed_script_is_not_run_again_in_each_parse_worker(tmp_path: Path) -> None:
+    """multiprocessing re-runs a main module it knows by path in every worker it starts
+    (the `owabi` script: the CLI imported again); named as `python -m` names it, the
+    main module is left alone."""
+    script = tmp_path / "owabi"
+    script.write_text(
+        "import multiprocessing.spawn as spawn\n"
+        "from collector.cli.main import name_main_module\n"
+        "before = spawn.get_preparation_data('w')\n"
+        "name_main_module()\n"
+        "after = spawn.get_preparation_data('w')\n"
+        "print(before.get('init_main_from_path') == __file__, after.get('init_main_from_name'),"
+        " 'init_main_from_path' in after)\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, str(script)], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["True", "collector.cli.__main__", "False"]
