@@ -253,15 +253,18 @@ def record_notice(
             "text_key": text_key(text) if text else None,
         },
     )
+    copy_of = _copy_of(session, notice_id, title, sig, facts, now)
+    if not facts.is_incident and copy_of is None:
+        # Only notices of incidents are candidates for copies: an ordinary page's band
+        # keys would never be read (most notices of a pass are ordinary pages).
+        return Recorded(notice_id, None, None, (), 0)
     if sig is not None:
         queries.add_band_keys(session, notice_id, band_keys(sig))
-    copy_of = _copy_of(session, notice_id, title, sig, facts, now)
-    if not facts.is_incident:
+    if copy_of is not None and not facts.is_incident:
         # A copy of an incident's notice is attached to it, whatever this parse made of
         # the text; it changes none of the incident's facts.
-        if copy_of is not None:
-            queries.attach_notice(session, notice_id, copy_of.id)
-        return Recorded(notice_id, copy_of.id if copy_of else None, None, (), 0)
+        queries.attach_notice(session, notice_id, copy_of.id)
+        return Recorded(notice_id, copy_of.id, None, (), 0)
     notice = session.get_one(NoticeRecord, notice_id)
     record, event, changes, merged = _attach(session, facts, now, copy_of)
     notice.incident = record

@@ -18,7 +18,7 @@ from collector.incidents import Recorded, record_notice
 from collector.incidents.likeness import likeness, signature
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
-from collector.store.models import Delivery, IncidentRecord, NoticeRecord
+from collector.store.models import Delivery, IncidentRecord, NoticeBand, NoticeRecord
 from parsers.schema import Category, Incident
 
 NOW = dt.datetime(2024, 5, 10, 12, 0, tzinfo=dt.UTC)
@@ -207,3 +207,18 @@ def test_a_copy_is_found_behind_many_ordinary_notices_sharing_its_title(
         sessions, "https://rose.example/n.pdf", facts(None), "（画像のみのPDF）", "s", title
     )
     assert scan.incident_id == own.incident_id and scan.event is None
+
+
+def test_only_notices_of_incidents_keep_band_keys(sessions: sessionmaker[Session]) -> None:
+    """Copies are looked for among notices of incidents; an ordinary page's band keys
+    would never be read, so none are stored for it."""
+    own = record(sessions, "https://rose.example/n.html", facts("株式会社ローズ"), ROSE)
+    news = "新商品「ローズ・ブーケ」を5月20日より全店で発売いたします。価格は税込3,300円です。" * 3
+    plain = record(sessions, "https://rose.example/info.html", Incident(is_incident=False), news)
+    odd = record(
+        sessions, "https://rose.example/n.pdf", Incident(is_incident=False, organization=None), ROSE
+    )
+    assert plain.incident_id is None and odd.incident_id == own.incident_id
+    with sessions() as s:
+        keyed = set(s.scalars(select(NoticeBand.notice_id).distinct()))
+    assert keyed == {own.notice_id, odd.notice_id}
