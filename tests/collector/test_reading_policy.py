@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -93,21 +94,28 @@ async def _pass(
     max_leads: int = 30,
     halt: asyncio.Event | None = None,
 ) -> SourceReport:
-    settings = FetchSettings(politeness_delay=0, retries=0, respect_robots=False)
     clock = FakeClock(start=dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC))
-    async with Fetcher(settings, transport=httpx.MockTransport(site.handler)) as fetcher:
-        collector = Collector(
-            sessions=sessions,
-            fetcher=fetcher,
-            parser=shared_pool(),
-            rules=RulesConfig(rules=[]),
-            keywords=DEFAULT_INCIDENT_KEYWORDS,
-            max_leads=max_leads,
-            recent_days=7,
-            clock=clock,
-            halt=halt,
+    async with _fetcher(site.handler) as fetcher:
+        collector = _collector(
+            sessions, fetcher, max_leads=max_leads, recent_days=7, clock=clock, halt=halt
         )
         return await collector.run_source(SOURCE)
+
+
+def _fetcher(handler: Callable[[httpx.Request], httpx.Response]) -> Fetcher:
+    settings = FetchSettings(politeness_delay=0, retries=0, respect_robots=False)
+    return Fetcher(settings, transport=httpx.MockTransport(handler))
+
+
+def _collector(sessions: sessionmaker[Session], fetcher: Fetcher, **options: Any) -> Collector:
+    return Collector(
+        sessions=sessions,
+        fetcher=fetcher,
+        parser=shared_pool(),
+        rules=RulesConfig(rules=[]),
+        keywords=DEFAULT_INCIDENT_KEYWORDS,
+        **options,
+    )
 
 
 def _site() -> Site:
@@ -278,15 +286,8 @@ async def test_a_pass_stores_its_sources_outcomes_together(
     engine = sessions.kw["bind"]
     commits: list[int] = []
     event.listen(engine, "commit", lambda _conn: commits.append(1))
-    settings = FetchSettings(politeness_delay=0, retries=0, respect_robots=False)
-    async with Fetcher(settings, transport=httpx.MockTransport(handler)) as fetcher:
-        collector = Collector(
-            sessions=sessions,
-            fetcher=fetcher,
-            parser=shared_pool(),
-            rules=RulesConfig(rules=[]),
-            keywords=DEFAULT_INCIDENT_KEYWORDS,
-        )
+    async with _fetcher(handler) as fetcher:
+        collector = _collector(sessions, fetcher)
         first = await collector.run(sources)
         commits.clear()
         second = await collector.run(sources)
