@@ -391,14 +391,13 @@ class Collector:
         if report.ok:
             failures = 0
             state |= {"last_success_at": now}
+            if poll is not None and not poll.unchanged:
+                etag, modified = poll.etag, poll.last_modified
+                state["layout"] = poll.layout
             # Validators are kept only when every lead was read: otherwise a 304 on the
             # next pass would hide the leads still waiting for a retry or a turn.
             if report.lead_errors or report.deferred:
                 etag, modified = None, None
-            elif poll is not None and not poll.unchanged:
-                etag, modified = poll.etag, poll.last_modified
-            if poll is not None and not poll.unchanged:
-                state["layout"] = poll.layout
         else:
             failures = known.failures + 1
             state |= {

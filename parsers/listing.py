@@ -15,7 +15,6 @@ pages with 100,000 links stay cheap.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 from parsers.errors import ParseError
 from parsers.html_text import bounded_markup
 from parsers.jpdate import find_dates, parse_date
+from parsers.memo import remember_short
 
 MAX_LINKS = 5000  # links walked up during detection
 MAX_LEVELS = 6  # how far above a link its list item may sit
@@ -36,7 +36,6 @@ MAX_SCORED_ITEMS = 300  # items per candidate looked at when scoring
 MAX_ITEMS_SCANNED = 20_000  # items read by extraction, whatever max_entries says
 MAX_LISTING_ENTRIES = 500  # entries a listing yields
 MAX_DATE_TEXT = 2000  # characters of an item searched for its date
-MAX_REMEMBERED = 2000  # longest href or text whose resolution or date is cached
 MAX_ANCESTORS = 64  # depth searched for an enclosing nav/header/footer
 MIN_SHARE = 0.6  # share of items a title/date sub-selector must work for
 MAX_DESCENDANTS = 200  # elements of an item examined for title and date sub-selectors
@@ -472,16 +471,11 @@ def _navigable(href: str | None) -> bool:
     return scheme in ("", "http", "https")
 
 
+@remember_short()
 def _http_url(href: str | None, base: str, *, keep_fragment: bool = False) -> str | None:
-    """The absolute http(s) URL of a link, or None. Detection resolves each link of a
-    page once per candidate list that holds it, and urljoin was a third of a first
-    parse: short hrefs are remembered."""
-    if href is None or len(href) > MAX_REMEMBERED:
-        return _resolve(href, base, keep_fragment)
-    return _resolve_remembered(href, base, keep_fragment)
-
-
-def _resolve(href: str | None, base: str, keep_fragment: bool) -> str | None:
+    """The absolute http(s) URL of a link, or None. Remembered: detection resolves each
+    link of a page once per candidate list that holds it, and urljoin was a third of a
+    first parse."""
     if href is None or not _navigable(href):
         return None
     try:
@@ -494,16 +488,9 @@ def _resolve(href: str | None, base: str, keep_fragment: bool) -> str | None:
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-_resolve_remembered = functools.lru_cache(maxsize=4096)(_resolve)
-
-
-def _date_in(text: str) -> dt.date | None:
-    """`parse_date`, remembered for short texts: detection reads an item's text once for
-    each candidate list that contains it, then again to vote on sub-selectors."""
-    return _date_remembered(text) if len(text) <= MAX_REMEMBERED else parse_date(text)
-
-
-_date_remembered = functools.lru_cache(maxsize=4096)(parse_date)
+# `parse_date`, remembered: detection reads an item's text once for each candidate list
+# that contains it, then again to vote on sub-selectors.
+_date_in = remember_short()(parse_date)
 
 
 def _text(node: LexborNode) -> str:

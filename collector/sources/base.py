@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import codecs
 import datetime as dt
-import functools
 import hashlib
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from alerts.durations import parse_duration
 from collector.fetch import Fetcher, FetchResult
+from parsers.memo import remember_short
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "yclid")
@@ -170,18 +170,11 @@ class SourceKind:
         raise NotImplementedError
 
 
+@remember_short(size=8192)
 def canonical_url(url: str) -> str:
     """One spelling per document: lowercase host, no fragment, no default port,
-    no tracking parameters, so that an entry is new once. Remembered for URLs of
-    ordinary length: a pass asks for each lead's spelling several times, and urllib's
-    parsing was 4 % of a first pass."""
-    return _canonical_remembered(url) if len(url) <= MAX_REMEMBERED_URL else _canonical(url)
-
-
-MAX_REMEMBERED_URL = 2000
-
-
-def _canonical(url: str) -> str:
+    no tracking parameters, so that an entry is new once. Remembered: a pass asks for
+    each lead's spelling several times, and urllib's parsing was 4 % of a first pass."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     port = parts.port
@@ -195,9 +188,6 @@ def _canonical(url: str) -> str:
         if not k.lower().startswith(_TRACKING)
     ]
     return urlunsplit((parts.scheme.lower(), host, parts.path or "/", urlencode(query), ""))
-
-
-_canonical_remembered = functools.lru_cache(maxsize=8192)(_canonical)
 
 
 def fingerprint(*parts: str | bytes | None) -> str:

@@ -99,14 +99,6 @@ def forget_next_run(session: Session, source_id: str) -> None:
 # --- Entries ----------------------------------------------------------------------------
 
 
-def seen_entry(session: Session, canonical_url: str, content_hash: str) -> SeenEntry | None:
-    return session.scalars(
-        select(SeenEntry).where(
-            SeenEntry.canonical_url == canonical_url, SeenEntry.content_hash == content_hash
-        )
-    ).first()
-
-
 @dataclass
 class Seen:
     """What the store knows of a listing's entries: the (canonical URL, content hash)
@@ -152,16 +144,7 @@ def record_new_entries(
     if not entries:
         return
     values = [
-        {
-            "source_id": source_id,
-            "canonical_url": url,
-            "content_hash": digest,
-            "title": title,
-            "outcome": outcome,
-            "detail": None,
-            "attempts": 1,
-            "first_seen_at": now,
-        }
+        _entry_row(source_id, url, digest, title, outcome, None, now)
         for url, digest, title in entries
     ]
     table = cast(Table, SeenEntry.__table__)
@@ -183,7 +166,22 @@ def record_entry(
     attempted, this time included. A failed attempt past the limit is marked with
     `give_up`."""
     dialect = session.get_bind().dialect.name
-    values = {
+    row = _entry_row(source_id, canonical_url, content_hash, title, outcome, detail, now)
+    attempts: int = session.execute(_entry_upsert(dialect), row).scalar_one()
+    return attempts
+
+
+def _entry_row(
+    source_id: str,
+    canonical_url: str,
+    content_hash: str,
+    title: str | None,
+    outcome: str,
+    detail: str | None,
+    now: dt.datetime,
+) -> dict[str, object]:
+    """A seen_entry row at its first attempt."""
+    return {
         "source_id": source_id,
         "canonical_url": canonical_url,
         "content_hash": content_hash,
@@ -193,8 +191,6 @@ def record_entry(
         "attempts": 1,
         "first_seen_at": now,
     }
-    attempts: int = session.execute(_entry_upsert(dialect), values).scalar_one()
-    return attempts
 
 
 def give_up(session: Session, canonical_url: str, content_hash: str) -> None:

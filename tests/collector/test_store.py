@@ -13,7 +13,7 @@ from collector.pipeline import Known
 from collector.store import queries
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import HEAD, alembic_config, stored_revision, upgrade
-from collector.store.models import Delivery, IncidentRecord, NoticeRecord, SourceState
+from collector.store.models import Delivery, IncidentRecord, NoticeRecord, SeenEntry, SourceState
 from parsers.schema import Category, Incident
 
 NOW = dt.datetime(2024, 5, 10, 12, 0, tzinfo=dt.UTC)
@@ -161,7 +161,11 @@ def test_seen_entries_survive_restart(database_url: str) -> None:
         engine = make_engine(database_url)
         upgrade(engine)
         with session_factory(engine).begin() as s:
-            seen = queries.seen_entry(s, "https://a.example/1", "h1")
+            seen = s.scalars(
+                select(SeenEntry).where(
+                    SeenEntry.canonical_url == "https://a.example/1", SeenEntry.content_hash == "h1"
+                )
+            ).first()
             if attempt == 0:
                 assert seen is None
                 queries.record_entry(
