@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from alerts.message import alert_key
@@ -94,7 +96,7 @@ def _copy_of(
     parses disagree on the organization), or with the same title and organization;
     published within the merge window of each other."""
     keys = band_keys(sig) if sig is not None else []
-    best: tuple[float, NoticeRecord] | None = None
+    best: tuple[float, Row[Any]] | None = None
     for other in queries.copy_candidates(session, keys, title, exclude=notice_id):
         when = other.published or other.fetched_at.date()
         if abs((facts.published or now.date()) - when) > MERGE_WINDOW:
@@ -109,7 +111,7 @@ def _copy_of(
             continue
         if best is None or score > best[0]:
             best = (score, other)
-    return best[1].incident if best is not None else None
+    return queries.incident(session, best[1].incident_id) if best is not None else None
 
 
 def _attach(

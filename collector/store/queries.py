@@ -10,8 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import ColumnElement, Table, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import ReturningInsert
 
 if TYPE_CHECKING:
@@ -28,7 +30,18 @@ from collector.store.models import (
 )
 
 RETRY = "retry"
+# The newest notices looked at as copies of a new one.
+COPY_CANDIDATES = 50
 Outbox = type[Delivery] | type[DigestRun]
+
+
+def _core(session: Session, stmt: Executable, params: Any = None) -> CursorResult[Any]:
+    """Run a Core statement on the session's connection, inside its transaction. The
+    hot statements of a pass (several per changed listing) go this way: through
+    `Session.execute` each paid for ORM-enabled execution it has no use for, more than
+    SQLite takes to run it. Nothing is autoflushed: the callers read and write tables
+    whose ORM objects are not pending at that point."""
+    return session.connection().execute(stmt, params)
 
 
 def _insert(session: Session, model: type[Any] | Table) -> postgresql.Insert | sqlite.Insert:
@@ -46,6 +59,9 @@ def _dialect_insert(dialect: str, model: type[Any] | Table) -> postgresql.Insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(model)
+
+
+_NOTICE = cast(Table, NoticeRecord.__table__)
 
 
 # --- Sources ----------------------------------------------------------------------------
@@ -114,16 +130,18 @@ def done_entries(session: Session, keys: Sequence[tuple[str, str]], chunk: int =
     seen = Seen(set(), set())
     urls = sorted({url for url, _ in keys})
     for start in range(0, len(urls), chunk):
-        rows = session.execute(
-            select(SeenEntry.canonical_url, SeenEntry.content_hash, SeenEntry.outcome).where(
-                SeenEntry.canonical_url.in_(urls[start : start + chunk])
-            )
-        )
-        for url, digest, outcome in rows:
-            seen.urls.add(url)
-            if outcome != RETRY:
-                seen.done.add((url, digest))
+        rows = _core(session, _ENTRIES_OF_URLS, {"urls": urls[start : start + chunk]})
+        for row in rows:
+            seen.urls.add(row.canonical_url)
+            if row.outcome != RETRY:
+                seen.done.add((row.canonical_url, row.content_hash))
     return seen
+
+
+# Built once: a statement built per call cost more than running it.
+_ENTRIES_OF_URLS = select(SeenEntry.canonical_url, SeenEntry.content_hash, SeenEntry.outcome).where(
+    SeenEntry.canonical_url.in_(bindparam("urls", expanding=True))
+)
 
 
 def record_new_entries(
@@ -148,7 +166,7 @@ def record_new_entries(
         for url, digest, title in entries
     ]
     table = cast(Table, SeenEntry.__table__)
-    session.execute(_insert(session, table).on_conflict_do_nothing(), values)
+    _core(session, _insert(session, table).on_conflict_do_nothing(), values)
 
 
 def record_entry(
@@ -167,7 +185,7 @@ def record_entry(
     `give_up`."""
     dialect = session.get_bind().dialect.name
     row = _entry_row(source_id, canonical_url, content_hash, title, outcome, detail, now)
-    attempts: int = session.execute(_entry_upsert(dialect), row).scalar_one()
+    attempts: int = _core(session, _entry_upsert(dialect), row).scalar_one()
     return attempts
 
 
@@ -256,9 +274,11 @@ def insert_notice(session: Session, values: Mapping[str, object]) -> int:
     """A notice row by one INSERT … RETURNING id. An ORM insert costs a unit-of-work
     flush (about 1 ms), and most notices of a pass are ordinary pages that need no
     object: the incident path loads one when it needs it."""
-    table = cast(Table, NoticeRecord.__table__)
-    notice_id: int = session.execute(insert(table).returning(table.c.id), dict(values)).scalar_one()
+    notice_id: int = _core(session, _INSERT_NOTICE, dict(values)).scalar_one()
     return notice_id
+
+
+_INSERT_NOTICE = insert(_NOTICE).returning(_NOTICE.c.id)
 
 
 def attach_notice(session: Session, notice_id: int, incident_id: int) -> None:
@@ -271,34 +291,53 @@ def add_band_keys(session: Session, notice_id: int, keys: Sequence[str]) -> None
     """One executemany: as ORM objects the keys cost a flush of one object each."""
     if keys:
         table = cast(Table, NoticeBand.__table__)
-        session.execute(insert(table), [{"notice_id": notice_id, "key": key} for key in keys])
+        _core(session, insert(table), [{"notice_id": notice_id, "key": key} for key in keys])
 
 
 def copy_candidates(
-    session: Session, keys: Sequence[str], title_key: str | None, *, exclude: int, limit: int = 50
-) -> list[NoticeRecord]:
+    session: Session, keys: Sequence[str], title_key: str | None, *, exclude: int
+) -> list[Row[Any]]:
     """Notices attached to an incident that share a band key or the title key with a new
-    notice (`exclude`): the candidates for being copies of it, the newest `limit`, oldest
-    first.
+    notice (`exclude`): the candidates for being copies of it, the newest COPY_CANDIDATES, oldest
+    first, as rows of what comparing them takes (`_CANDIDATES`).
 
     One query, with the incident condition inside it: boilerplate shared by many ordinary
     notices (a site's footer, a recurring title) must not fill the limit before the
     incident notices are looked at, and each ordinary notice costs one statement here."""
-    shared: list[ColumnElement[bool]] = []
-    if keys:
-        bands = select(NoticeBand.notice_id).where(NoticeBand.key.in_(keys))
-        shared.append(NoticeRecord.id.in_(bands))
-    if title_key:
-        shared.append(NoticeRecord.title_key == title_key)
-    if not shared:
+    if not keys and not title_key:
         return []
-    newest = session.scalars(
-        select(NoticeRecord)
-        .where(or_(*shared), NoticeRecord.incident_id.is_not(None), NoticeRecord.id != exclude)
-        .order_by(NoticeRecord.id.desc())
-        .limit(limit)
-    ).all()
+    params = {"keys": list(keys), "title_key": title_key, "exclude": exclude}
+    newest = _core(session, _CANDIDATES, params).all()
     return sorted(newest, key=lambda n: n.id)
+
+
+_notice = _NOTICE.c
+# A NULL title key matches nothing; an empty key list is an empty IN.
+_CANDIDATES = (
+    select(
+        _notice.id,
+        _notice.incident_id,
+        _notice.organization,
+        _notice.published,
+        _notice.fetched_at,
+        _notice.signature,
+        _notice.title_key,
+    )
+    .where(
+        or_(
+            _notice.id.in_(
+                select(NoticeBand.notice_id).where(
+                    NoticeBand.key.in_(bindparam("keys", expanding=True))
+                )
+            ),
+            _notice.title_key == bindparam("title_key"),
+        ),
+        _notice.incident_id.is_not(None),
+        _notice.id != bindparam("exclude"),
+    )
+    .order_by(_notice.id.desc())
+    .limit(COPY_CANDIDATES)
+)
 
 
 def absorb_incident(session: Session, keep: IncidentRecord, other: IncidentRecord) -> None:
