@@ -17,8 +17,6 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import queue
-import resource
-import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,14 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from collector.parse_worker import PRELOAD, Request, serve
 from parsers.errors import ParseError
 
 if TYPE_CHECKING:
     from parsers.document import ReadDocument
 
 log = structlog.get_logger(__name__)
-
-_PRELOAD = ["parsers.document"]
 
 
 @dataclass(frozen=True)
@@ -46,42 +43,6 @@ class ParseLimits:
     deadline: float = 20.0
     memory_mb: int = 1536
     workers: int = 2
-
-
-@dataclass(frozen=True)
-class _Request:
-    data: bytes
-    options: dict[str, Any]
-
-
-def _serve(conn: Connection, memory_bytes: int) -> None:
-    """A worker's loop: one document in, its ReadDocument or its error out. The parsers
-    are imported here (the fork server has them loaded already), not in the collector."""
-    from parsers.document import read_document
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    while True:
-        try:
-            request: _Request = conn.recv()
-        except (EOFError, OSError):
-            return
-        except MemoryError:  # the document alone is over the bound
-            conn.send(("memory", None, None))
-            return
-        reply: tuple[str, Any, str | None]
-        try:
-            reply = ("ok", read_document(request.data, **request.options), None)
-        except ParseError as exc:
-            reply = ("error", str(exc), exc.code)
-        except MemoryError:
-            reply = ("memory", None, None)
-        except Exception as exc:  # a parser bug: this document fails, the worker lives on
-            reply = ("error", f"parser failed: {type(exc).__name__}: {exc}", "parse_error")
-        conn.send(reply)
-        if reply[0] == "memory":
-            return  # a fresh worker is cheaper than trusting one that ran out
 
 
 def _stopped() -> ParseError:
@@ -122,7 +83,7 @@ class ParsePool:
             max_workers=max(1, self.limits.workers), thread_name_prefix="owabi-parse"
         )
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(_PRELOAD)
+        self._context.set_forkserver_preload(PRELOAD)
 
     def __enter__(self) -> ParsePool:
         return self
@@ -140,7 +101,7 @@ class ParsePool:
         with self._slots:
             worker = self._take()
             try:
-                worker.conn.send(_Request(data, options))
+                worker.conn.send(Request(data, options))
                 if not worker.conn.poll(self.limits.deadline):
                     self._discard(worker)
                     raise ParseError(
@@ -209,7 +170,7 @@ class ParsePool:
         parent, child = self._context.Pipe()
         memory = self.limits.memory_mb * 1024 * 1024
         process = self._context.Process(
-            target=_serve, args=(child, memory), name="owabi-parse", daemon=True
+            target=serve, args=(child, memory), name="owabi-parse", daemon=True
         )
         process.start()
         child.close()

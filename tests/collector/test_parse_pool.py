@@ -4,6 +4,8 @@ bound that fail one document without harming the pool, and a close that stops it
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -108,3 +110,17 @@ def test_close_stops_a_busy_worker_and_refuses_more() -> None:
         pool.read(ARTICLE, media_type="text/html")
     with pytest.raises(ParseError, match="parsing stopped"):
         asyncio.run(pool.read_async(ARTICLE, media_type="text/html"))
+
+
+def test_the_worker_side_imports_none_of_the_collectors_stack() -> None:
+    # A worker imports its target's module; in the sources package that import pulled in
+    # every source kind, httpx and structlog, in every worker of every command.
+    probe = (
+        "import sys, collector.parse_worker as w;"
+        "print(sorted(m for m in ('collector.sources', 'httpx', 'structlog', 'sqlalchemy',"
+        " 'pydantic') if m in sys.modules)); print(w.__name__ in w.PRELOAD)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[:2] == ["[]", "True"]
