@@ -22,6 +22,7 @@ from alerts.rules import (
     matches,
     rule_matches_explained,
 )
+from collector.cli import aio
 from collector.cli.context import (
     EXIT_CONFIG,
     EXIT_FAILED,
@@ -128,7 +129,7 @@ def test_(
             if send:
                 if first is None:
                     fail("the store holds no incident to send; run `owabi fetch` first")
-                failed = asyncio.run(_send_test(config, selected[0], first, facts[first.id]))
+                failed = aio.run(_send_test(config, selected[0], first, facts[first.id]))
                 raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
@@ -284,7 +285,7 @@ def retry(
     c = ctx_of(ctx)
     with cli_errors():
         config = c.config
-        (n_alerts, n_digests), stats, results = asyncio.run(_retry(config, alerts, digests))
+        (n_alerts, n_digests), stats, results = aio.run(_retry(config, alerts, digests))
     out.print(
         f"requeued {n_alerts} alerts, {n_digests} digests · alerts: {stats.sent} sent,"
         f" {stats.retrying} retrying, {stats.parked} failed"
@@ -350,7 +351,7 @@ def digest(
         if not named:
             out.print("no channel has a digest (add `digest = {...}` to a channel)")
             raise typer.Exit(EXIT_OK)
-        results = asyncio.run(_run_digests(config, now, channel))
+        results = aio.run(_run_digests(config, now, channel))
     table = Table(title="Digests")
     for col in ("channel", "period", "incidents", "result", "error"):
         table.add_column(col, justify="right" if col == "incidents" else "left")

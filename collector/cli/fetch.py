@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
+from collector.cli import aio
 from collector.cli.context import EXIT_FAILED, EXIT_OK, cli_errors, ctx_of, err, escape, out
 from collector.cli.report import failures, notices_table, summary
 from collector.config.files import Config
@@ -33,7 +33,7 @@ def fetch(
     with cli_errors():
         config = c.config
         selected = config.select_sources(source or [])
-        result = asyncio.run(_fetch_with_progress(config, selected))
+        result = aio.run(_fetch_with_progress(config, selected))
     table = notices_table(result.reports)
     if table is not None:
         out.print(table)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from collector.cli import aio
 from collector.cli.context import EXIT_FAILED, EXIT_OK, cli_errors, ctx_of, err, escape, out
 from collector.cli.report import incident_row
 from collector.config.settings import Settings
@@ -136,7 +136,7 @@ def parse(
     c = ctx_of(ctx)
     with cli_errors():
         settings = c.settings
-        results = asyncio.run(parse_inputs(inputs, settings, encoding))
+        results = aio.run(parse_inputs(inputs, settings, encoding))
     for item in results:
         if item.error:
             err.print(f"[red]✗[/] {escape(item.name)}: {escape(item.error)}")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
 
+from collector.cli import aio
 from collector.cli.context import EXIT_OK, cli_errors, ctx_of
 
 
@@ -23,5 +22,5 @@ def run(ctx: typer.Context) -> None:
 
     c = ctx_of(ctx)
     with cli_errors():
-        asyncio.run(run_daemon(c.settings, c.config))
+        aio.run(run_daemon(c.settings, c.config))
     raise typer.Exit(EXIT_OK)

@@ -3,7 +3,6 @@ and trying a URL before adding it."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import re
@@ -15,6 +14,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from collector.cli import aio
 from collector.cli.context import EXIT_CONFIG, cli_errors, ctx_of, err, fail, out
 from collector.cli.report import incident_row
 from collector.clock import SYSTEM, utc
@@ -167,7 +167,7 @@ def _run_probe(
                 )
 
     with cli_errors():
-        return asyncio.run(go())
+        return aio.run(go())
 
 
 @app.command()
