@@ -16,8 +16,8 @@ def run(main: Coroutine[Any, Any, T]) -> T:
     still installed; on Python 3.11 that lookup formats a ValueError naming the handler, a
     partial bound to the main task, and a finished task's repr includes its result. An
     `owabi fetch` over 10,000 sources spent 0.17 s and 15 MB of peak memory writing out
-    every report of the pass for a message nobody reads (python/cpython#112559, fixed
-    upstream after 3.11.7). Kept aside, the result is not in the task's repr."""
+    every report of the pass for a message nobody reads (reported upstream as
+    python/cpython#112559). Kept aside, the result is not in the task's repr."""
     kept: list[T] = []
 
     async def keep() -> None:
