@@ -234,7 +234,7 @@ class _Candidate:
 def _detect(tree: LexborHTMLParser) -> ListingSelectors | None:
     best: tuple[tuple[int, int, int], str, list[LexborNode]] | None = None
     for cand in _candidates(tree):
-        scored = _score(tree, cand)
+        scored = _score(tree, cand, beat=best[0] if best is not None else None)
         if scored is not None and (best is None or scored[0] > best[0]):
             best = (scored[0], cand.selector, scored[1])
     if best is None:
@@ -284,14 +284,19 @@ def _sample(nodes: list[LexborNode], limit: int) -> list[LexborNode]:
 
 
 def _score(
-    tree: LexborHTMLParser, cand: _Candidate
+    tree: LexborHTMLParser, cand: _Candidate, beat: tuple[int, int, int] | None = None
 ) -> tuple[tuple[int, int, int], list[LexborNode]] | None:
-    """(score, dated items) for a candidate, or None when its items are not a dated list.
+    """(score, dated items) for a candidate, or None when its items are not a dated list
+    or cannot score above `beat` (the best so far).
 
     Score: dated linked items (minus items inside nav/header/footer), then fewest undated
     linked items, then the outermost item (it holds the most context around the link).
+    Extracting the items is most of detection, so a group too small to win, whatever
+    its items hold, is not extracted: its best score is every item dated and none undated.
     """
     items = _select(tree, cand.selector)[:MAX_SCORED_ITEMS]
+    if beat is not None and (len(items), 0, cand.level) <= beat:
+        return None
     ids = {item.mem_id for item in items}
     plain = ListingSelectors(item=cand.selector)
     dated: list[LexborNode] = []

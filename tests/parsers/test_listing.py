@@ -329,3 +329,25 @@ def test_read_listing_without_memory_is_detection() -> None:
     assert got.entries == parse_listing(JPCERT, base_url="https://www.jpcert.or.jp/")
     empty = read_listing("<p>no list</p>", base_url=BASE)
     assert (empty.entries, empty.selectors) == ([], None)
+
+
+def test_a_group_too_small_to_win_is_not_extracted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A site's news list of 12 dated entries and, lower on the page, a menu of 3 links:
+    # once the list scores 12, the menu cannot win whatever it holds.
+    news = "".join(
+        f'<li><span>2024年4月{d}日</span><a href="/news/{d}.html">お知らせ{d}</a></li>'
+        for d in range(1, 13)
+    )
+    menu = "".join(f'<p class="m"><a href="/m{i}.html">メニュー{i}</a></p>' for i in range(3))
+    page = f'<html><body><ul class="news">{news}</ul><div class="menu">{menu}</div></body></html>'
+    extracted: Counter[str] = Counter()
+    real = listing._extract
+
+    def counting(item: Any, sel: Any, base: str) -> Any:
+        extracted[item.tag] += 1
+        return real(item, sel, base)
+
+    monkeypatch.setattr(listing, "_extract", counting)
+    entries = listing.parse_listing(page, base_url="https://example.jp/")
+    assert len(entries) == 12 and entries[0].date == dt.date(2024, 4, 1)
+    assert extracted["p"] == 0
