@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import content
+from bench import budget, content
 from bench.child import REAPER
 from bench.latency import percentile
 from bench.results_md import replace_section
@@ -53,3 +53,23 @@ def test_reaper_reports_the_exit_code_and_waits_for_orphans(tmp_path: Path) -> N
     assert tree["returncode"] == 3
     assert marker.exists()  # the orphan ran to its end before the reaper reported
     assert tree["cpu"] > 0 and tree["max_rss_mb"] > 0
+
+
+def test_budget_adds_owabi_only_work_to_the_floor_and_judges_each_target() -> None:
+    parts = [budget.Part("parse", 1.0), budget.Part("imports", 0.5)]
+    changed = budget.Budget("changed", 2.0, 3.0, parts, to_urlwatch=1.0, to_floor=1.5)
+    unchanged = budget.Budget("unchanged", 2.0, 9.0, parts[1:], to_urlwatch=0.5, to_floor=1.5)
+    assert changed.least == 3.5
+    rows = budget.render([changed, unchanged])
+    assert "| changed | 2.00 | 1.50 | 3.50 | 1.17× (≤ 1: **out of reach**) " in rows[2]
+    assert "1.75× (≤ 1.5: **out of reach**)" in rows[2]
+    assert "0.28× (≤ 0.5: reachable) | 1.25× (≤ 1.5: reachable)" in rows[3]
+    assert rows[-2] == "- *changed*: parse 1.00 s; imports 0.50 s"
+
+
+def test_budget_times_the_pages_a_pass_reads(tmp_path: Path) -> None:
+    # Two listings: the changed pass reads every new entry, the first pass only notices.
+    found = {p.name.split(" (")[0]: p for p in budget.parts(tmp_path, 2, "changed")}
+    assert "notice parse into the schema" in found
+    assert all(p.seconds >= 0 for p in found.values())
+    assert not [p for p in budget.parts(tmp_path, 2, "unchanged") if "parse" in p.name]
