@@ -337,6 +337,19 @@ class Rule(_Strict):
     def _watch(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys((*self._inline_watch, *(self._file_watch or ()))))
 
+    @property
+    def has_watchlist(self) -> bool:
+        return bool(self.organizations) or self.organizations_file is not None
+
+    def watches(self, organization: str | None) -> bool:
+        """Whether `organization` is on this rule's watchlist: a listed name is the
+        organization's, or inside it, once legal forms, width and spaces are set aside. A
+        watchlist file that was not read watches nothing (fail closed)."""
+        if self.organizations_file is not None and self._file_watch is None:
+            return False
+        org = org_key(organization or "")
+        return bool(org) and any(w == org or w in org for w in self._watch)
+
     def load_watchlist(self, base_dir: Path) -> None:
         """Read `organizations_file` (relative to `base_dir`) into the watchlist."""
         if self.organizations_file is None:
@@ -453,10 +466,8 @@ def _failures(
     if rule.organizations_file is not None and rule._file_watch is None:
         # Fail closed: an unread vendor list must not turn into "every organization".
         yield f"organizations_file {rule.organizations_file!r} was not loaded"
-    elif rule._watch:
-        org = org_key(incident.organization or "")
-        if not org or not any(w == org or w in org for w in rule._watch):
-            yield f"organization {incident.organization!r} is not on the watchlist"
+    elif rule._watch and not rule.watches(incident.organization):
+        yield f"organization {incident.organization!r} is not on the watchlist"
     for index, cond in enumerate(rule.conditions, start=1):
         if not condition_holds(cond, incident):
             actual = repr(getattr(incident, cond.field))

@@ -15,9 +15,9 @@ from rich.text import Text
 
 from collector.cli.context import cli_errors, ctx_of, fail, out
 from collector.cli.spreadsheet import spreadsheet_text
+from collector.export.json_doc import incident_dict
 from collector.runtime import open_store
 from collector.store import queries
-from collector.store.models import IncidentRecord
 from parsers.schema import MAPPING_FIELDS, Incident
 
 app = typer.Typer(help="Look at stored incidents.", no_args_is_help=True)
@@ -31,19 +31,6 @@ CSV_FIELDS = (
     "created_at",
     "updated_at",
 )
-
-
-def incident_dict(record: IncidentRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        **record.data,
-        "notices": [
-            {"url": n.url, "source": n.source_id, "fetched_at": n.fetched_at.isoformat()}
-            for n in record.notices
-        ],
-        "created_at": record.created_at.isoformat(),
-        "updated_at": record.updated_at.isoformat(),
-    }
 
 
 @app.command("list")

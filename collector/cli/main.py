@@ -29,7 +29,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "fetch",
         "Poll every enabled source once, store new notices, send due alerts.",
     ),
-    "run": ("collector.cli.run", "run", "Run as a service: poll, alert and serve /healthz."),
+    "run": (
+        "collector.cli.run",
+        "run",
+        "Run as a service: poll, alert, and serve the pages, feed and API.",
+    ),
+    "serve": (
+        "collector.cli.serve",
+        "serve",
+        "Serve the incident pages, the Atom feed and the API, read-only, without polling.",
+    ),
     "parse": (
         "collector.cli.parse",
         "parse",

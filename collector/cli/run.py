@@ -9,10 +9,12 @@ from collector.cli.context import EXIT_OK, cli_errors, ctx_of
 
 
 def run(ctx: typer.Context) -> None:
-    """Run as a service: poll, alert and serve /healthz.
+    """Run as a service: poll, alert, and serve the pages, feed and API.
 
-    Each source is polled on its interval, alerts are sent, and /healthz, /readyz and
-    /metrics are served on OWABI_HTTP_HOST:OWABI_HTTP_PORT.
+    Each source is polled on its interval, alerts are sent, and the incident pages, the
+    Atom feed, the API (see `owabi serve --help`), /healthz, /readyz and /metrics are
+    served on OWABI_HTTP_HOST:OWABI_HTTP_PORT (pages beyond loopback need
+    OWABI_WEB_TOKEN).
 
     SIGHUP (or editing sources.toml / rules.toml) reloads the configuration; a bad edit
     is rejected and the running one stays. SIGTERM/SIGINT stop gracefully (exit 0).

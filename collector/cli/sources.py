@@ -3,7 +3,6 @@ and trying a URL before adding it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -17,11 +16,12 @@ from rich.text import Text
 from collector.cli import aio
 from collector.cli.context import EXIT_CONFIG, cli_errors, ctx_of, err, fail, out
 from collector.cli.report import incident_row
-from collector.clock import SYSTEM, utc
+from collector.clock import SYSTEM
 from collector.config.files import load_sources
 from collector.runtime import open_fetcher, open_parser, open_store
 from collector.sources import KINDS, SourceConfig
 from collector.sources.probe import Probe, probe
+from collector.sources.status import statuses
 from collector.store import queries
 
 app = typer.Typer(
@@ -65,24 +65,6 @@ def list_(ctx: typer.Context) -> None:
     out.print(table)
 
 
-def _ago(value: dt.datetime | None, now: dt.datetime) -> str:
-    """`2026-05-01 12:00 (in 14m)`: the time and how far it is from now."""
-    if value is None:
-        return "–"
-    value = utc(value)
-    seconds = (value - now).total_seconds()
-    span = _span(abs(seconds))
-    rel = "due now" if -1 < seconds <= 0 else f"in {span}" if seconds > 0 else f"{span} ago"
-    return f"{value:%Y-%m-%d %H:%M:%S} ({rel})"
-
-
-def _span(seconds: float) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds / size:.0f}{unit}"
-    return f"{seconds:.3g}s"
-
-
 @app.command()
 def status(ctx: typer.Context) -> None:
     """Each source's health and schedule: last success, last error, consecutive
@@ -91,26 +73,19 @@ def status(ctx: typer.Context) -> None:
     with cli_errors(), open_store(c.settings) as sessions, sessions() as s:
         config = c.config
         states = queries.all_source_states(s)
-    now = SYSTEM.now()
     table = Table(title=f"Source status ({c.settings.sources_file})")
     for col in ("id", "state", "every", "last success", "failures", "last error", "next run"):
         table.add_column(col)
-    default = c.settings.default_interval
-    for src in config.sources.sources:
-        st = states.get(src.id)
-        failures = st.consecutive_failures or 0 if st else 0
-        state = "disabled" if not src.enabled else "failing" if failures else "ok"
-        if src.enabled and (st is None or st.last_run_at is None):
-            state = "new"  # not polled yet
-        error = f"{_ago(st.last_error_at, now)} {st.last_error}" if st and st.last_error else ""
+    rows = statuses(config.sources.sources, states, SYSTEM.now(), c.settings.default_interval)
+    for row in rows:
         table.add_row(
-            src.id,
-            state,
-            _span(src.interval or default),
-            _ago(st.last_success_at if st else None, now),
-            str(failures),
-            Text(error),
-            _ago(st.next_run_at if st and src.enabled else None, now),
+            row.id,
+            row.state,
+            row.every,
+            row.last_success,
+            str(row.failures),
+            Text(row.last_error),
+            row.next_run,
         )
     out.print(table)
 

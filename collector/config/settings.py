@@ -86,6 +86,11 @@ class CoreSettings(BaseSettings):
     # The service (`owabi run`).
     http_host: str = "0.0.0.0"
     http_port: int = Field(8080, ge=0, le=65535)
+    # The analysts' pages, feed and API (collector.web): on any address but loopback they
+    # open only with this token (Bearer, Basic password, or ?token= for feed readers).
+    web_token: SecretStr | None = None
+    # /metrics without the token (a Prometheus scraper on the same network).
+    web_metrics_open: bool = True
     shutdown_timeout: float = 30.0
     config_poll: float = 5.0
     # A reload that leaves no enabled source is taken for an accident (a truncated file)

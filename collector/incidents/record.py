@@ -253,6 +253,7 @@ def record_notice(
             "signature": list(sig) if sig is not None else None,
             "title_key": title,
             "text_key": text_key(text) if text else None,
+            "text": text if facts.is_incident else None,
         },
     )
     copy_of = _copy_of(session, notice_id, title, sig, facts, now)
@@ -265,7 +266,7 @@ def record_notice(
     if copy_of is not None and not facts.is_incident:
         # A copy of an incident's notice is attached to it, whatever this parse made of
         # the text; it changes none of the incident's facts.
-        queries.attach_notice(session, notice_id, copy_of.id)
+        queries.attach_notice(session, notice_id, copy_of.id, text=text)
         return Recorded(notice_id, copy_of.id, None, (), 0)
     notice = session.get_one(NoticeRecord, notice_id)
     record, event, changes, merged = _attach(session, facts, now, copy_of)

@@ -31,12 +31,15 @@ from collector.config.files import Config, check_reload, load_config
 from collector.config.settings import Settings
 from collector.errors import ConfigError
 from collector.runtime import Runtime, build_runtime, fetch_settings, open_parser
-from collector.service.health import HealthServer, Probe
+from collector.service.health import Probe
 from collector.service.leader import Leadership, make_leadership
-from collector.service.metrics import MeteredFetcher, Metrics
+from collector.service.metrics import CONTENT_TYPE, MeteredFetcher, Metrics
 from collector.service.scheduler import Policy, Schedule
 from collector.store.engine import make_engine, ping, session_factory
 from collector.store.migrate import upgrade
+from collector.web.access import access_of
+from collector.web.app import Site, build_app
+from collector.web.server import WebServer
 
 log = structlog.get_logger("owabi.daemon")
 
@@ -93,7 +96,19 @@ class Daemon:
         self._client: httpx.AsyncClient | None = None
         self.parser = open_parser(settings)
         self.probe = Probe(ping_store=self._ping, clock=clock)
-        self.http = HealthServer(self.probe, self.metrics.render)
+        self.http = WebServer(
+            build_app(
+                Site(
+                    sessions=self.sessions,
+                    config=lambda: self.config,
+                    ready=self.probe.ready,
+                    metrics=self.metrics.render,
+                    access=access_of(settings),
+                    metrics_content_type=CONTENT_TYPE,
+                    clock=clock,
+                )
+            )
+        )
         self.policy = Policy.from_settings(settings)
         self.schedule: Schedule | None = None
         self.port: int | None = None

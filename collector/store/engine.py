@@ -29,8 +29,15 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; a SQLite file's folder is created on first use."""
+def _read_only_sqlite(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for `url`; a SQLite file's folder is created on first use. A read-only
+    engine (`owabi serve`) is refused every write by the database itself."""
     try:
         parsed = make_url(normalize_url(url))
     except ArgumentError as exc:
@@ -39,11 +46,19 @@ def make_engine(url: str) -> Engine:
         ) from exc
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
-        if db and db != ":memory:":
+        if db and db != ":memory:" and not read_only:
             Path(db).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        if read_only:
+            event.listen(engine, "connect", _read_only_sqlite)
         return engine
+    if read_only:
+        return create_engine(
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"options": "-c default_transaction_read_only=on"},
+        )
     return create_engine(parsed, pool_pre_ping=True)
 
 

@@ -122,6 +122,9 @@ class NoticeRecord(Base):
     # What the text says, numbers aside (collector.incidents.likeness.text_key): a page
     # whose bytes change on every poll is stored again only when this or the facts change.
     text_key: Mapped[str | None] = mapped_column(String(64))
+    # The text of a notice that belongs to an incident (ordinary pages keep none): the
+    # incident page marks each fact's evidence in it.
+    text: Mapped[str | None] = mapped_column(Text)
 
     incident: Mapped[IncidentRecord | None] = relationship(back_populates="notices")
 

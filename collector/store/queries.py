@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ColumnElement, Row, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -242,6 +242,41 @@ def incident(session: Session, incident_id: int) -> IncidentRecord | None:
     return session.get(IncidentRecord, incident_id)
 
 
+def incidents_before(
+    session: Session,
+    before: int | None,
+    size: int,
+    *,
+    min_people: int | None = None,
+    min_cards: int | None = None,
+    card_data: bool | None = None,
+) -> Sequence[IncidentRecord]:
+    """Up to `size` incidents older than the incident `before` (None: the newest), newest
+    first, with their notices, passing the numeric conditions given."""
+    stmt = (
+        select(IncidentRecord)
+        .options(selectinload(IncidentRecord.notices))
+        .order_by(IncidentRecord.id.desc())
+        .limit(size)
+    )
+    if before is not None:
+        stmt = stmt.where(IncidentRecord.id < before)
+    if min_people is not None:
+        stmt = stmt.where(IncidentRecord.people_affected >= min_people)
+    if min_cards is not None:
+        stmt = stmt.where(IncidentRecord.cards_affected >= min_cards)
+    if card_data is not None:
+        stmt = stmt.where(IncidentRecord.card_data_leaked.is_(card_data))
+    return session.scalars(stmt).all()
+
+
+def deliveries_of(session: Session, incident_id: int) -> Sequence[Delivery]:
+    """The alerts enqueued for an incident, oldest first."""
+    return session.scalars(
+        select(Delivery).where(Delivery.incident_id == incident_id).order_by(Delivery.id)
+    ).all()
+
+
 def incidents_for_org(session: Session, org_key: str) -> Sequence[IncidentRecord]:
     return session.scalars(select(IncidentRecord).where(IncidentRecord.org_key == org_key)).all()
 
@@ -281,9 +316,14 @@ def insert_notice(session: Session, values: Mapping[str, object]) -> int:
 _INSERT_NOTICE = insert(_NOTICE).returning(_NOTICE.c.id)
 
 
-def attach_notice(session: Session, notice_id: int, incident_id: int) -> None:
+def attach_notice(
+    session: Session, notice_id: int, incident_id: int, *, text: str | None = None
+) -> None:
+    """A notice becomes one of an incident's, with its text kept for the incident page."""
     session.execute(
-        update(NoticeRecord).where(NoticeRecord.id == notice_id).values(incident_id=incident_id)
+        update(NoticeRecord)
+        .where(NoticeRecord.id == notice_id)
+        .values(incident_id=incident_id, text=text)
     )
 
 

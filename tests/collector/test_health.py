@@ -13,13 +13,17 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
+from sqlalchemy.orm import sessionmaker
 
-from collector.config.files import load_config
+from collector.config.files import Config, load_config
 from collector.config.settings import load_settings
 from collector.service.daemon import Daemon
-from collector.service.health import HealthServer, Probe
-from collector.service.metrics import Metrics
+from collector.service.health import Probe
+from collector.service.metrics import CONTENT_TYPE, Metrics
 from collector.store.engine import make_engine
+from collector.web.access import Access
+from collector.web.app import Site, build_app
+from collector.web.server import WebServer
 from tests.support.clock import ManualClock
 from tests.support.notices import CARD_LEAK_ARTICLE, serve_news_feed
 from tests.support.site import LocalSite, local_site
@@ -110,16 +114,29 @@ async def exchange(port: int, request: bytes) -> bytes:
 
 
 async def get(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    raw = await exchange(port, f"{method} {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    request = f"{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    raw = await exchange(port, request.encode())
     head, _, body = raw.partition(b"\r\n\r\n")
     lines = head.decode().split("\r\n")
-    headers = dict(line.split(": ", 1) for line in lines[1:])
+    headers = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines[1:])}
     return int(lines[0].split()[1]), headers, body
+
+
+def _no_config() -> Config:
+    raise AssertionError("the probes read no configuration")
 
 
 @asynccontextmanager
 async def serving(probe: Probe, metrics: Metrics) -> AsyncIterator[int]:
-    server = HealthServer(probe, metrics.render)
+    site = Site(
+        sessions=sessionmaker(),
+        config=_no_config,
+        ready=probe.ready,
+        metrics=metrics.render,
+        access=Access(token=None, loopback=True),
+        metrics_content_type=CONTENT_TYPE,
+    )
+    server = WebServer(build_app(site))
     port = await server.start("127.0.0.1", 0)
     try:
         yield port
@@ -132,21 +149,21 @@ async def test_http_endpoints() -> None:
     async with serving(probe, metrics) as port:
         assert port > 0
         status, headers, body = await get(port, "/healthz")
-        assert (status, body) == (200, b"ok\n") and headers["Connection"] == "close"
+        assert (status, body) == (200, b"ok\n")
         assert (await get(port, "/readyz"))[::2] == (503, b"standby\n")
         probe.role = "leader"
         probe.tick()
         assert (await get(port, "/readyz?verbose=1"))[::2] == (200, b"ready\n")
         status, headers, body = await get(port, "/metrics")
-        assert status == 200 and headers["Content-Type"].startswith("text/plain; version=0.0.4")
+        assert status == 200 and headers["content-type"].startswith("text/plain; version=0.0.4")
         names = {f.name for f in text_string_to_metric_families(body.decode())}
         assert {"owabi_fetches", "owabi_alerts_sent", "owabi_outbox_depth"} <= names
         assert (await get(port, "/nope"))[0] == 404
         assert (await get(port, "/healthz", "POST"))[0] == 405
         status, headers, body = await get(port, "/healthz", "HEAD")
-        assert (status, headers["Content-Length"], body) == (200, "3", b"")
-        # garbage and a client that hangs up get nothing, and the server keeps serving
-        assert await exchange(port, b"nonsense\r\n\r\n") == b""
+        assert (status, headers["content-length"], body) == (200, "3", b"")
+        # garbage gets a 400 and a client that hangs up nothing; the server keeps serving
+        assert (await exchange(port, b"nonsense\r\n\r\n")).startswith(b"HTTP/1.1 400 ")
         _, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.close()
         await writer.wait_closed()

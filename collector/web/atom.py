@@ -1,0 +1,79 @@
+"""The incidents as an Atom feed (RFC 4287): one entry per incident, whose id never
+changes and whose `updated` moves when a later notice changes the incident, so a feed
+reader shows the update instead of a second incident. The facts are in the summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from xml.etree import ElementTree as ET
+
+from collector.store.models import IncidentRecord
+from collector.web.views import CATEGORY_LABELS, show
+
+ATOM = "http://www.w3.org/2005/Atom"
+# Fixed: entry ids are uuid5 of this namespace and the incident id, the same in every
+# feed owabi serves of one store (and in the MISP and STIX exports).
+OWABI_NAMESPACE = uuid.UUID("3f1c7a52-5a8e-4f0e-9d0b-6a3c2f1e8b47")
+
+
+def incident_uuid(incident_id: int) -> uuid.UUID:
+    return uuid.uuid5(OWABI_NAMESPACE, f"incident/{incident_id}")
+
+
+def _stamp(when: dt.datetime) -> str:
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def title(record: IncidentRecord) -> str:
+    categories = "・".join(CATEGORY_LABELS.get(c, c) for c in record.data.get("categories", []))
+    return f"{record.organization or '組織名不明'}: {categories or 'インシデント'}"
+
+
+def summary(record: IncidentRecord) -> str:
+    d = record.data
+    parts = [
+        f"公表日 {show('published', d.get('published'))}",
+        f"対象人数 {show('people_affected', d.get('people_affected'))}",
+        f"カード件数 {show('cards_affected', d.get('cards_affected'))}",
+        f"段階 {show('stage', d.get('stage'))}",
+    ]
+    if d.get("data_items"):
+        parts.append(f"漏えい項目 {show('data_items', d['data_items'])}")
+    if d.get("reported_to"):
+        parts.append(f"報告先 {show('reported_to', d['reported_to'])}")
+    if d.get("title"):
+        parts.append(f"表題 {d['title']}")
+    return " / ".join(parts)
+
+
+def feed(
+    records: Sequence[IncidentRecord], *, self_url: str, site_url: str, generated: dt.datetime
+) -> bytes:
+    """The feed document; `site_url` ends with "/" (incident pages hang below it)."""
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(root, f"{{{ATOM}}}id").text = f"urn:uuid:{uuid.uuid5(OWABI_NAMESPACE, 'feed')}"
+    ET.SubElement(root, f"{{{ATOM}}}title").text = "owabi: セキュリティインシデント"
+    newest = max((r.updated_at for r in records), default=generated)
+    ET.SubElement(root, f"{{{ATOM}}}updated").text = _stamp(newest)
+    ET.SubElement(ET.SubElement(root, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = "owabi"
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=self_url)
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="alternate", href=site_url)
+    for record in records:
+        entry = ET.SubElement(root, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:uuid:{incident_uuid(record.id)}"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = title(record)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(record.updated_at)
+        ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(record.created_at)
+        ET.SubElement(
+            entry, f"{{{ATOM}}}link", rel="alternate", href=f"{site_url}incidents/{record.id}"
+        )
+        for category in record.data.get("categories", []):
+            ET.SubElement(entry, f"{{{ATOM}}}category", term=category)
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary(record)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
