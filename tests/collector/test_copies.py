@@ -222,3 +222,22 @@ def test_only_notices_of_incidents_keep_band_keys(sessions: sessionmaker[Session
     with sessions() as s:
         keyed = set(s.scalars(select(NoticeBand.notice_id).distinct()))
     assert keyed == {own.notice_id, odd.notice_id}
+
+
+def test_notices_of_incidents_keep_their_text_and_ordinary_pages_do_not(
+    sessions: sessionmaker[Session],
+) -> None:
+    # The incident page marks each fact's evidence in the notice text; an ordinary page's
+    # text would only fill the store.
+    record(sessions, "https://rose.example/news/1.html", facts("株式会社ローズ"), ROSE)
+    copy = ROSE.replace("、", "，")
+    record(sessions, "https://rose.example/news/1.pdf", facts(None, is_incident=False), copy)
+    bland = "新商品のお知らせ。" * 20
+    record(sessions, "https://rose.example/news/2.html", facts(None, is_incident=False), bland)
+    with sessions() as s:
+        texts = {n.url: n.text for n in s.scalars(select(NoticeRecord))}
+    assert texts == {
+        "https://rose.example/news/1.html": ROSE,
+        "https://rose.example/news/1.pdf": copy,  # a copy, attached to the incident
+        "https://rose.example/news/2.html": None,
+    }
