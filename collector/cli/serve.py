@@ -73,6 +73,7 @@ async def _serve(settings: Settings, config: Config) -> None:
             ready=ready,
             metrics=None,
             access=access_of(settings),
+            misp_feed=settings.web_misp_feed,
         )
         server = WebServer(build_app(site))
         bound = await server.start(settings.http_host, settings.http_port)

@@ -91,6 +91,8 @@ class CoreSettings(BaseSettings):
     web_token: SecretStr | None = None
     # /metrics without the token (a Prometheus scraper on the same network).
     web_metrics_open: bool = True
+    # Serve the MISP feed (as `owabi incidents export --format misp`) at /misp/.
+    web_misp_feed: bool = False
     shutdown_timeout: float = 30.0
     config_poll: float = 5.0
     # A reload that leaves no enabled source is taken for an accident (a truncated file)

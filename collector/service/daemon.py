@@ -104,6 +104,7 @@ class Daemon:
                     ready=self.probe.ready,
                     metrics=self.metrics.render,
                     access=access_of(settings),
+                    misp_feed=settings.web_misp_feed,
                     metrics_content_type=CONTENT_TYPE,
                     clock=clock,
                 )

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from collector.clock import SYSTEM, Clock
 from collector.config.files import Config
+from collector.export import describe
 from collector.export.json_doc import incident_dict
 from collector.incidents.filters import BadFilter, IncidentFilter, read_filter
 from collector.incidents.select import select_incidents
@@ -36,7 +37,7 @@ PAGE_SIZE = 50
 FEED_SIZE = 50
 MAX_LIMIT = 500
 TEXT = "text/plain; charset=utf-8"
-_CATEGORY = "Any of these categories (repeat the parameter): " + ", ".join(views.CATEGORY_LABELS)
+_CATEGORY = "Any of these categories (repeat the parameter): " + ", ".join(describe.CATEGORY_LABELS)
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Site:
     ready: Callable[[], Awaitable[tuple[bool, str]]]
     metrics: Callable[[], bytes] | None
     access: Access
+    misp_feed: bool = False
     metrics_content_type: str = "text/plain; version=0.0.4; charset=utf-8"
     clock: Clock = SYSTEM
 
@@ -62,8 +64,8 @@ def _templates() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["safe_url"] = views.safe_url
-    env.globals["CATEGORY_LABELS"] = views.CATEGORY_LABELS
-    env.globals["STAGE_LABELS"] = views.STAGE_LABELS
+    env.globals["CATEGORY_LABELS"] = describe.CATEGORY_LABELS
+    env.globals["STAGE_LABELS"] = describe.STAGE_LABELS
     return env
 
 
@@ -143,10 +145,10 @@ def build_app(site: Site) -> FastAPI:
                 next_cursor=shown[-1].id if more and shown else None,
                 chart=chart(points),
                 query=flt.query_string(),
-                categories=views.CATEGORY_LABELS,
-                stages=views.STAGE_LABELS,
+                categories=describe.CATEGORY_LABELS,
+                stages=describe.STAGE_LABELS,
                 rules=[r.name for r in site.config().rules.rules if r.has_watchlist],
-                show=views.show,
+                show=describe.show,
                 page_size=PAGE_SIZE,
             )
 
@@ -175,7 +177,7 @@ def build_app(site: Site) -> FastAPI:
             alerts = queries.deliveries_of(s, incident_id)
             return page(
                 "incident.html",
-                title=atom.title(record),
+                title=describe.title(record),
                 record=record,
                 facts=views.facts(record.data),
                 notices=notices,
@@ -239,6 +241,20 @@ def build_app(site: Site) -> FastAPI:
                 "items": [incident_dict(r) for r in found.items],
                 "next_cursor": found.next_cursor,
             }
+
+    @app.get("/misp/{name}", include_in_schema=False)
+    def misp_file(name: str) -> Response:
+        """The MISP feed of every incident, when OWABI_WEB_MISP_FEED is on."""
+        if not site.misp_feed:
+            raise HTTPException(404)
+        from collector.export.misp import feed as misp_feed
+
+        with site.sessions() as s:
+            everything = select_incidents(s, IncidentFilter(), tags(), limit=None).items
+            files = misp_feed(everything)
+        if name not in files:
+            raise HTTPException(404)
+        return JSONResponse(files[name])
 
     @app.get("/api/v1/incidents/{incident_id}", tags=["incidents"])
     def api_incident(incident_id: int) -> dict[str, Any]:

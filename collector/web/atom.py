@@ -9,45 +9,16 @@ import uuid
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
+from collector.export.describe import OWABI_NAMESPACE, incident_uuid, summary, title
 from collector.store.models import IncidentRecord
-from collector.web.views import CATEGORY_LABELS, show
 
 ATOM = "http://www.w3.org/2005/Atom"
-# Fixed: entry ids are uuid5 of this namespace and the incident id, the same in every
-# feed owabi serves of one store (and in the MISP and STIX exports).
-OWABI_NAMESPACE = uuid.UUID("3f1c7a52-5a8e-4f0e-9d0b-6a3c2f1e8b47")
-
-
-def incident_uuid(incident_id: int) -> uuid.UUID:
-    return uuid.uuid5(OWABI_NAMESPACE, f"incident/{incident_id}")
 
 
 def _stamp(when: dt.datetime) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def title(record: IncidentRecord) -> str:
-    categories = "・".join(CATEGORY_LABELS.get(c, c) for c in record.data.get("categories", []))
-    return f"{record.organization or '組織名不明'}: {categories or 'インシデント'}"
-
-
-def summary(record: IncidentRecord) -> str:
-    d = record.data
-    parts = [
-        f"公表日 {show('published', d.get('published'))}",
-        f"対象人数 {show('people_affected', d.get('people_affected'))}",
-        f"カード件数 {show('cards_affected', d.get('cards_affected'))}",
-        f"段階 {show('stage', d.get('stage'))}",
-    ]
-    if d.get("data_items"):
-        parts.append(f"漏えい項目 {show('data_items', d['data_items'])}")
-    if d.get("reported_to"):
-        parts.append(f"報告先 {show('reported_to', d['reported_to'])}")
-    if d.get("title"):
-        parts.append(f"表題 {d['title']}")
-    return " / ".join(parts)
 
 
 def feed(

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from collector.web.views import CATEGORY_LABELS
+from collector.export.describe import CATEGORY_LABELS
 
 # One colour per category, in the schema's order (a categorical palette that stays
 # distinct for readers with the common colour-vision deficiencies).

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from collector.export.describe import show
 from parsers.schema import Incident
 
 FIELD_LABELS: dict[str, str] = {
@@ -31,24 +32,6 @@ FIELD_LABELS: dict[str, str] = {
     "reported_to": "報告先",
     "ppc_reportable": "個人情報保護委員会への報告対象",
     "cause": "原因",
-}
-CATEGORY_LABELS: dict[str, str] = {
-    "unauthorized_access": "不正アクセス",
-    "web_skimming": "決済画面改ざん",
-    "ransomware": "ランサムウェア",
-    "malware": "マルウェア",
-    "ddos": "DDoS",
-    "phishing": "フィッシング",
-    "insider": "内部不正",
-    "misdelivery": "誤送信・誤公開",
-    "loss_theft": "紛失・盗難",
-    "other": "その他",
-}
-STAGE_LABELS = {"report": "第一報", "update": "続報", "final": "最終報"}
-AUTHORITY_LABELS = {
-    "ppc": "個人情報保護委員会",
-    "police": "警察",
-    "other_authority": "その他官公庁",
 }
 SHOWN = tuple(name for name in Incident.model_fields if name in FIELD_LABELS)
 MAX_URL = 2000
@@ -76,22 +59,6 @@ class Change:
     field: str
     before: str
     after: str
-
-
-def show(name: str, value: Any) -> str:
-    """A schema value as a reader wants it: labels for enums, 1,234 for counts."""
-    if value is None or value == []:
-        return "–"
-    if isinstance(value, bool):
-        return "はい" if value else "いいえ"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, list):
-        labels = CATEGORY_LABELS | AUTHORITY_LABELS if name != "data_items" else {}
-        return "、".join(labels.get(str(v), str(v)) for v in value)
-    if name == "stage":
-        return STAGE_LABELS.get(str(value), str(value))
-    return str(value)
 
 
 def facts(data: Mapping[str, Any]) -> list[Fact]:

@@ -351,3 +351,31 @@ def test_a_token_opens_the_pages_by_bearer_basic_or_query(tmp_path: Path, config
         assert client.get("/feed.atom?token=s3cret").status_code == 200
         assert client.get("/metrics").status_code == 401  # not open: behind the token
         assert client.get("/healthz").status_code == 200
+
+
+def test_misp_feed_is_served_only_when_enabled(tmp_path: Path, config: Config) -> None:
+    for client in _client(tmp_path, config, Access(token=None, loopback=True)):
+        assert client.get("/misp/manifest.json").status_code == 404
+    engine, sessions = _store(tmp_path / "misp.db")
+
+    async def ready() -> tuple[bool, str]:
+        return True, "ready"
+
+    site = Site(
+        sessions=sessions,
+        config=lambda: config,
+        ready=ready,
+        metrics=None,
+        access=Access(token=None, loopback=True),
+        misp_feed=True,
+    )
+    client = AsgiClient(build_app(site))
+    try:
+        manifest = client.get("/misp/manifest.json").json()
+        assert len(manifest) == 3
+        first = next(iter(manifest))
+        assert client.get(f"/misp/{first}.json").json()["Event"]["uuid"] == first
+        assert client.get("/misp/nothing.json").status_code == 404
+    finally:
+        client.close()
+        engine.dispose()
