@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format test-slow bench soak clean
+.PHONY: run test lint format test-slow bench soak screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -60,6 +60,10 @@ bench: $(DEVSTAMP)
 
 # `owabi run` against 1,000 loopback sources for ~5 minutes: RSS, fds and cycle time per
 # cycle, appended to bench/results.md. `make soak SOAK_ARGS="--minutes 30"` for the long run.
+# The README's screenshots of the pages (needs chromium; Japanese text needs fonts-noto-cjk).
+screenshots: $(DEVSTAMP)
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_browser.py
+
 soak: $(DEVSTAMP)
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
