@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from collector.cli import aio
-from collector.cli.context import EXIT_OK, cli_errors, ctx_of, out
+from collector.cli.context import EXIT_CONFIG, EXIT_OK, cli_errors, ctx_of, fail, out
 from collector.config.files import Config
 from collector.config.settings import Settings
 from collector.errors import StoreError
@@ -28,6 +28,14 @@ def serve(
     port: Annotated[
         int | None, typer.Option(help="Port to listen on [default: OWABI_HTTP_PORT].")
     ] = None,
+    hash_password: Annotated[
+        bool,
+        typer.Option(
+            "--hash-password",
+            help="Read a password (prompted, or one line of stdin), print the hash for a "
+            "`name:hash` line of OWABI_WEB_USERS_FILE, and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the incident pages, the Atom feed and the API, read-only, without polling.
 
@@ -37,8 +45,12 @@ def serve(
     /incidents/ID, /sources; /feed.atom and /api/v1/incidents take the same filters
     (category, org, since, until, min_people, min_cards, card_data, tag, watchlist,
     stage); /api/v1/openapi.json describes the API. On an address other than loopback
-    the pages need OWABI_WEB_TOKEN. Stop with Ctrl-C or SIGTERM.
+    the pages need OWABI_WEB_TOKEN or a user of OWABI_WEB_USERS_FILE (add one with
+    `owabi serve --hash-password`). Stop with Ctrl-C or SIGTERM.
     """
+    if hash_password:
+        _print_hash()
+        raise typer.Exit(EXIT_OK)
     c = ctx_of(ctx)
     with cli_errors():
         settings = c.settings.model_copy(
@@ -49,6 +61,20 @@ def serve(
         )
         aio.run(_serve(settings, c.config))
     raise typer.Exit(EXIT_OK)
+
+
+def _print_hash() -> None:
+    import sys
+
+    from collector.web.users import hash_password
+
+    if sys.stdin.isatty():
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        fail("an empty password is no password", EXIT_CONFIG)
+    print(hash_password(password))
 
 
 async def _serve(settings: Settings, config: Config) -> None:

@@ -89,6 +89,8 @@ class CoreSettings(BaseSettings):
     # The analysts' pages, feed and API (collector.web): on any address but loopback they
     # open only with this token (Bearer, Basic password, or ?token= for feed readers).
     web_token: SecretStr | None = None
+    # Users who may sign in with Basic auth: `name:scrypt$…` lines (collector.web.users).
+    web_users_file: str | None = None
     # /metrics without the token (a Prometheus scraper on the same network).
     web_metrics_open: bool = True
     # Serve the MISP feed (as `owabi incidents export --format misp`) at /misp/.

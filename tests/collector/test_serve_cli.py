@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from collector.store.engine import make_engine
 from collector.store.migrate import upgrade
+from collector.web.users import read_users
 from tests.support.proc import REPO, run_owabi
 
 
@@ -76,3 +77,19 @@ def test_a_read_only_engine_is_refused_writes_by_sqlite(tmp_path: Path) -> None:
     with reader.connect() as conn, pytest.raises(OperationalError, match="readonly"):
         conn.execute(text("DELETE FROM incident"))
     reader.dispose()
+
+
+def test_hash_password_prints_a_line_the_users_file_takes(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "collector.cli", "serve", "--hash-password"],
+        input="s3cret pass\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+    )
+    stored = done.stdout.strip()
+    assert stored.startswith("scrypt$") and "s3cret" not in stored
+    users = tmp_path / "users"
+    users.write_text(f"hana:{stored}\n", encoding="utf-8")
+    assert read_users(users).allows("hana", "s3cret pass")

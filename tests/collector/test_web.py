@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,13 @@ import pytest
 
 from collector.config.files import Config, load_config
 from collector.config.settings import load_settings
+from collector.errors import ConfigError
 from collector.store.engine import make_engine, session_factory
 from collector.store.migrate import upgrade
 from collector.store.models import Delivery, IncidentRecord, NoticeRecord
 from collector.web.access import Access
 from collector.web.app import Site, build_app
+from collector.web.users import hash_password, read_users
 from parsers.schema import Incident
 from tests.support.asgi import AsgiClient
 
@@ -379,3 +382,34 @@ def test_misp_feed_is_served_only_when_enabled(tmp_path: Path, config: Config) -
     finally:
         client.close()
         engine.dispose()
+
+
+def test_a_user_of_the_users_file_signs_in_with_basic_auth(tmp_path: Path, config: Config) -> None:
+    users_file = tmp_path / "users"
+    users_file.write_text(f"# analysts\nhana:{hash_password('桜 pass')}\n", encoding="utf-8")
+    access = Access(token=None, loopback=False, users=read_users(users_file))
+
+    def basic(user: str, password: str) -> dict[str, str]:
+        pair = base64.b64encode(f"{user}:{password}".encode()).decode()
+        return {"Authorization": f"Basic {pair}"}
+
+    for client in _client(tmp_path, config, access):
+        assert client.get("/", headers=basic("hana", "桜 pass")).status_code == 200
+        assert client.get("/", headers=basic("hana", "wrong")).status_code == 401
+        assert client.get("/", headers=basic("nobody", "桜 pass")).status_code == 401
+        assert client.get("/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("hana:plaintext\n", "line 1: not `name:scrypt$…`"),
+        ("# nobody yet\n", "no users in the file"),
+    ],
+)
+def test_a_bad_users_file_is_one_line_naming_it(tmp_path: Path, content: str, message: str) -> None:
+    users_file = tmp_path / "users"
+    users_file.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)) as info:
+        read_users(users_file)
+    assert str(users_file) in str(info.value)
