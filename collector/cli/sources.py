@@ -4,17 +4,26 @@ and trying a URL before adding it."""
 from __future__ import annotations
 
 import json
-import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from collector.cli import aio
-from collector.cli.context import EXIT_CONFIG, cli_errors, ctx_of, err, fail, out
+from collector.cli.context import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_OK,
+    cli_errors,
+    ctx_of,
+    err,
+    fail,
+    out,
+)
 from collector.cli.report import incident_row
 from collector.clock import SYSTEM
 from collector.config.files import load_sources
@@ -22,6 +31,14 @@ from collector.runtime import open_fetcher, open_parser, open_store
 from collector.sources import KINDS, SourceConfig
 from collector.sources.probe import Probe, probe
 from collector.sources.status import statuses
+from collector.sources.vendors import (
+    Found,
+    Unusable,
+    Vendor,
+    probe_vendors,
+    read_vendors,
+    suggest_id,
+)
 from collector.store import queries
 
 app = typer.Typer(
@@ -155,15 +172,6 @@ def test(
     _show(_run_probe(ctx, url, "test", kind, None))
 
 
-def suggest_id(url: str, taken: set[str]) -> str:
-    host = (urlsplit(url).hostname or "source").removeprefix("www.")
-    base = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-")[:56] or "source"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
-
-
 def _own_keys(source: SourceConfig) -> dict[str, object]:
     """The keys a kind adds to the common ones, where they are set (`selectors`)."""
     common = SourceConfig.model_fields
@@ -186,14 +194,138 @@ def _toml(value: object) -> str:
 
 
 def toml_block(source: SourceConfig) -> str:
-    """A `[[source]]` block with what `sources add` found: id, url, kind, organization
-    and the kind's own keys."""
+    """A `[[source]]` block with what `sources add` found: id, url, kind, organization,
+    tags and interval where set, and the kind's own keys."""
     lines = ["", "[[source]]"]
-    found = {key: getattr(source, key) for key in ("id", "url", "kind", "organization")}
+    found = {key: getattr(source, key) for key in ("id", "url", "kind", "organization", "tags")}
+    if source.interval is not None:
+        found["interval"] = _span_text(source.interval)
     for key, value in {**found, **_own_keys(source)}.items():
-        if value is not None:
+        if value is not None and value != ():
             lines.append(f"{key} = {_toml(value)}")
     return "\n".join(lines) + "\n"
+
+
+def _span_text(seconds: float) -> str:
+    """Seconds as the sources file writes a duration ("90m", "2h", "45s")."""
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV or TSV: organization, url[, tags, interval].")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Probe and report; write nothing.")
+    ] = False,
+    watchlist: Annotated[
+        Path | None,
+        typer.Option(help="Also write the organizations to this watchlist file, one a line."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Write without asking.")] = False,
+) -> None:
+    """Add a vendor list as sources in one step.
+
+    Each line's URL is probed, several at a time and politely (per-host limit, delay,
+    robots.txt), as `sources add` does: the kind (feed or news page) and the news list
+    are detected. A table shows what was found (entries, newest date); the lines that
+    cannot be used are listed with the reason. Then a [[source]] block is appended for
+    each that works (organization, tags and interval from the file), unless --dry-run.
+    Exit code 0 when every line was usable, 1 when some were not, 2 on a bad file.
+    """
+    c = ctx_of(ctx)
+    with cli_errors():
+        vendors, unusable = read_vendors(file)
+        existing = c.config.sources.by_id()
+    known_urls = {s.url for s in existing.values()}
+    fresh = [v for v in vendors if v.url not in known_urls]
+    unusable += [
+        Unusable(v.line, v.organization, v.url, "already a configured source")
+        for v in vendors
+        if v.url in known_urls
+    ]
+    found, failed = _probe_vendors(ctx, fresh, set(existing))
+    unusable = sorted(unusable + failed, key=lambda u: u.line)
+    _show_import(found, unusable)
+    if found and not dry_run:
+        _append_sources(Path(c.settings.sources_file), found, yes=yes)
+    if watchlist is not None and found and not dry_run:
+        names = dict.fromkeys(f.vendor.organization for f in found)
+        watchlist.write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
+        out.print(f"wrote {len(names)} organizations to {watchlist}")
+    raise typer.Exit(EXIT_OK if not unusable else EXIT_FAILED)
+
+
+def _probe_vendors(
+    ctx: typer.Context, vendors: list[Vendor], taken: set[str]
+) -> tuple[list[Found], list[Unusable]]:
+    c = ctx_of(ctx)
+
+    async def go(on_done: Callable[[Vendor], None] | None) -> tuple[list[Found], list[Unusable]]:
+        with open_parser(c.settings) as parser:
+            async with open_fetcher(c.settings) as fetcher:
+                return await probe_vendors(
+                    fetcher,
+                    parser,
+                    vendors,
+                    taken=taken,
+                    keywords=c.config.sources.keywords,
+                    concurrency=c.settings.concurrency,
+                    on_done=on_done,
+                )
+
+    with cli_errors():
+        if not sys.stderr.isatty():
+            return aio.run(go(None))
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(
+            TextColumn("[bold]probing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("vendors", total=len(vendors))
+            return aio.run(go(lambda _: progress.advance(task)))
+
+
+def _show_import(found: list[Found], unusable: list[Unusable]) -> None:
+    table = Table(title=f"Usable: {len(found)}")
+    for col in ("line", "organization", "kind", "entries", "newest", "id", "url"):
+        table.add_column(col, justify="right" if col in ("line", "entries") else "left")
+    for f in sorted(found, key=lambda f: f.vendor.line):
+        table.add_row(
+            str(f.vendor.line),
+            Text(f.vendor.organization),
+            f.source.kind,
+            str(f.entries),
+            f.newest.isoformat() if f.newest else "–",
+            f.source.id,
+            Text(f.vendor.url),
+        )
+    out.print(table)
+    for u in unusable:
+        err.print(Text(f"✗ line {u.line} {u.organization} {u.url}: {u.reason}"))
+
+
+def _append_sources(path: Path, found: list[Found], *, yes: bool) -> None:
+    if not yes and not typer.confirm(f"Append {len(found)} sources to {path}?", default=True):
+        raise typer.Exit(EXIT_FAILED)
+    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    blocks = "".join(toml_block(f.source) for f in sorted(found, key=lambda f: f.vendor.line))
+    path.write_text(before.rstrip("\n") + "\n" + blocks, encoding="utf-8")
+    try:
+        with cli_errors():
+            load_sources(path)
+    except typer.Exit:
+        path.write_text(before, encoding="utf-8")
+        err.print("the file is unchanged")
+        raise
+    out.print(f"added {len(found)} sources to {path}")
 
 
 @app.command()
