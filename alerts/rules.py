@@ -37,7 +37,7 @@ from alerts.channels.base import ChannelSpec
 from alerts.channels.console import ConsoleSpec
 from alerts.durations import parse_duration
 from alerts.errors import RuleError
-from parsers.orgname import org_key
+from parsers.orgname import name_key, names_match
 from parsers.schema import Incident
 from parsers.textnorm import nfkc
 
@@ -326,7 +326,7 @@ class Rule(_Strict):
     def _normalize_watchlist(self) -> Rule:
         watch = []
         for name in self.organizations:
-            norm = org_key(name)
+            norm = name_key(name)
             if not norm:
                 raise ValueError(f"watchlist name {name!r} is empty once normalized")
             watch.append(norm)
@@ -343,12 +343,14 @@ class Rule(_Strict):
 
     def watches(self, organization: str | None) -> bool:
         """Whether `organization` is on this rule's watchlist: a listed name is the
-        organization's, or inside it, once legal forms, width and spaces are set aside. A
-        watchlist file that was not read watches nothing (fail closed)."""
+        organization's once legal forms (in any position or form), width, spaces and
+        variant kanji are set aside, or is followed only by the kind of business or body
+        (日本生命 watches 日本生命保険相互会社, not 日本生命科学; parsers.orgname.names_match).
+        A watchlist file that was not read watches nothing (fail closed)."""
         if self.organizations_file is not None and self._file_watch is None:
             return False
-        org = org_key(organization or "")
-        return bool(org) and any(w == org or w in org for w in self._watch)
+        org = name_key(organization or "")
+        return any(names_match(w, org) for w in self._watch)
 
     def load_watchlist(self, base_dir: Path) -> None:
         """Read `organizations_file` (relative to `base_dir`) into the watchlist."""
@@ -358,26 +360,31 @@ class Rule(_Strict):
         if not path.is_absolute():
             path = base_dir / path
         where = f"rule {self.name!r} key 'organizations_file': {path}"
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            raise RuleError(f"{where}: file not found") from None
-        except OSError as exc:
-            raise RuleError(f"{where}: cannot read: {exc.strerror or exc}") from None
-        except UnicodeDecodeError as exc:
-            raise RuleError(f"{where}: not UTF-8 (byte {exc.start})") from None
-        names: list[str] = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            name = _COMMENT.sub("", line).strip()
-            if not name:
-                continue
-            norm = org_key(name)
-            if not norm:
-                raise RuleError(f"{where}: line {number}: {name!r} is empty once normalized")
-            names.append(norm)
-        if not names:
-            raise RuleError(f"{where}: no organization names in the file")
-        self._file_watch = tuple(names)
+        self._file_watch = tuple(name_key(name) for name in read_watchlist(path, where))
+
+
+def read_watchlist(path: Path, where: str) -> list[str]:
+    """The organization names of a watchlist file, one a line (`#` starts a comment);
+    RuleError naming `where` when it cannot be read or a name is empty once normalized."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise RuleError(f"{where}: file not found") from None
+    except OSError as exc:
+        raise RuleError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{where}: not UTF-8 (byte {exc.start})") from None
+    names: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        name = _COMMENT.sub("", line).strip()
+        if not name:
+            continue
+        if not name_key(name):
+            raise RuleError(f"{where}: line {number}: {name!r} is empty once normalized")
+        names.append(name)
+    if not names:
+        raise RuleError(f"{where}: no organization names in the file")
+    return names
 
 
 class RulesConfig(_Strict):

@@ -4,6 +4,7 @@ legal-form words, casefolded. One home, so merging, watchlists and scoring agree
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from parsers.textnorm import nfkc
 
@@ -36,3 +37,64 @@ def org_key(name: str) -> str:
     while previous != text:
         previous, text = text, _LEGAL_LATIN.sub("", text)
     return text.casefold()
+
+
+# Variant kanji that NFKC leaves as they are, folded to the common form: company and
+# family names are written both ways (髙島屋 / 高島屋, 﨑 / 崎) by the same organization.
+_ITAIJI = str.maketrans(
+    {
+        "髙": "高", "﨑": "崎", "嵜": "崎", "濵": "浜", "濱": "浜", "邊": "辺", "邉": "辺",
+        "齋": "斎", "齊": "斉", "廣": "広", "國": "国", "澤": "沢", "櫻": "桜", "德": "徳",
+        "眞": "真", "榮": "栄", "冨": "富", "嶋": "島", "嶌": "島", "桒": "桑", "曻": "昇",
+        "瀨": "瀬", "惠": "恵", "淺": "浅", "條": "条", "實": "実", "與": "与", "驛": "駅",
+        "會": "会", "藝": "芸", "圓": "円", "縣": "県", "學": "学", "舘": "館", "萬": "万",
+    }
+)  # fmt: skip
+# What may follow a watched name inside the same organization's name: the kind of
+# business or body written out (日本生命 → 日本生命保険相互会社, 横浜市 → 横浜市教育委員会).
+# Anything else makes another organization (日本生命 is not 日本生命科学).
+NAME_TAILS = frozenset(
+    {
+        "保険", "生命保険", "損害保険", "海上火災保険", "火災保険", "銀行", "信託銀行",
+        "信用金庫", "信用組合", "証券", "信託", "ホールディングス", "ホールディング", "hd",
+        "holdings", "グループ", "グループ本社", "group", "本社", "本店",
+        "教育委員会", "役所", "市役所", "町役場", "村役場", "役場", "水道局", "交通局",
+        "病院局", "消防局", "議会", "選挙管理委員会", "社",
+    }
+)  # fmt: skip
+
+
+# A branch of the watched organization: 東京支店, 大阪営業所.
+BRANCHES = ("支店", "支社", "営業所")
+
+
+def name_key(name: str) -> str:
+    """`org_key`, with variant kanji folded: what a watchlist compares."""
+    return org_key(name).translate(_ITAIJI)
+
+
+def names_match(watched: str, organization: str) -> bool:
+    """Whether the organization a notice names is the watched one (both `name_key`s):
+    the same name, or the watched name followed by the kind of business or body
+    (NAME_TAILS). A longer name that merely begins with it is another organization."""
+    if not watched or not organization:
+        return False
+    if organization == watched:
+        return True
+    if not organization.startswith(watched):
+        return False
+    rest = organization[len(watched) :]
+    if watched.endswith("大") and rest == "学":
+        return True  # 〇〇大 is how 〇〇大学 is written short
+    return rest in NAME_TAILS or rest.endswith(BRANCHES)
+
+
+def near_miss(watched: str, organization: str) -> bool:
+    """A name like the watched one that `names_match` does not take (both `name_key`s):
+    one inside the other, or most of their letters in common. Shown when tuning a
+    watchlist, never matched."""
+    if not watched or not organization or names_match(watched, organization):
+        return False
+    if watched in organization or organization in watched:
+        return True
+    return SequenceMatcher(None, watched, organization).ratio() >= 0.75

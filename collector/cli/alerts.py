@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,12 +15,13 @@ from rich.text import Text
 from sqlalchemy.orm import Session, sessionmaker
 
 from alerts.digest import DigestItem, due_period
-from alerts.errors import DeliveryError
+from alerts.errors import DeliveryError, RuleError
 from alerts.message import Alert, alert_key
 from alerts.rules import (
     Rule,
     RulesConfig,
     matches,
+    read_watchlist,
     rule_matches_explained,
 )
 from collector.cli import aio
@@ -43,6 +45,7 @@ from collector.incidents import tags_of
 from collector.runtime import open_runtime, open_store, preview
 from collector.store import queries
 from collector.store.models import Delivery, DigestRun, IncidentRecord
+from parsers.orgname import name_key, names_match, near_miss
 from parsers.schema import Incident
 
 app = typer.Typer(help="Alert rules, failed alerts and digests.", no_args_is_help=True)
@@ -98,14 +101,24 @@ def test_(
     send: Annotated[
         bool, typer.Option("--send", help="Send one test message to the rule's channels.")
     ] = False,
+    watchlist: Annotated[
+        Path | None,
+        typer.Option(help="Check a watchlist file against every stored incident instead."),
+    ] = None,
 ) -> None:
     """Which stored incidents each rule matches, and the exact message it would send.
 
     With --incident, the reasons a rule does not match are listed too. With --send, one
     message (the given incident, else the newest match, else the newest incident) goes to
-    each channel of the rule, straight away, outside the outbox.
+    each channel of the rule, straight away, outside the outbox. With --watchlist FILE
+    (one organization a line, as a rule's organizations_file), each name's matching
+    stored incidents are listed, and its near misses: names like it that it does not
+    match (日本生命 and 日本生命科学), for tuning the list.
     """
     c = ctx_of(ctx)
+    if watchlist is not None:
+        _check_watchlist(ctx, watchlist)
+        raise typer.Exit(EXIT_OK)
     with cli_errors():
         config = c.config
         path = str(c.settings.rules_file)
@@ -131,6 +144,27 @@ def test_(
                     fail("the store holds no incident to send; run `owabi fetch` first")
                 failed = aio.run(_send_test(config, selected[0], first, facts[first.id]))
                 raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _check_watchlist(ctx: typer.Context, path: Path) -> None:
+    c = ctx_of(ctx)
+    try:
+        names = read_watchlist(path, f"--watchlist {path}")
+    except RuleError as exc:
+        fail(escape(str(exc)), EXIT_CONFIG)
+    with cli_errors(), open_store(c.settings) as sessions, sessions() as s:
+        records = queries.list_incidents(s, limit=None)
+        orgs = [(r.id, r.organization) for r in records if r.organization]
+    keys = [(ident, org, name_key(org)) for ident, org in orgs]
+    table = Table(title=f"Watchlist {path}: {len(names)} names, {len(orgs)} incidents")
+    for col in ("name", "matches", "near misses (not matched)"):
+        table.add_column(col)
+    for name in names:
+        watched = name_key(name)
+        hits = [f"#{i} {org}" for i, org, key in keys if names_match(watched, key)]
+        near = [f"#{i} {org}" for i, org, key in keys if near_miss(watched, key)]
+        table.add_row(Text(name), Text("\n".join(hits) or "–"), Text("\n".join(near) or "–"))
+    out.print(table)
 
 
 def _print_rule(

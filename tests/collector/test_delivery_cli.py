@@ -188,3 +188,19 @@ def test_missing_watchlist_file_stops_startup(env: SlackReceiver, tmp_path: Path
     assert code == 2
     assert "rules.toml: rule 'watch' key 'organizations_file'" in line
     assert "watch.txt: file not found" in line
+
+
+def test_alerts_test_checks_a_watchlist_with_its_near_misses(
+    env: SlackReceiver, tmp_path: Path
+) -> None:
+    watch = tmp_path / "watch.txt"
+    watch.write_text("# vendors\n㈱テスト通販\nテスト\n", encoding="utf-8")
+    code, out, err = run("alerts", "test", "--watchlist", str(watch))
+    assert code == 0, err
+    assert "2 names" in out
+    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if "│" in line}
+    assert "株式会社テスト通販" in rows["㈱テスト通販"].split("│")[2]
+    assert rows["テスト"].split("│")[2].strip() == "–"  # テスト is not テスト通販
+    assert "テスト通販" in rows["テスト"].split("│")[3]  # … but shown as a near miss
+    missing = run("alerts", "test", "--watchlist", str(tmp_path / "none.txt"))
+    assert missing[0] == 2 and "file not found" in missing[2]
