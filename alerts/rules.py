@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 import types
 import typing
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -360,12 +361,17 @@ class Rule(_Strict):
         if not path.is_absolute():
             path = base_dir / path
         where = f"rule {self.name!r} key 'organizations_file': {path}"
-        self._file_watch = tuple(name_key(name) for name in read_watchlist(path, where))
+        entries = read_watchlist(path, where)
+        self._file_watch = tuple(name_key(name) for names in entries for name in names)
 
 
-def read_watchlist(path: Path, where: str) -> list[str]:
-    """The organization names of a watchlist file, one a line (`#` starts a comment);
-    RuleError naming `where` when it cannot be read or a name is empty once normalized."""
+def read_watchlist(path: Path, where: str) -> list[tuple[str, ...]]:
+    """The organizations of a watchlist file, each with the names it goes by.
+
+    A text file lists one name a line (`#` starts a comment). A `.toml` file lists
+    `[[organization]]` tables whose `name` is a string or a list of aliases
+    (`name = ["ヤマダ電機", "YAMADA"]`). RuleError names `where` and the line or entry
+    when the file cannot be read or a name is empty once normalized."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -374,17 +380,45 @@ def read_watchlist(path: Path, where: str) -> list[str]:
         raise RuleError(f"{where}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise RuleError(f"{where}: not UTF-8 (byte {exc.start})") from None
-    names: list[str] = []
+    entries = _toml_watchlist(text, where) if path.suffix == ".toml" else _text_watchlist(text)
+    for place, names in entries:
+        for name in names:
+            if not name_key(name):
+                raise RuleError(f"{where}: {place}: {name!r} is empty once normalized")
+    if not entries:
+        raise RuleError(f"{where}: no organization names in the file")
+    return [names for _, names in entries]
+
+
+def _text_watchlist(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    entries: list[tuple[str, tuple[str, ...]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         name = _COMMENT.sub("", line).strip()
-        if not name:
-            continue
-        if not name_key(name):
-            raise RuleError(f"{where}: line {number}: {name!r} is empty once normalized")
-        names.append(name)
-    if not names:
-        raise RuleError(f"{where}: no organization names in the file")
-    return names
+        if name:
+            entries.append((f"line {number}", (name,)))
+    return entries
+
+
+def _toml_watchlist(text: str, where: str) -> list[tuple[str, tuple[str, ...]]]:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{where}: not valid TOML: {exc}") from None
+    extra = set(doc) - {"organization"}
+    if extra:
+        raise RuleError(f"{where}: unknown key {sorted(extra)[0]!r} (expected [[organization]])")
+    entries: list[tuple[str, tuple[str, ...]]] = []
+    for number, table in enumerate(doc.get("organization", []), start=1):
+        place = f"organization {number}"
+        unknown = set(table) - {"name"} if isinstance(table, dict) else {"?"}
+        if unknown:
+            raise RuleError(f"{where}: {place}: unknown key {sorted(unknown)[0]!r}")
+        name = table.get("name")
+        names = (name,) if isinstance(name, str) else tuple(name) if isinstance(name, list) else ()
+        if not names or not all(isinstance(n, str) for n in names):
+            raise RuleError(f"{where}: {place}: name must be a string or a list of strings")
+        entries.append((place, names))
+    return entries
 
 
 class RulesConfig(_Strict):

@@ -159,11 +159,18 @@ def _check_watchlist(ctx: typer.Context, path: Path) -> None:
     table = Table(title=f"Watchlist {path}: {len(names)} names, {len(orgs)} incidents")
     for col in ("name", "matches", "near misses (not matched)"):
         table.add_column(col)
-    for name in names:
-        watched = name_key(name)
-        hits = [f"#{i} {org}" for i, org, key in keys if names_match(watched, key)]
-        near = [f"#{i} {org}" for i, org, key in keys if near_miss(watched, key)]
-        table.add_row(Text(name), Text("\n".join(hits) or "–"), Text("\n".join(near) or "–"))
+    for aliases in names:
+        watched = [name_key(name) for name in aliases]
+        hits = [f"#{i} {org}" for i, org, key in keys if any(names_match(w, key) for w in watched)]
+        near = [
+            f"#{i} {org}"
+            for i, org, key in keys
+            if not any(names_match(w, key) for w in watched)
+            and any(near_miss(w, key) for w in watched)
+        ]
+        table.add_row(
+            Text(" / ".join(aliases)), Text("\n".join(hits) or "–"), Text("\n".join(near) or "–")
+        )
     out.print(table)
 
 

@@ -165,3 +165,37 @@ def test_unreadable_watchlist_file(tmp_path: Path) -> None:
 def test_organizations_file_must_not_be_empty() -> None:
     with pytest.raises(RuleError, match="rule 'vendors' organizations_file"):
         parse_rules(doc(organizations_file=""))
+
+
+def test_a_toml_watchlist_lists_each_organization_with_its_aliases(
+    tmp_path: Path, make_incident: Any
+) -> None:
+    write(
+        tmp_path / "vendors.toml",
+        '[[organization]]\nname = ["ヤマダ電機", "YAMADA"]\n\n'
+        '[[organization]]\nname = "サンプル商事"\n',
+    )
+    config = parse_rules(doc(organizations_file="vendors.toml"), base_dir=tmp_path)
+    r = config.rules[0]
+    assert matches(r, make_incident(organization="株式会社ヤマダ電機"))
+    assert matches(r, make_incident(organization="Yamada Co., Ltd."))
+    assert matches(r, make_incident(organization="サンプル商事株式会社"))
+    assert not matches(r, make_incident(organization="ヤマダ電機商会"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[[organization]]\nname = ["YAMADA"]\nsubsidiaries = true\n', "unknown key"),
+        ("[[organization]]\nname = 3\n", "name must be a string or a list of strings"),
+        ('[[organization]]\nname = "株式会社"\n', "organization 1: '株式会社' is empty"),
+        ("[[vendor]]\n", "unknown key 'vendor'"),
+        ("name = [", "not valid TOML"),
+    ],
+)
+def test_a_bad_toml_watchlist_is_one_error_naming_the_entry(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    write(tmp_path / "vendors.toml", content)
+    with pytest.raises(RuleError, match=message):
+        parse_rules(doc(organizations_file="vendors.toml"), base_dir=tmp_path)
