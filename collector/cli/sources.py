@@ -315,8 +315,14 @@ def _show_import(found: list[Found], unusable: list[Unusable]) -> None:
 def _append_sources(path: Path, found: list[Found], *, yes: bool) -> None:
     if not yes and not typer.confirm(f"Append {len(found)} sources to {path}?", default=True):
         raise typer.Exit(EXIT_FAILED)
-    before = path.read_text(encoding="utf-8") if path.exists() else ""
     blocks = "".join(toml_block(f.source) for f in sorted(found, key=lambda f: f.vendor.line))
+    _append_checked(path, blocks)
+    out.print(f"added {len(found)} sources to {path}")
+
+
+def _append_checked(path: Path, blocks: str) -> None:
+    """Append [[source]] blocks; put the file back as it was if it no longer loads."""
+    before = path.read_text(encoding="utf-8") if path.exists() else ""
     path.write_text(before.rstrip("\n") + "\n" + blocks, encoding="utf-8")
     try:
         with cli_errors():
@@ -325,7 +331,6 @@ def _append_sources(path: Path, found: list[Found], *, yes: bool) -> None:
         path.write_text(before, encoding="utf-8")
         err.print("the file is unchanged")
         raise
-    out.print(f"added {len(found)} sources to {path}")
 
 
 @app.command()
@@ -356,14 +361,5 @@ def add(
     out.print(Text(f"\nto append to {c.settings.sources_file}:{block}"))
     if not yes and not typer.confirm("Add this source?", default=True):
         raise typer.Exit(1)
-    path = Path(c.settings.sources_file)
-    before = path.read_text(encoding="utf-8")
-    path.write_text(before.rstrip("\n") + "\n" + block, encoding="utf-8")
-    try:
-        with cli_errors():
-            load_sources(path)
-    except typer.Exit:
-        path.write_text(before, encoding="utf-8")
-        err.print("the file is unchanged")
-        raise
+    _append_checked(Path(c.settings.sources_file), block)
     out.print(f"added source {sid!r}")
