@@ -310,8 +310,18 @@ class Schedule:
         assert self._gate is not None
         async with self._gate:
             report = await runtime.collector.run_source(source)
+        current = self.runtime.sources.get(source_id)
+        if current is None:
+            # Dropped by a reload while it ran: the run stored a plan no job will follow.
+            with self.sessions.begin() as s:
+                queries.forget_next_run(s, source_id)
+            return
         self.metrics.source_ran(report)
-        self._replan(source_id, report)
+        if current == source:
+            self._replan(source_id, report)
+        else:
+            # Changed by a reload while it ran: the run stored the old interval's plan.
+            self._save_plans(self._planned([current]))
         if any(n.recorded.alerts_enqueued for n in report.notices):
             self.kick_delivery()
 

@@ -130,8 +130,9 @@ def build_app(site: Site) -> FastAPI:
         flt = filter_of(request)
         with site.sessions() as s:
             every = select_incidents(s, flt, tags(), limit=None)
-            shown = _from_cursor(every.items, cursor)[:PAGE_SIZE]
-            more = len(_from_cursor(every.items, cursor)) > PAGE_SIZE
+            start = _start(every.items, cursor)
+            shown = every.items[start : start + PAGE_SIZE]
+            more = start + PAGE_SIZE < len(every.items)
             points = [
                 (views.month(r.published or r.created_at.date()), r.data.get("categories", []))
                 for r in every.items
@@ -143,6 +144,12 @@ def build_app(site: Site) -> FastAPI:
                 incidents=shown,
                 total=len(every.items),
                 next_cursor=shown[-1].id if more and shown else None,
+                # The page before starts after the incident PAGE_SIZE rows up (none: first).
+                previous=start > 0,
+                previous_cursor=every.items[start - PAGE_SIZE - 1].id
+                if start > PAGE_SIZE
+                else None,
+                first_row=start + 1,
                 chart=chart(points),
                 query=flt.query_string(),
                 categories=describe.CATEGORY_LABELS,
@@ -268,5 +275,8 @@ def build_app(site: Site) -> FastAPI:
     return app
 
 
-def _from_cursor(items: list[IncidentRecord], cursor: int | None) -> list[IncidentRecord]:
-    return items if cursor is None else [r for r in items if r.id < cursor]
+def _start(items: list[IncidentRecord], cursor: int | None) -> int:
+    """Where a page begins: the first incident older than `cursor` (newest first)."""
+    if cursor is None:
+        return 0
+    return next((i for i, r in enumerate(items) if r.id < cursor), len(items))

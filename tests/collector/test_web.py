@@ -413,3 +413,18 @@ def test_a_bad_users_file_is_one_line_naming_it(tmp_path: Path, content: str, me
     with pytest.raises(ConfigError, match=re.escape(message)) as info:
         read_users(users_file)
     assert str(users_file) in str(info.value)
+
+
+def test_the_list_pages_forward_and_back(
+    client: AsgiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("collector.web.app.PAGE_SIZE", 2)
+    first = client.get("/?min_people=1").text
+    assert "1–2 / 3" in first and 'rel="prev"' not in first
+    assert 'href="/?min_people=1&amp;cursor=2"' in first
+    second = client.get("/?min_people=1&cursor=2").text
+    assert "3–3 / 3" in second and 'rel="next"' not in second
+    assert 'rel="prev" href="/?min_people=1"' in second  # back to the first page
+    monkeypatch.setattr("collector.web.app.PAGE_SIZE", 1)
+    third = client.get("/?cursor=2").text  # the third of three one-row pages
+    assert "3–3 / 3" in third and 'rel="prev" href="/?cursor=3"' in third
