@@ -4,7 +4,6 @@ legal-form words, casefolded. One home, so merging, watchlists and scoring agree
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 from parsers.textnorm import nfkc
 
@@ -97,4 +96,6 @@ def near_miss(watched: str, organization: str) -> bool:
         return False
     if watched in organization or organization in watched:
         return True
+    from difflib import SequenceMatcher  # only `alerts test --watchlist` asks
+
     return SequenceMatcher(None, watched, organization).ratio() >= 0.75

@@ -11,7 +11,6 @@ re-export updates the event MISP holds.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from typing import Any
 
 from pymisp import MISPEvent, MISPObject, MISPOrganisation
 
+from collector.clock import utc
 from collector.export.describe import OWABI_NAMESPACE, incident_uuid, summary, title
 from collector.store.models import IncidentRecord
 
@@ -29,16 +29,12 @@ ANALYSIS_COMPLETE = 2
 DISTRIBUTION_ALL = 3
 
 
-def _utc(when: dt.datetime) -> dt.datetime:
-    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
-
-
 def _uuid(record: IncidentRecord, part: str) -> str:
     return str(uuid.uuid5(incident_uuid(record.id), part))
 
 
 def event(record: IncidentRecord, tlp: str = "clear") -> MISPEvent:
-    changed = _utc(record.updated_at)
+    changed = utc(record.updated_at)
     ev = MISPEvent()
     ev.uuid = str(incident_uuid(record.id))
     ev.info = title(record)
@@ -90,13 +86,19 @@ def feed(records: Sequence[IncidentRecord], tlp: str = "clear") -> dict[str, dic
     files: dict[str, dict[str, Any]] = {}
     manifest: dict[str, Any] = {}
     for record in records:
-        doc = event(record, tlp).to_feed(with_meta=True)
-        meta = doc["Event"].pop("_manifest")
-        doc["Event"].pop("_hashes", None)
+        doc, meta = event_file(record, tlp)
         manifest.update(meta)
         files[f"{doc['Event']['uuid']}.json"] = doc
     files["manifest.json"] = manifest
     return files
+
+
+def event_file(record: IncidentRecord, tlp: str = "clear") -> tuple[dict[str, Any], dict[str, Any]]:
+    """One event file of the feed, and its entry in the manifest."""
+    doc: dict[str, Any] = event(record, tlp).to_feed(with_meta=True)
+    meta: dict[str, Any] = doc["Event"].pop("_manifest")
+    doc["Event"].pop("_hashes", None)
+    return doc, meta
 
 
 def write_feed(records: Sequence[IncidentRecord], folder: Path, tlp: str = "clear") -> int:

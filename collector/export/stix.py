@@ -20,6 +20,7 @@ from typing import Any
 
 import stix2
 
+from collector.clock import utc
 from collector.export.describe import OWABI_NAMESPACE, incident_uuid, summary, title
 from collector.store.models import IncidentRecord
 from parsers.orgname import org_key
@@ -55,10 +56,6 @@ OWABI = stix2.Identity(
 )
 
 
-def _utc(when: dt.datetime) -> dt.datetime:
-    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when
-
-
 def _victim(record: IncidentRecord, marking: Any) -> stix2.Identity | None:
     if not record.organization:
         return None
@@ -67,8 +64,8 @@ def _victim(record: IncidentRecord, marking: Any) -> stix2.Identity | None:
         id=f"identity--{uuid.uuid5(OWABI_NAMESPACE, f'organization/{key}')}",
         name=record.organization,
         identity_class="organization",
-        created=_utc(record.created_at),
-        modified=_utc(record.updated_at),
+        created=utc(record.created_at),
+        modified=utc(record.updated_at),
         created_by_ref=OWABI.id,
         object_marking_refs=[marking],
     )
@@ -101,8 +98,8 @@ def objects(record: IncidentRecord, marking: Any) -> list[Any]:
         id=f"incident--{incident_uuid(record.id)}",
         name=title(record),
         description=summary(record),
-        created=_utc(record.created_at),
-        modified=_utc(record.updated_at),
+        created=utc(record.created_at),
+        modified=utc(record.updated_at),
         created_by_ref=OWABI.id,
         object_marking_refs=[marking],
         labels=list(record.data.get("categories", [])),
@@ -120,8 +117,8 @@ def objects(record: IncidentRecord, marking: Any) -> list[Any]:
                 relationship_type="targets",
                 source_ref=incident.id,
                 target_ref=victim.id,
-                created=_utc(record.created_at),
-                modified=_utc(record.updated_at),
+                created=utc(record.created_at),
+                modified=utc(record.updated_at),
                 created_by_ref=OWABI.id,
                 object_marking_refs=[marking],
             )

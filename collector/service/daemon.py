@@ -33,7 +33,7 @@ from collector.errors import ConfigError
 from collector.runtime import Runtime, build_runtime, fetch_settings, open_parser
 from collector.service.health import Probe
 from collector.service.leader import Leadership, make_leadership
-from collector.service.metrics import CONTENT_TYPE, MeteredFetcher, Metrics
+from collector.service.metrics import MeteredFetcher, Metrics
 from collector.service.scheduler import Policy, Schedule
 from collector.store.engine import make_engine, ping, session_factory
 from collector.store.migrate import upgrade
@@ -102,10 +102,9 @@ class Daemon:
                     sessions=self.sessions,
                     config=lambda: self.config,
                     ready=self.probe.ready,
-                    metrics=self.metrics.render,
+                    metrics=self.metrics,
                     access=access_of(settings),
                     misp_feed=settings.web_misp_feed,
-                    metrics_content_type=CONTENT_TYPE,
                     clock=clock,
                 )
             )

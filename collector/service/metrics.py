@@ -29,6 +29,8 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 class Metrics:
     """Every series owabi exports; `render()` is the /metrics body."""
 
+    content_type = CONTENT_TYPE
+
     def __init__(self) -> None:
         r = self.registry = CollectorRegistry(auto_describe=True)
         self.fetches = Counter("owabi_fetches", "HTTP fetches (sources and documents).", registry=r)

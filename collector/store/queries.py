@@ -242,6 +242,10 @@ def incident(session: Session, incident_id: int) -> IncidentRecord | None:
     return session.get(IncidentRecord, incident_id)
 
 
+def incident_ids(session: Session) -> Sequence[int]:
+    return session.scalars(select(IncidentRecord.id)).all()
+
+
 def incidents_before(
     session: Session,
     before: int | None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy.orm import Session, sessionmaker
 
+from alerts.render import safe_url
 from collector.clock import SYSTEM, Clock
 from collector.config.files import Config
 from collector.export import describe
@@ -40,6 +41,14 @@ TEXT = "text/plain; charset=utf-8"
 _CATEGORY = "Any of these categories (repeat the parameter): " + ", ".join(describe.CATEGORY_LABELS)
 
 
+class MetricsSource(Protocol):
+    """What /metrics serves: the daemon's Prometheus registry, rendered."""
+
+    content_type: str
+
+    def render(self) -> bytes: ...
+
+
 @dataclass
 class Site:
     """What the application reads: the store, the current configuration (the daemon
@@ -48,10 +57,9 @@ class Site:
     sessions: sessionmaker[Session]
     config: Callable[[], Config]
     ready: Callable[[], Awaitable[tuple[bool, str]]]
-    metrics: Callable[[], bytes] | None
+    metrics: MetricsSource | None
     access: Access
     misp_feed: bool = False
-    metrics_content_type: str = "text/plain; version=0.0.4; charset=utf-8"
     clock: Clock = SYSTEM
 
 
@@ -63,9 +71,10 @@ def _templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["safe_url"] = views.safe_url
+    env.filters["safe_url"] = safe_url
     env.globals["CATEGORY_LABELS"] = describe.CATEGORY_LABELS
     env.globals["STAGE_LABELS"] = describe.STAGE_LABELS
+    env.globals["show"] = describe.show
     return env
 
 
@@ -123,7 +132,7 @@ def build_app(site: Site) -> FastAPI:
     def metrics() -> Response:
         if site.metrics is None:
             raise HTTPException(404)
-        return Response(site.metrics(), media_type=site.metrics_content_type)
+        return Response(site.metrics.render(), media_type=site.metrics.content_type)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request, cursor: int | None = None) -> HTMLResponse:
@@ -152,10 +161,7 @@ def build_app(site: Site) -> FastAPI:
                 first_row=start + 1,
                 chart=chart(points),
                 query=flt.query_string(),
-                categories=describe.CATEGORY_LABELS,
-                stages=describe.STAGE_LABELS,
                 rules=[r.name for r in site.config().rules.rules if r.has_watchlist],
-                show=describe.show,
                 page_size=PAGE_SIZE,
             )
 
@@ -254,14 +260,20 @@ def build_app(site: Site) -> FastAPI:
         """The MISP feed of every incident, when OWABI_WEB_MISP_FEED is on."""
         if not site.misp_feed:
             raise HTTPException(404)
-        from collector.export.misp import feed as misp_feed
+        from collector.export import misp
 
         with site.sessions() as s:
-            everything = select_incidents(s, IncidentFilter(), tags(), limit=None).items
-            files = misp_feed(everything)
-        if name not in files:
-            raise HTTPException(404)
-        return JSONResponse(files[name])
+            if name == "manifest.json":
+                everything = select_incidents(s, IncidentFilter(), tags(), limit=None).items
+                return JSONResponse(misp.feed(everything)["manifest.json"])
+            # One event: its incident found by uuid, the others left unread.
+            wanted = name.removesuffix(".json")
+            ids = queries.incident_ids(s)
+            found = next((i for i in ids if str(describe.incident_uuid(i)) == wanted), None)
+            record = queries.incident(s, found) if found is not None else None
+            if record is None:
+                raise HTTPException(404)
+            return JSONResponse(misp.event_file(record)[0])
 
     @app.get("/api/v1/incidents/{incident_id}", tags=["incidents"])
     def api_incident(incident_id: int) -> dict[str, Any]:

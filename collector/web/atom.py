@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
+from collector.clock import utc
 from collector.export.describe import OWABI_NAMESPACE, incident_uuid, summary, title
 from collector.store.models import IncidentRecord
 
@@ -16,9 +17,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def _stamp(when: dt.datetime) -> str:
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return utc(when).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def feed(

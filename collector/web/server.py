@@ -34,9 +34,9 @@ class WebServer:
     async def start(self, host: str, port: int) -> int:
         """Bind, or ConfigError when the address cannot be had (a port in use is an
         operator's setting to change, not a crash)."""
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
         try:
-            family = socket.AF_INET6 if ":" in host else socket.AF_INET
-            sock = socket.socket(family, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, port))
             sock.listen(128)

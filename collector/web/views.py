@@ -9,7 +9,6 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from collector.export.describe import show
 from parsers.schema import Incident
@@ -34,7 +33,6 @@ FIELD_LABELS: dict[str, str] = {
     "cause": "原因",
 }
 SHOWN = tuple(name for name in Incident.model_fields if name in FIELD_LABELS)
-MAX_URL = 2000
 
 
 @dataclass(frozen=True)
@@ -107,17 +105,6 @@ def changes(history: Sequence[Mapping[str, Any]], current: Mapping[str, Any]) ->
                     )
                 )
     return found
-
-
-def safe_url(url: str | None) -> str | None:
-    """`url` when it may be a link: http(s), a host, no spaces or control characters."""
-    if not url or len(url) > MAX_URL or any(c.isspace() or ord(c) < 32 for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def month(day: dt.date) -> str:

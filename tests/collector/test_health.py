@@ -19,7 +19,7 @@ from collector.config.files import Config, load_config
 from collector.config.settings import load_settings
 from collector.service.daemon import Daemon
 from collector.service.health import Probe
-from collector.service.metrics import CONTENT_TYPE, Metrics
+from collector.service.metrics import Metrics
 from collector.store.engine import make_engine
 from collector.web.access import Access
 from collector.web.app import Site, build_app
@@ -132,9 +132,8 @@ async def serving(probe: Probe, metrics: Metrics) -> AsyncIterator[int]:
         sessions=sessionmaker(),
         config=_no_config,
         ready=probe.ready,
-        metrics=metrics.render,
+        metrics=metrics,
         access=Access(token=None, loopback=True),
-        metrics_content_type=CONTENT_TYPE,
     )
     server = WebServer(build_app(site))
     port = await server.start("127.0.0.1", 0)
