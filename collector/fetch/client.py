@@ -25,6 +25,7 @@ from collector.clock import SYSTEM, Clock
 from collector.errors import FetchCode, FetchError, redact_url
 from collector.fetch.addresses import Resolver, blocked_reason, system_resolver
 from collector.fetch.body import BodyTooLarge, CorruptBody, UnsupportedEncoding, read_body
+from collector.fetch.pool import polled_transport
 from collector.fetch.robots import RobotsCache
 from parsers.httpheaders import retry_after_seconds
 
@@ -129,7 +130,10 @@ class Fetcher:
         self.settings = settings
         # One TLS context (certificate store loaded once, about 20 ms) for this client and
         # any other the command opens (the channels'): see `tls`.
-        self.tls: ssl.SSLContext | bool = httpx.create_ssl_context() if transport is None else True
+        self.tls: ssl.SSLContext | bool = True
+        if transport is None:
+            self.tls = httpx.create_ssl_context()
+            transport = polled_transport(self.tls)
         self._client = httpx.AsyncClient(
             verify=self.tls,
             transport=transport,
