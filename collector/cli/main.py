@@ -20,6 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from collector.cli.context import EXIT_OK, Ctx, out
+from collector.cli.process_end import end
 
 # name -> (module, attribute: a command function or a Typer group, one line for --help).
 # tests/collector/test_cli_startup.py checks each line against the command's own help.
@@ -131,7 +132,10 @@ def main_callback(
 def main() -> None:
     """The `owabi` script."""
     name_main_module()
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        end(done)
 
 
 def name_main_module() -> None:
