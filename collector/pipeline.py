@@ -211,9 +211,15 @@ class Collector:
         poll: Poll | None = None
         try:
             poll = await kind.poll(
-                self.fetcher, source, etag=etag, last_modified=modified, layout=known.layout
+                self.fetcher,
+                source,
+                etag=etag,
+                last_modified=modified,
+                layout=known.layout,
+                now=self.clock.now(),
             )
             failpoints.hit("after_fetch")
+            report.skipped += poll.skipped
             if poll.unchanged:
                 report.unchanged = True
             else:
@@ -238,12 +244,13 @@ class Collector:
         """Read the new entries, those with an incident keyword first. Every new entry is
         read, since a link text can hide a notice; only on a source's first pass are the
         old entries of its archive without a keyword recorded as seen instead."""
-        keywords = source.effective_keywords(self.keywords)
+        keywords = source.effective_keywords(kind.default_keywords or self.keywords)
         hinted = kind.keyword_filtered and bool(keywords)
         archive_before = self.clock.now().date() - dt.timedelta(days=self.recent_days)
         first: list[Lead] = []
         then: list[Lead] = []
         archive: list[tuple[str, str, str | None]] = []
+        unwanted: list[tuple[str, str, str | None]] = []
         # One transaction and one lookup for the whole listing: a changed listing of
         # hundreds of entries used to cost a query and a commit per entry.
         with self.sessions.begin() as s:
@@ -259,15 +266,19 @@ class Collector:
                 text = f"{lead.title or ''}\n{lead.summary}"
                 if not hinted or match_keyword(text, keywords):
                     first.append(lead)
+                elif kind.keyword_required:
+                    unwanted.append((lead.canonical_url, lead.fingerprint, lead.title))
+                    report.skipped += 1
                 elif first_pass and not (lead.published and lead.published >= archive_before):
                     archive.append((lead.canonical_url, lead.fingerprint, lead.title))
                     report.skipped += 1
                     log.debug("entry skipped: archive, no keyword", source=source.id, url=lead.url)
                 else:
                     then.append(lead)
-            queries.record_new_entries(
-                s, source_id=source.id, entries=archive, outcome="archive", now=self.clock.now()
-            )
+            for outcome, entries in (("archive", archive), ("no_keyword", unwanted)):
+                queries.record_new_entries(
+                    s, source_id=source.id, entries=entries, outcome=outcome, now=self.clock.now()
+                )
         todo = first + then
         if len(todo) > self.max_leads:
             # The rest stay unseen and are read on the next passes.
@@ -323,6 +334,8 @@ class Collector:
                 now=self.clock.now(),
                 source_tags=self.source_tags,
                 text=doc.text,
+                securities_code=lead.securities_code,
+                amends=lead.amends,
             )
             self._mark(s, source, lead, "incident" if facts.is_incident else "not_incident")
         failpoints.hit("after_outbox")
@@ -398,6 +411,8 @@ class Collector:
             # next pass would hide the leads still waiting for a retry or a turn.
             if report.lead_errors or report.deferred:
                 etag, modified = None, None
+                if poll is not None and "layout" in state:
+                    state["layout"] = kind_of(source).without_validators(poll.layout)
         else:
             failures = known.failures + 1
             state |= {

@@ -31,6 +31,7 @@ app = typer.Typer(help="Look at stored incidents.", no_args_is_help=True)
 CSV_FIELDS = (
     "id",
     *(name for name in Incident.model_fields if name not in MAPPING_FIELDS),
+    "securities_code",
     "notices",
     "created_at",
     "updated_at",

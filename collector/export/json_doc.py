@@ -12,6 +12,7 @@ def incident_dict(record: IncidentRecord) -> dict[str, Any]:
     return {
         "id": record.id,
         **record.data,
+        "securities_code": record.securities_code,
         "notices": [
             {"url": n.url, "source": n.source_id, "fetched_at": n.fetched_at.isoformat()}
             for n in record.notices

@@ -109,6 +109,7 @@ class _HostGate:
     """Per-host concurrency and the earliest time the next request may start."""
 
     semaphore: asyncio.Semaphore
+    concurrency: int
     next_start: float = float("-inf")
 
 
@@ -293,15 +294,22 @@ class Fetcher:
         if robots and not await self._robots.allows(url, trusted=trusted):
             _fail("robots_disallowed", f"robots.txt disallows {_show(url)}", url, source_id)
 
+    def one_at_a_time(self, url: str) -> None:
+        """Send at most one request at a time to `url`'s host, whatever the per-host
+        setting: for a host that asks it (TDnet), and whose every source obeys it."""
+        host = httpx.URL(url).host
+        gate = self._gates.get(host)
+        if gate is None or gate.concurrency != 1:
+            self._gates[host] = _HostGate(asyncio.Semaphore(1), 1)
+
     async def _exchange(
         self, url: httpx.URL, headers: dict[str, str], *, source_id: str | None, max_bytes: int
     ) -> _Final | str:
         """One request under the host's gate and a hard deadline; a str is a redirect target."""
         gate = self._gates.get(url.host)
         if gate is None:
-            gate = self._gates[url.host] = _HostGate(
-                asyncio.Semaphore(self.settings.per_host_concurrency)
-            )
+            concurrency = self.settings.per_host_concurrency
+            gate = self._gates[url.host] = _HostGate(asyncio.Semaphore(concurrency), concurrency)
         async with gate.semaphore:
             await self._wait_turn(gate)
             request = self._client.build_request("GET", url, headers=headers)

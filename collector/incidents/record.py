@@ -62,6 +62,11 @@ def tags_of(
     return frozenset(tag for sid in source_ids for tag in source_tags.get(sid, ()))
 
 
+def incident_text(record: IncidentRecord) -> str:
+    """The text of an incident's notices, for watchlists that match subsidiaries."""
+    return "\n".join(n.text for n in record.notices if n.text)
+
+
 def _apply(record: IncidentRecord, facts: Incident, now: dt.datetime) -> None:
     record.organization = facts.organization
     record.org_key = org_key(facts.organization) if facts.organization else None
@@ -114,20 +119,54 @@ def _copy_of(
     return queries.incident(session, best[1].incident_id) if best is not None else None
 
 
-def _attach(
-    session: Session, facts: Incident, now: dt.datetime, copy_of: IncidentRecord | None
-) -> tuple[IncidentRecord, Event | None, list[str], Incident]:
-    """The incident this notice belongs to, the event it causes, and the merged facts."""
+def _candidates(
+    session: Session, facts: Incident, securities_code: str | None
+) -> tuple[list[IncidentRecord], list[Candidate]]:
+    """Stored incidents of the notice's organization: by name, and by securities code,
+    which names the listed company however a notice spells it."""
     key = org_key(facts.organization) if facts.organization else None
-    rows = queries.incidents_for_org(session, key) if key else []
-    candidates = [
-        Candidate(r.id, Incident.model_validate(r.data), r.created_at.date()) for r in rows
-    ]
+    rows = list(queries.incidents_for_org(session, key)) if key else []
+    by_code = queries.incidents_for_code(session, securities_code) if securities_code else []
+    rows += [r for r in by_code if r not in rows]
+    candidates = []
+    for r in rows:
+        stored = Incident.model_validate(r.data)
+        if r.org_key != key and facts.organization:
+            stored = stored.model_copy(update={"organization": facts.organization})
+        candidates.append(Candidate(r.id, stored, r.created_at.date()))
+    return rows, candidates
+
+
+def _as_correction(facts: Incident) -> Incident:
+    """A correction's facts, to merge into the incident it corrects: about that incident
+    whatever its parse made of a text that mostly says what was wrong (the spec counts a
+    correction alone as no incident), and keeping the incident's title and date."""
+    return facts.model_copy(update={"is_incident": True, "title": None, "published": None})
+
+
+def _attach(
+    session: Session,
+    facts: Incident,
+    now: dt.datetime,
+    copy_of: IncidentRecord | None,
+    *,
+    securities_code: str | None = None,
+    amends: bool = False,
+) -> tuple[IncidentRecord, Event | None, list[str], Incident] | None:
+    """The incident this notice belongs to, the event it causes, and the merged facts;
+    None for a correction (`amends`) of no stored incident, which opens none."""
+    rows, candidates = _candidates(session, facts, securities_code)
     match = find_match(facts, now.date(), candidates)
     by_facts = next((r for r in rows if r.id == match), None)
     found = copy_of or by_facts
+    if found is None and amends:
+        # A correction names the disclosure it corrects, not always in the same words
+        # or categories: it belongs to the company's latest incident, or to none.
+        found = max(rows, key=lambda r: r.updated_at, default=None)
+        if found is None:
+            return None
     if found is None:
-        fresh = IncidentRecord(history=[], created_at=now)
+        fresh = IncidentRecord(history=[], created_at=now, securities_code=securities_code)
         _apply(fresh, facts, now)
         session.add(fresh)
         session.flush()
@@ -149,6 +188,7 @@ def _attach(
     changes = significant_changes(old, merged)
     record.history = [*record.history, record.data]
     _apply(record, merged, now)
+    record.securities_code = record.securities_code or securities_code
     return record, ("update" if changes else None), changes, merged
 
 
@@ -169,8 +209,9 @@ def _enqueue(
     # An update is keyed by the notice that caused it, so each real update alerts once.
     revision = notice.id if event == "update" else None
     count = 0
+    text = "\n".join(filter(None, (incident_text(record), notice.text)))
     for rule in rules.rules:
-        if not matches(rule, facts, event=event, tags=tags):
+        if not matches(rule, facts, event=event, tags=tags, code=record.securities_code, text=text):
             continue
         for channel in rule.channels:
             if not rules.channels[channel].each:
@@ -228,11 +269,16 @@ def record_notice(
     now: dt.datetime,
     source_tags: Mapping[str, Collection[str]] | None = None,
     text: str | None = None,
+    securities_code: str | None = None,
+    amends: bool = False,
 ) -> Recorded:
     """Store the notice, attach it to an incident and enqueue the event's alerts.
 
     `source_tags` maps every configured source id to its tags, so that rules restricted
     to tags see the tags of all sources that carried the incident, not only this one.
+    `securities_code` (a TDnet notice's company) finds the company's incidents whatever
+    name the text gives; a notice that `amends` an earlier one (TDnet's 訂正) joins the
+    incident it corrects and never opens one.
     """
     sig = signature(text) if text else None
     title = title_key(facts.title or entry_title)
@@ -246,6 +292,7 @@ def record_notice(
             "entry_title": entry_title,
             "is_incident": facts.is_incident,
             "organization": facts.organization,
+            "securities_code": securities_code,
             "published": facts.published,
             "data": facts.to_json_dict(),
             "fetched_at": now,
@@ -257,6 +304,8 @@ def record_notice(
         },
     )
     copy_of = _copy_of(session, notice_id, title, sig, facts, now)
+    if amends and _candidates(session, facts, securities_code)[0]:
+        facts = _as_correction(facts)
     if not facts.is_incident and copy_of is None:
         # Only notices of incidents are candidates for copies: an ordinary page's band
         # keys would never be read (most notices of a pass are ordinary pages).
@@ -268,8 +317,11 @@ def record_notice(
         # the text; it changes none of the incident's facts.
         queries.attach_notice(session, notice_id, copy_of.id, text=text)
         return Recorded(notice_id, copy_of.id, None, (), 0)
+    attached = _attach(session, facts, now, copy_of, securities_code=securities_code, amends=amends)
+    if attached is None:
+        return Recorded(notice_id, None, None, (), 0)
+    record, event, changes, merged = attached
     notice = session.get_one(NoticeRecord, notice_id)
-    record, event, changes, merged = _attach(session, facts, now, copy_of)
     notice.incident = record
     session.flush()
     enqueued = 0

@@ -20,10 +20,12 @@ from collector.sources.base import (
 from collector.sources.feed import FeedKind
 from collector.sources.notice import NoticeKind
 from collector.sources.page import PageKind
+from collector.sources.tdnet import TdnetKind
 
 KINDS: dict[str, SourceKind] = {
     kind.name: kind
     for kind in (
+        TdnetKind(),
         FeedKind(),
         PageKind(),
         NoticeKind(),

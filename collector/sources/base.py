@@ -93,6 +93,11 @@ class Lead:
     content: bytes | None = None
     media_type: str | None = None
     charset: str | None = None
+    # What the source knows of the document's organization (a TDnet row: the listed
+    # name and securities code), and whether it corrects an earlier document.
+    organization: str | None = None
+    securities_code: str | None = None
+    amends: bool = False
 
     @property
     def canonical_url(self) -> str:
@@ -111,6 +116,8 @@ class Poll:
     # What the kind learned of the body's layout (a page's detected list), given back
     # to it on the next poll.
     layout: Layout | None = None
+    # Entries the kind itself left out (TDnet's withdrawn disclosures), for the count.
+    skipped: int = 0
 
 
 Layout = dict[str, str | None]
@@ -132,6 +139,11 @@ class SourceKind:
     keyword_filtered: ClassVar[bool] = True
     # The source's URL is itself the notice: failing to read it fails the source.
     is_document: ClassVar[bool] = False
+    # Leads without a keyword are skipped (counted, never read): for a source whose
+    # entries are mostly of other kinds (TDnet's results and dividends).
+    keyword_required: ClassVar[bool] = False
+    # The keywords of a source that sets none; None: the collector's.
+    default_keywords: ClassVar[tuple[str, ...] | None] = None
 
     async def poll(
         self,
@@ -141,6 +153,7 @@ class SourceKind:
         etag: str | None,
         last_modified: str | None,
         layout: Layout | None = None,
+        now: dt.datetime | None = None,
     ) -> Poll:
         result = await fetcher.fetch(
             source.url, source_id=source.id, etag=etag, last_modified=last_modified
@@ -168,6 +181,11 @@ class SourceKind:
         """This kind's block for a URL whose fetch gave `result` (`keys`: id, url and
         organization), or None when the URL is not of this kind."""
         raise NotImplementedError
+
+    def without_validators(self, layout: Layout | None) -> Layout | None:
+        """`layout` less any validators a kind keeps there (one per page it fetches),
+        for a poll whose leads were not all read: a 304 must not hide them next time."""
+        return layout
 
 
 @remember_short(size=8192)

@@ -44,7 +44,9 @@ async def read_lead(
         encoding_override=source.encoding if local else None,
         name=lead.url,
         hints=NoticeHints(
-            title=lead.title, organization=source.organization, published=lead.published
+            title=lead.title,
+            organization=lead.organization or source.organization,
+            published=lead.published,
         ),
     )
     return Document(read.facts, media_type, read.text)

@@ -91,6 +91,8 @@ class IncidentRecord(Base):
     people_affected: Mapped[int | None] = mapped_column(Integer)
     cards_affected: Mapped[int | None] = mapped_column(Integer)
     card_data_leaked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The listed company's securities code, from a TDnet notice of it.
+    securities_code: Mapped[str | None] = mapped_column(String(8), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     history: Mapped[list[Any]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)
@@ -112,6 +114,7 @@ class NoticeRecord(Base):
     entry_title: Mapped[str | None] = mapped_column(Text)
     is_incident: Mapped[bool] = mapped_column(Boolean)
     organization: Mapped[str | None] = mapped_column(Text)
+    securities_code: Mapped[str | None] = mapped_column(String(8))
     published: Mapped[dt.date | None] = mapped_column(Date)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc)

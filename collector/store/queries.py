@@ -285,6 +285,13 @@ def incidents_for_org(session: Session, org_key: str) -> Sequence[IncidentRecord
     return session.scalars(select(IncidentRecord).where(IncidentRecord.org_key == org_key)).all()
 
 
+def incidents_for_code(session: Session, code: str) -> Sequence[IncidentRecord]:
+    """Incidents of the listed company with securities code `code`."""
+    return session.scalars(
+        select(IncidentRecord).where(IncidentRecord.securities_code == code)
+    ).all()
+
+
 def list_incidents(session: Session, limit: int | None = 50) -> Sequence[IncidentRecord]:
     return session.scalars(
         select(IncidentRecord).order_by(IncidentRecord.id.desc()).limit(limit)
