@@ -38,7 +38,7 @@ from alerts.channels.base import ChannelSpec
 from alerts.channels.console import ConsoleSpec
 from alerts.durations import parse_duration
 from alerts.errors import RuleError
-from parsers.orgname import name_key, names_match
+from parsers.orgname import folded_text, name_key, names_match, names_parent
 from parsers.schema import Incident
 from parsers.textnorm import nfkc
 
@@ -297,6 +297,32 @@ def throttle_delay(
     return max(0.0, (recent[excess] + window - now).total_seconds())
 
 
+@dataclass(frozen=True)
+class Watched:
+    """One organization of a watchlist: the names it goes by (as written), its
+    securities codes (matching TDnet notices of it), and whether notices of its
+    subsidiaries count (a notice that names it as parent or group)."""
+
+    names: tuple[str, ...]
+    codes: tuple[str, ...] = ()
+    subsidiaries: bool = False
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(name_key(n) for n in self.names)
+
+    def matches(self, organization: str | None, *, code: str | None, text: str | None) -> bool:
+        org = name_key(organization or "")
+        if any(names_match(key, org) for key in self.keys):
+            return True
+        if code is not None and code in self.codes:
+            return True
+        if self.subsidiaries and text:
+            folded = folded_text(text)
+            return any(names_parent(key, folded) for key in self.keys)
+        return False
+
+
 class Rule(_Strict):
     """Send incidents that pass every condition (and the watchlist and source tags, if
     any) to channels, at most `throttle.max` per `throttle.per` per channel."""
@@ -312,8 +338,8 @@ class Rule(_Strict):
     only_incidents: bool = True
     enabled: bool = True
 
-    _inline_watch: tuple[str, ...] = PrivateAttr(default=())
-    _file_watch: tuple[str, ...] | None = PrivateAttr(default=None)
+    _inline_watch: tuple[Watched, ...] = PrivateAttr(default=())
+    _file_watch: tuple[Watched, ...] | None = PrivateAttr(default=None)
 
     @field_validator("tags")
     @classmethod
@@ -325,33 +351,33 @@ class Rule(_Strict):
 
     @model_validator(mode="after")
     def _normalize_watchlist(self) -> Rule:
-        watch = []
         for name in self.organizations:
-            norm = name_key(name)
-            if not norm:
+            if not name_key(name):
                 raise ValueError(f"watchlist name {name!r} is empty once normalized")
-            watch.append(norm)
-        self._inline_watch = tuple(watch)
+        self._inline_watch = tuple(Watched((name,)) for name in self.organizations)
         return self
 
     @property
-    def _watch(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys((*self._inline_watch, *(self._file_watch or ()))))
+    def _watch(self) -> tuple[Watched, ...]:
+        return (*self._inline_watch, *(self._file_watch or ()))
 
     @property
     def has_watchlist(self) -> bool:
         return bool(self.organizations) or self.organizations_file is not None
 
-    def watches(self, organization: str | None) -> bool:
+    def watches(
+        self, organization: str | None, *, code: str | None = None, text: str | None = None
+    ) -> bool:
         """Whether `organization` is on this rule's watchlist: a listed name is the
         organization's once legal forms (in any position or form), width, spaces and
         variant kanji are set aside, or is followed only by the kind of business or body
-        (日本生命 watches 日本生命保険相互会社, not 日本生命科学; parsers.orgname.names_match).
+        (日本生命 watches 日本生命保険相互会社, not 日本生命科学; parsers.orgname.names_match);
+        or the incident's securities `code` is an entry's; or an entry with
+        `subsidiaries` is named in the notices' `text` as parent or group.
         A watchlist file that was not read watches nothing (fail closed)."""
         if self.organizations_file is not None and self._file_watch is None:
             return False
-        org = name_key(organization or "")
-        return any(names_match(w, org) for w in self._watch)
+        return any(w.matches(organization, code=code, text=text) for w in self._watch)
 
     def load_watchlist(self, base_dir: Path) -> None:
         """Read `organizations_file` (relative to `base_dir`) into the watchlist."""
@@ -361,17 +387,17 @@ class Rule(_Strict):
         if not path.is_absolute():
             path = base_dir / path
         where = f"rule {self.name!r} key 'organizations_file': {path}"
-        entries = read_watchlist(path, where)
-        self._file_watch = tuple(name_key(name) for names in entries for name in names)
+        self._file_watch = tuple(read_watchlist(path, where))
 
 
-def read_watchlist(path: Path, where: str) -> list[tuple[str, ...]]:
-    """The organizations of a watchlist file, each with the names it goes by.
+def read_watchlist(path: Path, where: str) -> list[Watched]:
+    """The organizations of a watchlist file.
 
     A text file lists one name a line (`#` starts a comment). A `.toml` file lists
     `[[organization]]` tables whose `name` is a string or a list of aliases
-    (`name = ["ヤマダ電機", "YAMADA"]`). RuleError names `where` and the line or entry
-    when the file cannot be read or a name is empty once normalized."""
+    (`name = ["ヤマダ電機", "YAMADA"]`), with an optional securities `code` (string or
+    list) and `subsidiaries = true`. RuleError names `where` and the line or entry when
+    the file cannot be read or a name is empty once normalized."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -381,25 +407,37 @@ def read_watchlist(path: Path, where: str) -> list[tuple[str, ...]]:
     except UnicodeDecodeError as exc:
         raise RuleError(f"{where}: not UTF-8 (byte {exc.start})") from None
     entries = _toml_watchlist(text, where) if path.suffix == ".toml" else _text_watchlist(text)
-    for place, names in entries:
-        for name in names:
+    for place, entry in entries:
+        for name in entry.names:
             if not name_key(name):
                 raise RuleError(f"{where}: {place}: {name!r} is empty once normalized")
     if not entries:
         raise RuleError(f"{where}: no organization names in the file")
-    return [names for _, names in entries]
+    return [entry for _, entry in entries]
 
 
-def _text_watchlist(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    entries: list[tuple[str, tuple[str, ...]]] = []
+def _text_watchlist(text: str) -> list[tuple[str, Watched]]:
+    entries: list[tuple[str, Watched]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         name = _COMMENT.sub("", line).strip()
         if name:
-            entries.append((f"line {number}", (name,)))
+            entries.append((f"line {number}", Watched((name,))))
     return entries
 
 
-def _toml_watchlist(text: str, where: str) -> list[tuple[str, tuple[str, ...]]]:
+def _strings(value: object) -> tuple[str, ...] | None:
+    """A string or a list of strings as a tuple; None for anything else."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+_CODE = re.compile(r"^[0-9][0-9A-Z]{3}$")
+
+
+def _toml_watchlist(text: str, where: str) -> list[tuple[str, Watched]]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -407,17 +445,24 @@ def _toml_watchlist(text: str, where: str) -> list[tuple[str, tuple[str, ...]]]:
     extra = set(doc) - {"organization"}
     if extra:
         raise RuleError(f"{where}: unknown key {sorted(extra)[0]!r} (expected [[organization]])")
-    entries: list[tuple[str, tuple[str, ...]]] = []
+    entries: list[tuple[str, Watched]] = []
     for number, table in enumerate(doc.get("organization", []), start=1):
-        place = f"organization {number}"
-        unknown = set(table) - {"name"} if isinstance(table, dict) else {"?"}
+        place = f"{where}: organization {number}"
+        unknown = (
+            set(table) - {"name", "code", "subsidiaries"} if isinstance(table, dict) else {"?"}
+        )
         if unknown:
-            raise RuleError(f"{where}: {place}: unknown key {sorted(unknown)[0]!r}")
-        name = table.get("name")
-        names = (name,) if isinstance(name, str) else tuple(name) if isinstance(name, list) else ()
-        if not names or not all(isinstance(n, str) for n in names):
-            raise RuleError(f"{where}: {place}: name must be a string or a list of strings")
-        entries.append((place, names))
+            raise RuleError(f"{place}: unknown key {sorted(unknown)[0]!r}")
+        names = _strings(table.get("name"))
+        if names is None:
+            raise RuleError(f"{place}: name must be a string or a list of strings")
+        codes = _strings(table.get("code", [])) if "code" in table else ()
+        if codes is None or not all(_CODE.match(c) for c in codes):
+            raise RuleError(f'{place}: code must be securities codes like "7203" or "130A"')
+        subsidiaries = table.get("subsidiaries", False)
+        if not isinstance(subsidiaries, bool):
+            raise RuleError(f"{place}: subsidiaries must be true or false")
+        entries.append((f"organization {number}", Watched(names, codes, subsidiaries)))
     return entries
 
 
@@ -488,9 +533,18 @@ def _item(seq: Any, index: int) -> Any:
 # --- Matching ---------------------------------------------------------------------------
 
 
-def _failures(
-    rule: Rule, incident: Incident, event: str | None, tags: Collection[str] | None
-) -> Iterator[str]:
+@dataclass(frozen=True)
+class Context:
+    """What is known of an incident beyond its facts: the tags of the sources that
+    carried it (None: unknown), its securities code, and its notices' text."""
+
+    tags: Collection[str] | None = None
+    code: str | None = None
+    text: str | None = None
+
+
+def _failures(rule: Rule, incident: Incident, event: str | None, context: Context) -> Iterator[str]:
+    tags = context.tags
     if not rule.enabled:
         yield "rule is disabled"
     if event is not None and event not in rule.events:
@@ -507,7 +561,9 @@ def _failures(
     if rule.organizations_file is not None and rule._file_watch is None:
         # Fail closed: an unread vendor list must not turn into "every organization".
         yield f"organizations_file {rule.organizations_file!r} was not loaded"
-    elif rule._watch and not rule.watches(incident.organization):
+    elif rule._watch and not rule.watches(
+        incident.organization, code=context.code, text=context.text
+    ):
         yield f"organization {incident.organization!r} is not on the watchlist"
     for index, cond in enumerate(rule.conditions, start=1):
         if not condition_holds(cond, incident):
@@ -523,13 +579,17 @@ def matches(
     *,
     event: str | None = None,
     tags: Collection[str] | None = None,
+    code: str | None = None,
+    text: str | None = None,
 ) -> bool:
     """Whether the rule fires for the incident (and for `event`, when given).
 
     `tags` are the tags of the sources that carried the incident's notices; a rule with
     `tags` fires only when they share one, and never when they are unknown (None).
+    `code` (the securities code) and `text` (its notices' text) serve the watchlist.
     """
-    return next(_failures(rule, incident, event, tags), None) is None
+    context = Context(tags, code, text)
+    return next(_failures(rule, incident, event, context), None) is None
 
 
 def rule_matches_explained(
@@ -538,6 +598,8 @@ def rule_matches_explained(
     *,
     event: str | None = None,
     tags: Collection[str] | None = None,
+    code: str | None = None,
+    text: str | None = None,
 ) -> list[str]:
     """Every reason the rule does not fire; an empty list means it matches."""
-    return list(_failures(rule, incident, event, tags))
+    return list(_failures(rule, incident, event, Context(tags, code, text)))

@@ -99,3 +99,28 @@ def near_miss(watched: str, organization: str) -> bool:
     from difflib import SequenceMatcher  # only `alerts test --watchlist` asks
 
     return SequenceMatcher(None, watched, organization).ratio() >= 0.75
+
+
+# How a notice names the group its organization belongs to: 〇〇グループ, 〇〇の(完全|連結)
+# 子会社, 〇〇傘下, 親会社である〇〇 (the parent's kind of business may come between:
+# 〇〇ホールディングスの子会社).
+_TAIL = "|".join(re.escape(t) for t in sorted(NAME_TAILS - {"グループ", "group"}, key=len))
+_AFTER = r"(?:グループ(?!外)|の(?:完全|連結|100%)?子会社|傘下)"
+_BEFORE = r"親会社(?:である|の)?"
+
+
+def folded_text(text: str) -> str:
+    """A text in `name_key`'s form (NFKC, no spaces or legal forms, casefolded, variant
+    kanji folded), so that a watched name can be looked for in it."""
+    return _LEGAL_JA.sub("", "".join(nfkc(text).split())).casefold().translate(_ITAIJI)
+
+
+def names_parent(watched: str, text: str) -> bool:
+    """Whether `text` (a `folded_text`) names the watched organization (a `name_key`) as the
+    parent or group of the one it is about."""
+    if not watched:
+        return False
+    name = re.escape(watched)
+    return bool(
+        re.search(f"{name}(?:{_TAIL})?{_AFTER}", text) or re.search(f"{_BEFORE}{name}", text)
+    )

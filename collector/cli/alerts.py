@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -41,11 +42,11 @@ from collector.config.files import Config
 from collector.delivery.digests import DigestResult
 from collector.delivery.outbox import DeliveryStats
 from collector.errors import ConfigError
-from collector.incidents import tags_of
+from collector.incidents import incident_text, tags_of
 from collector.runtime import open_runtime, open_store, preview
 from collector.store import queries
 from collector.store.models import Delivery, DigestRun, IncidentRecord
-from parsers.orgname import name_key, names_match, near_miss
+from parsers.orgname import name_key, near_miss
 from parsers.schema import Incident
 
 app = typer.Typer(help="Alert rules, failed alerts and digests.", no_args_is_help=True)
@@ -132,11 +133,18 @@ def test_(
             tags = {
                 r.id: tags_of((n.source_id for n in r.notices), tags_by_source) for r in records
             }
+            texts = {r.id: incident_text(r) for r in records}
             first: IncidentRecord | None = None
             for one in selected:
-                matched = [r for r in records if matches(one, facts[r.id], tags=tags[r.id])]
+                matched = [
+                    r
+                    for r in records
+                    if matches(
+                        one, facts[r.id], tags=tags[r.id], code=r.securities_code, text=texts[r.id]
+                    )
+                ]
                 _print_rule(
-                    config, one, records, matched, facts, tags, explain=incident is not None
+                    config, one, records, matched, facts, tags, texts, explain=incident is not None
                 )
                 first = next(iter(matched or records), None)
             if send:
@@ -153,25 +161,38 @@ def _check_watchlist(ctx: typer.Context, path: Path) -> None:
     except RuleError as exc:
         fail(escape(str(exc)), EXIT_CONFIG)
     with cli_errors(), open_store(c.settings) as sessions, sessions() as s:
-        records = queries.list_incidents(s, limit=None)
-        orgs = [(r.id, r.organization) for r in records if r.organization]
-    keys = [(ident, org, name_key(org)) for ident, org in orgs]
-    table = Table(title=f"Watchlist {path}: {len(names)} names, {len(orgs)} incidents")
+        stored = [
+            _Stored(r.id, r.organization, r.securities_code, incident_text(r))
+            for r in queries.list_incidents(s, limit=None)
+        ]
+    table = Table(title=f"Watchlist {path}: {len(names)} names, {len(stored)} incidents")
     for col in ("name", "matches", "near misses (not matched)"):
         table.add_column(col)
-    for aliases in names:
-        watched = [name_key(name) for name in aliases]
-        hits = [f"#{i} {org}" for i, org, key in keys if any(names_match(w, key) for w in watched)]
+    for entry in names:
+        hit = [i for i in stored if entry.matches(i.organization, code=i.code, text=i.text)]
         near = [
-            f"#{i} {org}"
-            for i, org, key in keys
-            if not any(names_match(w, key) for w in watched)
-            and any(near_miss(w, key) for w in watched)
+            i
+            for i in stored
+            if i not in hit
+            and any(near_miss(w, name_key(i.organization or "")) for w in entry.keys)
         ]
-        table.add_row(
-            Text(" / ".join(aliases)), Text("\n".join(hits) or "–"), Text("\n".join(near) or "–")
-        )
+        label = " / ".join(entry.names) + "".join(f" [{code}]" for code in entry.codes)
+        if entry.subsidiaries:
+            label += " (+ subsidiaries)"
+        table.add_row(Text(label), Text(_listed(hit)), Text(_listed(near)))
     out.print(table)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    id: int
+    organization: str | None
+    code: str | None
+    text: str
+
+
+def _listed(incidents: Sequence[_Stored]) -> str:
+    return "\n".join(f"#{i.id} {i.organization or '?'}" for i in incidents) or "–"
 
 
 def _print_rule(
@@ -181,6 +202,7 @@ def _print_rule(
     matched: Sequence[IncidentRecord],
     facts: dict[int, Incident],
     tags: dict[int, frozenset[str]],
+    texts: dict[int, str],
     *,
     explain: bool,
 ) -> None:
@@ -192,7 +214,13 @@ def _print_rule(
     for record in records:
         if record.id not in hits and not explain:
             continue
-        reasons = rule_matches_explained(rule, facts[record.id], tags=tags[record.id])
+        reasons = rule_matches_explained(
+            rule,
+            facts[record.id],
+            tags=tags[record.id],
+            code=record.securities_code,
+            text=texts[record.id],
+        )
         table.add_row(
             str(record.id),
             Text(record.organization or "?"),

@@ -23,7 +23,7 @@ from collector.delivery.outbox import (
     new_worker_id,
     settle,
 )
-from collector.incidents import tags_of
+from collector.incidents import incident_text, tags_of
 from collector.store import queries
 from collector.store.models import DigestRun
 from parsers.schema import Incident
@@ -84,7 +84,8 @@ def digest_items(
     for record in records:
         facts = Incident.model_validate(record.data)
         tags = tags_of((n.source_id for n in record.notices), source_tags)
-        if any(matches(rule, facts, tags=tags) for rule in routed):
+        code, text = record.securities_code, incident_text(record)
+        if any(matches(rule, facts, tags=tags, code=code, text=text) for rule in routed):
             links = tuple(dict.fromkeys(n.url for n in record.notices if n.url))
             items.append(DigestItem(record.id, facts, links, utc(record.created_at)))
     return items

@@ -1,6 +1,12 @@
 """From notice to incident: recording a parsed notice, merging it into the incident it
 belongs to, and enqueueing the alerts its event triggers."""
 
-from collector.incidents.record import Recorded, record_notice, says_nothing_new, tags_of
+from collector.incidents.record import (
+    Recorded,
+    incident_text,
+    record_notice,
+    says_nothing_new,
+    tags_of,
+)
 
-__all__ = ["Recorded", "record_notice", "says_nothing_new", "tags_of"]
+__all__ = ["Recorded", "incident_text", "record_notice", "says_nothing_new", "tags_of"]

@@ -23,6 +23,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from alerts.rules import RulesConfig
+from collector.incidents.record import incident_text
+from collector.store.models import IncidentRecord
 from parsers.orgname import org_key
 from parsers.schema import Category, Stage
 
@@ -58,7 +60,7 @@ class IncidentFilter:
     watchlist: str | None = None
     stage: Stage | None = None
     # Set from `watchlist` and `org` when read: what matching compares with.
-    _watch: Callable[[str | None], bool] | None = field(default=None, compare=False, repr=False)
+    _watch: Callable[[IncidentRecord], bool] | None = field(default=None, compare=False, repr=False)
     _org_key: str | None = field(default=None, compare=False, repr=False)
 
     def is_empty(self) -> bool:
@@ -105,7 +107,7 @@ class IncidentFilter:
             return False
         if self.tag is not None and self.tag not in tags:
             return False
-        if self._watch is not None and not self._watch(record.organization):
+        if self._watch is not None and not self._watch(record):
             return False
         return self.stage is None or data.get("stage") == self.stage.value
 
@@ -145,12 +147,14 @@ def read_filter(params: Sequence[tuple[str, str]], rules: RulesConfig) -> Incide
     )
 
 
-def _watchlist(rules: RulesConfig, name: str) -> Callable[[str | None], bool]:
+def _watchlist(rules: RulesConfig, name: str) -> Callable[[IncidentRecord], bool]:
     for rule in rules.rules:
         if rule.name == name:
             if not rule.has_watchlist:
                 raise BadFilter(f"watchlist: rule {name!r} has no organization list")
-            return rule.watches
+            return lambda record: rule.watches(
+                record.organization, code=record.securities_code, text=incident_text(record)
+            )
     known = ", ".join(repr(r.name) for r in rules.rules if r.has_watchlist) or "none"
     raise BadFilter(f"watchlist: no rule named {name!r} (rules with a watchlist: {known})")
 

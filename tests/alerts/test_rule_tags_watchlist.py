@@ -186,7 +186,10 @@ def test_a_toml_watchlist_lists_each_organization_with_its_aliases(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ('[[organization]]\nname = ["YAMADA"]\nsubsidiaries = true\n', "unknown key"),
+        ('[[organization]]\nname = ["YAMADA"]\ngroup = true\n', "unknown key 'group'"),
+        ('[[organization]]\nname = "X"\nsubsidiaries = "yes"\n', "true or false"),
+        ('[[organization]]\nname = "X"\ncode = 7203\n', "securities codes"),
+        ('[[organization]]\nname = "X"\ncode = ["72030"]\n', "securities codes"),
         ("[[organization]]\nname = 3\n", "name must be a string or a list of strings"),
         ('[[organization]]\nname = "株式会社"\n', "organization 1: '株式会社' is empty"),
         ("[[vendor]]\n", "unknown key 'vendor'"),
@@ -199,3 +202,56 @@ def test_a_bad_toml_watchlist_is_one_error_naming_the_entry(
     write(tmp_path / "vendors.toml", content)
     with pytest.raises(RuleError, match=message):
         parse_rules(doc(organizations_file="vendors.toml"), base_dir=tmp_path)
+
+
+# --- securities codes and subsidiaries ---------------------------------------------------
+
+
+def _vendors(tmp_path: Path, content: str) -> Rule:
+    write(tmp_path / "vendors.toml", content)
+    return parse_rules(doc(organizations_file="vendors.toml"), base_dir=tmp_path).rules[0]
+
+
+def test_a_securities_code_matches_the_listed_company_whatever_its_name(
+    tmp_path: Path, make_incident: Any
+) -> None:
+    r = _vendors(tmp_path, '[[organization]]\nname = "サンプル電機"\ncode = ["3999", "130A"]\n')
+    renamed = make_incident(organization="SAMPLE ELECTRIC HOLDINGS")
+    assert matches(r, renamed, code="3999")
+    assert matches(r, renamed, code="130A")
+    assert not matches(r, renamed, code="7203")
+    assert not matches(r, renamed)
+
+
+# Notices of a subsidiary name the parent in a handful of ways; written for this test.
+SUBSIDIARY_TEXTS = [
+    "株式会社サンプルシステムズ（サンプル電機グループ）において不正アクセスが発生しました。",
+    "当社は、サンプル電機株式会社の連結子会社です。",
+    "サンプル電機ホールディングス株式会社の完全子会社である当社のサーバーが",
+    "当社の親会社であるサンプル電機株式会社と連携し、調査を進めております。",
+    "サンプル電機傘下の物流会社で、メールの誤送信がありました。",
+]
+
+
+@pytest.mark.parametrize("text", SUBSIDIARY_TEXTS)
+def test_subsidiaries_match_notices_that_name_the_parent(
+    tmp_path: Path, make_incident: Any, text: str
+) -> None:
+    group = _vendors(tmp_path, '[[organization]]\nname = "サンプル電機"\nsubsidiaries = true\n')
+    alone = rule(organizations=["サンプル電機"])
+    child = make_incident(organization="株式会社サンプルシステムズ")
+    assert matches(group, child, text=text)
+    assert not matches(alone, child, text=text)  # only when the entry asks for it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "当社は、サンプル電機株式会社から受託した業務において",  # a customer, not a parent
+        "サンプル電機販売グループ長が対応しております。",  # another name that begins alike
+        "ランサムウェアグループによる攻撃を受けました。",
+    ],
+)
+def test_a_mere_mention_is_not_a_parent(tmp_path: Path, make_incident: Any, text: str) -> None:
+    group = _vendors(tmp_path, '[[organization]]\nname = "サンプル電機"\nsubsidiaries = true\n')
+    assert not matches(group, make_incident(organization="株式会社ていせい"), text=text)
