@@ -41,3 +41,5 @@ class Alert:
     links: tuple[str, ...]
     sources: tuple[str, ...]
     key: str
+    # Those of `links` that are the organization's own notices (公式発表), not reports.
+    primary: tuple[str, ...] = ()

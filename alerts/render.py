@@ -103,6 +103,14 @@ def safe_url(url: str) -> str | None:
     return quoted if len(quoted) <= URL_MAX else None
 
 
+PRIMARY_JA = "公式発表"
+
+
+def primary_mark(alert: Alert, url: str) -> str:
+    """What follows a link that is the organization's own notice."""
+    return f"（{PRIMARY_JA}）" if url in alert.primary else ""
+
+
 def safe_links(links: Iterable[str]) -> list[str]:
     """The renderable links: safe, unique, at most MAX_LINKS."""
     seen: list[str] = []

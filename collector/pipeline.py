@@ -11,19 +11,34 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
-from alerts.rules import RulesConfig
+from alerts.rules import Event, RulesConfig
 from collector import failpoints
 from collector.clock import SYSTEM, Clock
 from collector.fetch import Fetcher
-from collector.incidents import Recorded, record_notice, says_nothing_new
-from collector.sources import Layout, Lead, Poll, SourceConfig, SourceKind, kind_of
+from collector.incidents import (
+    Provenance,
+    Recorded,
+    enqueue_alerts,
+    record_notice,
+    says_nothing_new,
+)
+from collector.sources import (
+    Layout,
+    Lead,
+    Poll,
+    SourceConfig,
+    SourceKind,
+    canonical_url,
+    fingerprint,
+    kind_of,
+)
 from collector.sources.parse_pool import ParsePool
-from collector.sources.reading import read_lead
+from collector.sources.reading import Document, read_lead, read_primary
 from collector.store import queries
 from collector.store.models import SourceState
 from parsers.errors import OwabiError
@@ -62,6 +77,8 @@ class SourceReport:
     deferred: int = 0  # over the per-pass cap: read on the next passes
     # Read because their bytes changed, but saying what their last version said.
     same: int = 0
+    # The organizations' own notices read because an article linked them.
+    primaries: int = 0
     notices: list[NewNotice] = field(default_factory=list)
     lead_errors: list[str] = field(default_factory=list)
     duration: float = 0.0
@@ -138,6 +155,8 @@ class Collector:
     max_leads: int = 30
     # On a source's first pass, entries this recent are read even without a keyword.
     recent_days: int = 7
+    # Links from a news article to the organization's own notice read with it.
+    primary_links: int = 2
     concurrency: int = 8
     clock: Clock = SYSTEM
     # Every configured source's tags, for rules restricted to tags (not only this pass's).
@@ -307,13 +326,16 @@ class Collector:
     ) -> None:
         """Read, parse and record one lead; a `revisit` (its URL was seen before, in
         another version) is first compared with the notice stored from it."""
+        # A corporate source's pages are the organization's own already.
+        primaries = 0 if source.organization else self.primary_links
         try:
-            doc = await read_lead(self.fetcher, self.parser, source, lead)
+            doc = await read_lead(self.fetcher, self.parser, source, lead, primaries=primaries)
         except OwabiError as exc:
             self._lead_failed(source, kind, lead, exc, report)
             return
         failpoints.hit("after_parse")
         facts = doc.facts
+        linked = await self._read_primaries(source, doc) if doc.primaries else []
         with self.sessions.begin() as s:
             if revisit and says_nothing_new(
                 s, source_id=source.id, url=lead.url, facts=facts, text=doc.text
@@ -334,10 +356,12 @@ class Collector:
                 now=self.clock.now(),
                 source_tags=self.source_tags,
                 text=doc.text,
-                securities_code=lead.securities_code,
-                amends=lead.amends,
+                prov=Provenance(securities_code=lead.securities_code, amends=lead.amends),
+                alerts=not linked,
             )
             self._mark(s, source, lead, "incident" if facts.is_incident else "not_incident")
+            if linked:
+                recorded = self._record_primaries(s, source, recorded, linked, report)
         failpoints.hit("after_outbox")
         report.notices.append(NewNotice(source.id, lead.url, facts, recorded))
         log.info(
@@ -359,6 +383,116 @@ class Collector:
                 changes=list(recorded.changes),
                 alerts_enqueued=recorded.alerts_enqueued,
             )
+
+    async def _read_primaries(
+        self, source: SourceConfig, article: Document
+    ) -> list[tuple[str, Document | OwabiError]]:
+        """The organization's own notices an article links, each read once ever: a URL
+        already seen (by any source) is not fetched again; a failure is kept to be
+        recorded, so that it is not retried by the next article that links it."""
+        with self.sessions() as s:
+            keys = [(canonical_url(url), "") for url in article.primaries]
+            known = queries.done_entries(s, keys).urls
+        found: list[tuple[str, Document | OwabiError]] = []
+        for url in article.primaries:
+            if canonical_url(url) in known:
+                continue
+            try:
+                doc = await read_primary(self.fetcher, self.parser, source, url, article.facts)
+            except OwabiError as exc:
+                log.warning("primary notice failed", source=source.id, url=url, error=str(exc))
+                found.append((url, exc))
+            else:
+                found.append((url, doc))
+        return found
+
+    def _record_primaries(
+        self,
+        s: Session,
+        source: SourceConfig,
+        article: Recorded,
+        linked: list[tuple[str, Document | OwabiError]],
+        report: SourceReport,
+    ) -> Recorded:
+        """Record the primary notices with the article that linked them (in its
+        transaction), then enqueue each incident's alerts once, with every link: the
+        first alert of an incident already carries its 公式発表."""
+        events: dict[int, tuple[Event, list[str], int]] = {}
+
+        def note(recorded: Recorded) -> None:
+            if recorded.incident_id is None or recorded.event is None:
+                return
+            event, changes, cause = events.get(
+                recorded.incident_id, (recorded.event, [], recorded.notice_id)
+            )
+            if recorded.event == "new":
+                event = "new"
+            else:
+                cause = recorded.notice_id
+            events[recorded.incident_id] = (event, [*changes, *recorded.changes], cause)
+
+        note(article)
+        now = self.clock.now()
+        for url, doc in linked:
+            canon = canonical_url(url)
+            if isinstance(doc, OwabiError):
+                queries.record_entry(
+                    s,
+                    source_id=source.id,
+                    canonical_url=canon,
+                    content_hash=fingerprint(canon),
+                    title=None,
+                    outcome="primary_failed",
+                    detail=str(doc),
+                    now=now,
+                )
+                continue
+            recorded = record_notice(
+                s,
+                rules=self.rules,
+                source_id=source.id,
+                url=url,
+                content_hash=fingerprint(doc.text),
+                media_type=doc.media_type,
+                entry_title=None,
+                facts=doc.facts,
+                now=now,
+                source_tags=self.source_tags,
+                text=doc.text,
+                prov=Provenance(primary=True, joins=article.incident_id),
+                alerts=False,
+            )
+            queries.record_entry(
+                s,
+                source_id=source.id,
+                canonical_url=canon,
+                content_hash=fingerprint(canon),
+                title=doc.facts.title,
+                outcome="primary",
+                now=now,
+            )
+            report.primaries += 1
+            note(recorded)
+            log.info(
+                "primary notice",
+                source=source.id,
+                url=url,
+                incident_id=recorded.incident_id,
+                joined=recorded.incident_id == article.incident_id,
+            )
+        enqueued = 0
+        for incident_id, (event, changes, cause) in events.items():
+            enqueued += enqueue_alerts(
+                s,
+                rules=self.rules,
+                incident_id=incident_id,
+                event=event,
+                changes=list(dict.fromkeys(changes)),
+                notice_id=cause,
+                now=now,
+                source_tags=self.source_tags,
+            )
+        return replace(article, alerts_enqueued=enqueued)
 
     def _lead_failed(
         self,
@@ -450,6 +584,7 @@ class Collector:
                 skipped=report.skipped,
                 deferred=report.deferred,
                 unchanged_notices=report.same,
+                primary_notices=report.primaries,
                 notices=len(report.notices),
                 lead_errors=len(report.lead_errors),
                 **fields,

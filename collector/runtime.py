@@ -276,6 +276,7 @@ def build_runtime(
         keywords=config.sources.keywords,
         max_leads=settings.max_articles_per_source,
         recent_days=settings.first_pass_days,
+        primary_links=settings.primary_links,
         concurrency=settings.concurrency,
         source_tags=config.source_tags(),
         plan=plan,

@@ -28,6 +28,7 @@ from alerts.render import (
     clean_line,
     facts,
     incident_title,
+    primary_mark,
     safe_links,
     summary,
     truncate,
@@ -92,7 +93,7 @@ def console_text(alert: Alert) -> str:
     impact = " · ".join(f"{label} {truncate(value, 120)}" for label, value in facts(inc))
     if impact:
         lines.append(f"  {impact}")
-    lines += [f"  {url}" for url in safe_links(alert.links)]
+    lines += [f"  {url}{primary_mark(alert, url)}" for url in safe_links(alert.links)]
     lines.append(f"  rule={clean_line(alert.rule)} sources={clean_line(','.join(alert.sources))}")
     return "\n".join(lines)
 

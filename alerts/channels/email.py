@@ -47,6 +47,7 @@ from alerts.render import (
     facts,
     incident_title,
     narrative,
+    primary_mark,
     safe_links,
     summary,
     truncate,
@@ -294,7 +295,7 @@ def _email_text(alert: Alert) -> str:
     lines += [f"{label}: {value}" for label, value in _rows(alert)]
     links = safe_links(alert.links)
     if links:
-        lines += ["", "お知らせ:", *(f"  {url}" for url in links)]
+        lines += ["", "お知らせ:", *(f"  {url}{primary_mark(alert, url)}" for url in links)]
     lines += ["", f"ルール: {clean_line(alert.rule)} ({EVENT_JA[alert.event]})"]
     lines.append(f"ソース: {clean_line(', '.join(alert.sources)) or '-'}")
     return "\n".join(lines) + "\n"
@@ -307,7 +308,8 @@ def _email_html(alert: Alert) -> str:
         for label, value in _rows(alert)
     )
     links = "".join(
-        f'<li><a href="{esc(url)}">{esc(url)}</a></li>' for url in safe_links(alert.links)
+        f'<li><a href="{esc(url)}">{esc(url)}</a>{esc(primary_mark(alert, url))}</li>'
+        for url in safe_links(alert.links)
     )
     rule = f"ルール: {clean_line(alert.rule)} ({EVENT_JA[alert.event]})"
     sources = f"ソース: {clean_line(', '.join(alert.sources)) or '-'}"

@@ -35,6 +35,7 @@ from alerts.message import Alert
 from alerts.render import (
     CATEGORY_JA,
     EVENT_JA,
+    PRIMARY_JA,
     STAGE_JA,
     clean_line,
     facts,
@@ -175,7 +176,7 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
         {
             "type": "button",
             "action_id": f"notice-{index}",
-            "text": plain(_button_label(index, url), SLACK_BUTTON_TEXT_MAX),
+            "text": plain(_button_label(index, url, url in alert.primary), SLACK_BUTTON_TEXT_MAX),
             "url": url,
         }
         for index, url in enumerate(safe_links(alert.links), start=1)
@@ -191,9 +192,10 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
     }
 
 
-def _button_label(index: int, url: str) -> str:
+def _button_label(index: int, url: str, primary: bool) -> str:
     host = urlsplit(url).hostname or ""
-    return truncate(f"お知らせ {index} ({host})", SLACK_BUTTON_TEXT_MAX)
+    name = PRIMARY_JA if primary else f"お知らせ {index}"
+    return truncate(f"{name} ({host})", SLACK_BUTTON_TEXT_MAX)
 
 
 # --- Digests ----------------------------------------------------------------------------

@@ -80,6 +80,7 @@ def webhook_payload(alert: Alert) -> dict[str, Any]:
         "key": alert.key,
         "incident": alert.incident.to_json_dict(),
         "links": safe_links(alert.links),
+        "primary_links": [url for url in safe_links(alert.links) if url in alert.primary],
         "sources": list(alert.sources),
     }
 

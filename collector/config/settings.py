@@ -74,6 +74,8 @@ class CoreSettings(BaseSettings):
     default_interval: float = 900.0
     max_articles_per_source: int = Field(30, ge=1)
     first_pass_days: int = Field(7, ge=0)
+    # Links from a news article to the organization's own notice read with it (0: none).
+    primary_links: int = Field(2, ge=0, le=10)
 
     # Parsing: each document in a worker process, within a deadline and a memory bound.
     parse_deadline: float = 20.0

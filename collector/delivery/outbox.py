@@ -147,6 +147,7 @@ def alert_of(row: Delivery) -> Alert:
         incident_id=row.incident_id,
         incident=Incident.model_validate(payload["incident"]),
         links=tuple(payload.get("links", ())),
+        primary=tuple(payload.get("primary", ())),
         sources=tuple(payload.get("sources", ())),
         key=row.key,
     )

@@ -14,7 +14,12 @@ def incident_dict(record: IncidentRecord) -> dict[str, Any]:
         **record.data,
         "securities_code": record.securities_code,
         "notices": [
-            {"url": n.url, "source": n.source_id, "fetched_at": n.fetched_at.isoformat()}
+            {
+                "url": n.url,
+                "source": n.source_id,
+                "fetched_at": n.fetched_at.isoformat(),
+                "primary": n.is_primary,
+            }
             for n in record.notices
         ],
         "created_at": record.created_at.isoformat(),

@@ -11,7 +11,7 @@ point at two incidents, those were one incident all along and are merged.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,16 @@ class Recorded:
     event: Event | None
     changes: tuple[str, ...]
     alerts_enqueued: int
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What the route a notice came by says of it, beyond its text."""
+
+    securities_code: str | None = None  # the listed company of a TDnet row
+    amends: bool = False  # a correction of an earlier notice (TDnet's 訂正)
+    primary: bool = False  # the organization's own notice, linked from a news article
+    joins: int | None = None  # the incident of the article that linked it
 
 
 def tags_of(
@@ -144,29 +154,44 @@ def _as_correction(facts: Incident) -> Incident:
     return facts.model_copy(update={"is_incident": True, "title": None, "published": None})
 
 
+def _joined(session: Session, facts: Incident, joins: int | None) -> IncidentRecord | None:
+    """The incident of the article that linked this notice, unless the notice names
+    another organization (the link led elsewhere than its subject's notice)."""
+    joined = queries.incident(session, joins) if joins is not None else None
+    if joined is None or not _same_organization(facts.organization, joined.organization):
+        return None
+    return joined
+
+
+def _primary_first(record: IncidentRecord, merged: Incident) -> Incident:
+    """`merged`, with the facts of the incident's primary notices stated over it."""
+    for notice in record.notices:
+        if notice.is_primary:
+            merged = merge_facts(merged, Incident.model_validate(notice.data))
+    return merged
+
+
 def _attach(
     session: Session,
     facts: Incident,
     now: dt.datetime,
     copy_of: IncidentRecord | None,
-    *,
-    securities_code: str | None = None,
-    amends: bool = False,
+    prov: Provenance,
 ) -> tuple[IncidentRecord, Event | None, list[str], Incident] | None:
     """The incident this notice belongs to, the event it causes, and the merged facts;
     None for a correction (`amends`) of no stored incident, which opens none."""
-    rows, candidates = _candidates(session, facts, securities_code)
+    rows, candidates = _candidates(session, facts, prov.securities_code)
     match = find_match(facts, now.date(), candidates)
     by_facts = next((r for r in rows if r.id == match), None)
-    found = copy_of or by_facts
-    if found is None and amends:
+    found = _joined(session, facts, prov.joins) or copy_of or by_facts
+    if found is None and prov.amends:
         # A correction names the disclosure it corrects, not always in the same words
         # or categories: it belongs to the company's latest incident, or to none.
         found = max(rows, key=lambda r: r.updated_at, default=None)
         if found is None:
             return None
     if found is None:
-        fresh = IncidentRecord(history=[], created_at=now, securities_code=securities_code)
+        fresh = IncidentRecord(history=[], created_at=now, securities_code=prov.securities_code)
         _apply(fresh, facts, now)
         session.add(fresh)
         session.flush()
@@ -185,10 +210,14 @@ def _attach(
         # A copy cannot change who the incident happened to; its parse may have misread it.
         facts = facts.model_copy(update={"organization": old.organization})
     merged = merge_facts(old, facts)
+    if not prov.primary:
+        # The organization's own notice says best what it states; a later article that
+        # restates a figure differently does not overrule it.
+        merged = _primary_first(record, merged)
     changes = significant_changes(old, merged)
     record.history = [*record.history, record.data]
     _apply(record, merged, now)
-    record.securities_code = record.securities_code or securities_code
+    record.securities_code = record.securities_code or prov.securities_code
     return record, ("update" if changes else None), changes, merged
 
 
@@ -203,7 +232,10 @@ def _enqueue(
     now: dt.datetime,
     source_tags: Mapping[str, Collection[str]],
 ) -> int:
-    links = [n.url for n in record.notices if n.url] or [notice.url]
+    # The organization's own notices first: the alert's first link is the best source.
+    ordered = sorted(record.notices, key=lambda n: not n.is_primary)
+    links = list(dict.fromkeys(n.url for n in ordered if n.url)) or [notice.url]
+    primary = [n.url for n in ordered if n.is_primary and n.url]
     sources = sorted({n.source_id for n in record.notices} | {notice.source_id})
     tags = tags_of(sources, source_tags)
     # An update is keyed by the notice that caused it, so each real update alerts once.
@@ -229,6 +261,7 @@ def _enqueue(
                     "payload": {
                         "incident": facts.to_json_dict(),
                         "links": links,
+                        "primary": primary,
                         "sources": sources,
                         "changes": changes,
                     },
@@ -269,17 +302,22 @@ def record_notice(
     now: dt.datetime,
     source_tags: Mapping[str, Collection[str]] | None = None,
     text: str | None = None,
-    securities_code: str | None = None,
-    amends: bool = False,
+    prov: Provenance = Provenance(),
+    alerts: bool = True,
 ) -> Recorded:
-    """Store the notice, attach it to an incident and enqueue the event's alerts.
+    """Store the notice, attach it to an incident and enqueue the event's alerts (unless
+    `alerts` is false: the caller records more notices of the incident first, then calls
+    `enqueue_alerts` once).
 
     `source_tags` maps every configured source id to its tags, so that rules restricted
     to tags see the tags of all sources that carried the incident, not only this one.
-    `securities_code` (a TDnet notice's company) finds the company's incidents whatever
-    name the text gives; a notice that `amends` an earlier one (TDnet's 訂正) joins the
-    incident it corrects and never opens one.
+    `prov.securities_code` (a TDnet notice's company) finds the company's incidents
+    whatever name the text gives; a notice that `amends` an earlier one (TDnet's 訂正)
+    joins the incident it corrects and never opens one; a `primary` notice joins the
+    incident of the article that linked it (`joins`) and its facts win over the
+    article's.
     """
+    securities_code, amends = prov.securities_code, prov.amends
     sig = signature(text) if text else None
     title = title_key(facts.title or entry_title)
     notice_id = queries.insert_notice(
@@ -301,6 +339,7 @@ def record_notice(
             "title_key": title,
             "text_key": text_key(text) if text else None,
             "text": text if facts.is_incident else None,
+            "is_primary": prov.primary,
         },
     )
     copy_of = _copy_of(session, notice_id, title, sig, facts, now)
@@ -317,7 +356,7 @@ def record_notice(
         # the text; it changes none of the incident's facts.
         queries.attach_notice(session, notice_id, copy_of.id, text=text)
         return Recorded(notice_id, copy_of.id, None, (), 0)
-    attached = _attach(session, facts, now, copy_of, securities_code=securities_code, amends=amends)
+    attached = _attach(session, facts, now, copy_of, prov)
     if attached is None:
         return Recorded(notice_id, None, None, (), 0)
     record, event, changes, merged = attached
@@ -325,8 +364,29 @@ def record_notice(
     notice.incident = record
     session.flush()
     enqueued = 0
-    if event is not None:
+    if event is not None and alerts:
         enqueued = _enqueue(
             session, rules, record, merged, event, notice, changes, now, source_tags or {}
         )
     return Recorded(notice.id, record.id, event, tuple(changes), enqueued)
+
+
+def enqueue_alerts(
+    session: Session,
+    *,
+    rules: RulesConfig,
+    incident_id: int,
+    event: Event,
+    changes: Sequence[str],
+    notice_id: int,
+    now: dt.datetime,
+    source_tags: Mapping[str, Collection[str]] | None = None,
+) -> int:
+    """The alerts of `event` for an incident whose notices were recorded with
+    `alerts=False`; `notice_id` is the notice that caused it (an update's key)."""
+    record = session.get_one(IncidentRecord, incident_id)
+    notice = session.get_one(NoticeRecord, notice_id)
+    facts = Incident.model_validate(record.data)
+    return _enqueue(
+        session, rules, record, facts, event, notice, list(changes), now, source_tags or {}
+    )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision under migrations/versions (tests/collector/test_store.py keeps it so).
-HEAD = "0008"
+HEAD = "0009"
 
 
 def alembic_config(connection: object | None = None) -> Config:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -128,6 +129,9 @@ class NoticeRecord(Base):
     # The text of a notice that belongs to an incident (ordinary pages keep none): the
     # incident page marks each fact's evidence in it.
     text: Mapped[str | None] = mapped_column(Text)
+    # The organization's own notice, reached from a news article that linked it: its
+    # facts win over the article's where both state one.
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     incident: Mapped[IncidentRecord | None] = relationship(back_populates="notices")
 

@@ -184,8 +184,10 @@ def build_app(site: Site) -> FastAPI:
                     "fetched_at": n.fetched_at,
                     "title": n.entry_title or (n.data or {}).get("title"),
                     "segments": views.marked(n.text, evidence) if n.text else None,
+                    "primary": n.is_primary,
                 }
-                for n in record.notices
+                # The organization's own notices first.
+                for n in sorted(record.notices, key=lambda n: not n.is_primary)
             ]
             alerts = queries.deliveries_of(s, incident_id)
             return page(

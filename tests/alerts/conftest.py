@@ -68,6 +68,7 @@ def sample_alert(
     event: str = "new",
     links: tuple[str, ...] = ("https://example.co.jp/news/2024/0301.html",),
     sources: tuple[str, ...] = ("sample-news",),
+    primary: tuple[str, ...] = (),
 ) -> Alert:
     return Alert(
         rule=rule,
@@ -77,6 +78,7 @@ def sample_alert(
         links=links,
         sources=sources,
         key=alert_key(42, rule, "test", event),  # type: ignore[arg-type]
+        primary=primary,
     )
 
 

@@ -186,6 +186,19 @@ def test_only_valid_links_become_buttons(make_alert: Any) -> None:
     assert all(b["type"] != "actions" for b in no_links["blocks"])
 
 
+def test_the_organizations_own_notice_is_marked_in_every_channel(make_alert: Any) -> None:
+    own, report = "https://www.sample.co.jp/info/1.html", "https://news.example.jp/a/2.html"
+    alert = make_alert(links=(own, report), primary=(own,))
+    [actions] = [b for b in slack_payload(alert)["blocks"] if b["type"] == "actions"]
+    labels = [e["text"]["text"] for e in actions["elements"]]
+    assert labels == ["公式発表 (www.sample.co.jp)", "お知らせ 2 (news.example.jp)"]
+    assert f"{own}（公式発表）" in console_text(alert)
+    assert f"{report}（公式発表）" not in console_text(alert)
+    text = parse(email_message(alert, sender="o@example.com", to=["a@example.com"]))
+    assert f"{own}（公式発表）" in text.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert webhook_payload(alert)["primary_links"] == [own]
+
+
 def parse(msg: EmailMessage) -> EmailMessage:
     raw = msg.as_bytes()
     raw.decode("ascii")  # 7-bit clean: RFC 2047 headers, base64 bodies

@@ -266,8 +266,9 @@ def test_api_items_have_the_json_export_shape(client: AsgiClient) -> None:
         "url": "https://corp.example.jp/news/1.html",
         "source": "corp",
         "fetched_at": item["notices"][0]["fetched_at"],
+        "primary": False,
     }
-    assert {"id", "created_at", "updated_at", "evidence"} <= item.keys()
+    assert {"id", "created_at", "updated_at", "evidence", "securities_code"} <= item.keys()
     missing = client.get("/api/v1/incidents/99")
     assert missing.status_code == 404
     assert "/api/v1/incidents" in client.get("/api/v1/openapi.json").json()["paths"]
