@@ -97,14 +97,14 @@ def _drop_noise(tree: LexborHTMLParser) -> None:
             node.decompose()
     for tag in _CHROME_TAGS:
         for node in tree.css(tag):
-            if not _inside_article(node):
+            if not inside_article(node):
                 node.decompose()
     for node in tree.css("[class], [id]"):
         marker = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         if node.tag in ("body", "html", "main", "article", "h1"):
             continue
         if _OTHER_ARTICLES.search(marker) or (
-            _MENU_WORDS.search(marker) and not _inside_article(node)
+            _MENU_WORDS.search(marker) and not inside_article(node)
         ):
             node.decompose()
     _drop_headed_lists(tree)
@@ -129,7 +129,9 @@ def _drop_headed_lists(tree: LexborHTMLParser) -> None:
         heading.decompose()
 
 
-def _inside_article(node: LexborNode) -> bool:
+def inside_article(node: LexborNode) -> bool:
+    """Whether `node` sits in the page's <article> or <main>, where a <header> holds the
+    article's own title and date rather than the site's chrome."""
     parent = node.parent
     while parent is not None:
         if parent.tag in ("article", "main"):

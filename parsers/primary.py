@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from parsers.html_text import bounded_markup
+from parsers.html_text import bounded_markup, inside_article
 from parsers.textnorm import nfkc
 
 MAX_LINKS = 2000  # links of a page looked at
@@ -76,21 +76,12 @@ def _in_chrome(node: LexborNode) -> bool:
     while parent is not None and parent.tag not in ("body", "html"):
         if parent.tag in ("nav", "aside"):
             return True
-        if parent.tag in ("header", "footer") and not _has_article_ancestor(parent):
+        if parent.tag in ("header", "footer") and not inside_article(parent):
             return True
         if parent.tag != "article":
             marker = f"{parent.attributes.get('class') or ''} {parent.attributes.get('id') or ''}"
             if _CHROME.search(marker):
                 return True
-        parent = parent.parent
-    return False
-
-
-def _has_article_ancestor(node: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.tag in ("article", "main"):
-            return True
         parent = parent.parent
     return False
 
