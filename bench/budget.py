@@ -6,26 +6,43 @@ for copy detection, finds the news list of a listing it has not seen (the floor 
 `li a[href]`), and starts the stack the project chose (SQLAlchemy, pydantic, typer and
 rich, structlog, httpx) plus a fork server for its parse workers. Those parts are the
 product and its chosen dependencies: no change to how owabi fetches or stores removes
-them. Added to the floor's own CPU they give the least a pass of owabi can cost, which
-says whether a target of "at most k times the floor" can be met at all.
+them. So is recording what it learned (facts, copy candidates, incidents, alert rows)
+through the chosen store, beyond the bare sqlite3 inserts the floor makes. Added to the
+floor's own CPU they give the least a pass of owabi can cost, which says whether a target
+of "at most k times the floor" can be met at all.
 
 Each part is timed alone, in this process (or a child for imports), best of REPEATS.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import sqlite3
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench import content
 from bench.child import run_child
 
+if TYPE_CHECKING:
+    from parsers.document import ReadDocument
+
 REPEATS = 3
 # What `owabi fetch` imports before its first request, and what the floor imports.
-STACK = "import sqlalchemy.orm, pydantic_settings, typer, rich.console, httpx, structlog"
+# The chosen stack's imports, the process ended as `owabi` ends it (no interpreter
+# teardown: collector.cli.process_end), so that the part is what owabi pays for them.
+STACK = (
+    "import sqlalchemy.orm, pydantic_settings, typer, rich.console, httpx, structlog\n"
+    "from collector.cli.process_end import end\n"
+    "end(SystemExit(0))"
+)
 FLOOR_STACK = "import httpx, selectolax.lexbor, sqlite3"
 FORK_SERVER = "import parsers.document"
 
@@ -59,6 +76,58 @@ def _import_cpu(tmp: Path, statement: str) -> float:
     return min(runs)
 
 
+def _recording_cpu(tmp: Path, docs: Sequence[ReadDocument]) -> float:
+    """CPU to record each read page as owabi does (notice row with its facts, copy
+    detection, incident and alert rows, one transaction a page) through the chosen store,
+    less what writing the same texts with bare sqlite3 costs (the floor's share). Every
+    run writes a store of its own."""
+    with tempfile.TemporaryDirectory(dir=tmp) as own:
+        return _recording_in(Path(own), docs)
+
+
+def _recording_in(tmp: Path, docs: Sequence[ReadDocument]) -> float:
+    from alerts.rules import RulesConfig
+    from collector.incidents import record_notice
+    from collector.store.engine import make_engine, session_factory
+    from collector.store.migrate import upgrade
+
+    rules = RulesConfig.model_validate({"rules": [{"name": "all", "channels": ["console"]}]})
+    now = dt.datetime.now(dt.UTC)
+    runs = []
+    for run in range(REPEATS):
+        engine = make_engine(f"sqlite:///{tmp}/budget-{run}.db")
+        upgrade(engine)
+        sessions = session_factory(engine)
+        started = time.process_time()
+        for i, doc in enumerate(docs):
+            with sessions.begin() as s:
+                record_notice(
+                    s,
+                    rules=rules,
+                    source_id=f"s{i}",
+                    url=f"http://127.0.0.1/e/{i}",
+                    content_hash=str(i),
+                    media_type="text/html",
+                    entry_title=None,
+                    facts=doc.facts,
+                    now=now,
+                    text=doc.text,
+                )
+        runs.append(time.process_time() - started)
+        engine.dispose()
+
+    fresh = itertools.count()
+
+    def bare() -> None:
+        with closing(sqlite3.connect(tmp / f"bare-{next(fresh)}.db")) as db:
+            db.execute("CREATE TABLE page (url TEXT PRIMARY KEY, text TEXT)")
+            for i, doc in enumerate(docs):
+                with db:
+                    db.execute("INSERT INTO page VALUES (?, ?)", (f"e/{i}", doc.text))
+
+    return max(0.0, min(runs) - _best(bare))
+
+
 def _pages(sources: int, case: str) -> list[bytes]:
     """The entry pages a pass of `case` reads (as bench.poll.PollSite.reads counts them)."""
     if case == "first":
@@ -83,17 +152,19 @@ def parts(tmp: Path, sources: int, case: str) -> list[Part]:
         ),
     ]
     if pages:
+        signing = _best(lambda: [signature(d.text) for d in docs])
         found += [
             Part(
                 f"notice parse into the schema ({len(pages):,} pages)",
                 _best(lambda: [read_document(p, media_type="text/html") for p in pages]),
             ),
-            Part(
-                "copy signatures of the stored notices",
-                _best(lambda: [signature(d.text) for d in docs]),
-            ),
+            Part("copy signatures of the stored notices", signing),
             Part(
                 "parse workers' fork server (preloads the parsers)", _import_cpu(tmp, FORK_SERVER)
+            ),
+            Part(
+                "recording notices, incidents and alerts (signatures and bare sqlite3 aside)",
+                max(0.0, _recording_cpu(tmp, docs) - signing),
             ),
         ]
     if case == "first":
