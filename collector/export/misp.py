@@ -19,6 +19,7 @@ from typing import Any
 
 from pymisp import MISPEvent, MISPObject, MISPOrganisation
 
+from alerts.render import PRIMARY_JA
 from collector.clock import utc
 from collector.export.describe import OWABI_NAMESPACE, incident_uuid, summary, title
 from collector.store.models import IncidentRecord
@@ -69,13 +70,16 @@ def event(record: IncidentRecord, tlp: str = "clear") -> MISPEvent:
         for attribute in victim.attributes:
             attribute.timestamp = changed
         ev.add_object(victim)
-    for notice in record.notices:
+    if record.securities_code:
+        ev.add_tag(f'owabi:securities-code="{record.securities_code}"')
+    for notice in sorted(record.notices, key=lambda n: not n.is_primary):
+        own = f"{PRIMARY_JA} (the organization's own notice) " if notice.is_primary else ""
         ev.add_attribute(
             "link",
             notice.url,
             uuid=_uuid(record, f"link/{notice.url}"),
             timestamp=changed,
-            comment=f"notice via source {notice.source_id}",
+            comment=f"{own or 'notice '}via source {notice.source_id}",
             to_ids=False,
         )
     return ev

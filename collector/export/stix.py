@@ -20,6 +20,7 @@ from typing import Any
 
 import stix2
 
+from alerts.render import PRIMARY_JA
 from collector.clock import utc
 from collector.export.describe import OWABI_NAMESPACE, incident_uuid, summary, title
 from collector.store.models import IncidentRecord
@@ -64,6 +65,11 @@ def _victim(record: IncidentRecord, marking: Any) -> stix2.Identity | None:
         id=f"identity--{uuid.uuid5(OWABI_NAMESPACE, f'organization/{key}')}",
         name=record.organization,
         identity_class="organization",
+        external_references=(
+            [{"source_name": "jpx-securities-code", "external_id": record.securities_code}]
+            if record.securities_code
+            else None
+        ),
         created=utc(record.created_at),
         modified=utc(record.updated_at),
         created_by_ref=OWABI.id,
@@ -91,8 +97,13 @@ def _extension(record: IncidentRecord) -> dict[str, Any]:
 def objects(record: IncidentRecord, marking: Any) -> list[Any]:
     """The STIX objects of one incident."""
     references = [
-        {"source_name": f"owabi:{n.source_id}", "url": n.url, "description": n.entry_title or ""}
-        for n in record.notices
+        {
+            "source_name": f"owabi:{n.source_id}",
+            "url": n.url,
+            "description": (f"{PRIMARY_JA}: " if n.is_primary else "") + (n.entry_title or ""),
+        }
+        # The organization's own notices first.
+        for n in sorted(record.notices, key=lambda n: not n.is_primary)
     ]
     incident = stix2.Incident(
         id=f"incident--{incident_uuid(record.id)}",

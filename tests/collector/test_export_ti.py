@@ -109,3 +109,28 @@ def test_export_command_takes_the_page_filters(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "stage: 'draft' is not one of" in bad.stderr
     no_folder = run_owabi("incidents", "export", "--format", "misp", env=env)
     assert no_folder.returncode == 2 and "--out DIR" in no_folder.stderr
+
+
+def test_the_organizations_own_notice_and_the_securities_code_are_marked(
+    tmp_path: Path,
+) -> None:
+    engine, records = _records(tmp_path)
+    wacom = next(r for r in records if "ワコム" in (r.organization or ""))
+    wacom.notices[0].is_primary = True
+    wacom.securities_code = "6727"
+    text = bundle(records, "clear").serialize()
+    parsed = stix2.parse(text, allow_custom=True)
+    incident = next(o for o in parsed.objects if o.type == "incident" and "ワコム" in o.name)
+    assert incident.external_references[0].description.startswith("公式発表")
+    victim = next(o for o in parsed.objects if o.type == "identity" and "ワコム" in o.name)
+    assert victim.external_references[0].external_id == "6727"
+    result = validate_string(text, ValidationOptions(strict=False))
+    assert result.is_valid, [e.message for o in result.object_results for e in o.errors]
+    write_feed(records, tmp_path / "feed")
+    manifest = json.loads((tmp_path / "feed" / "manifest.json").read_text())
+    uid = next(u for u, m in manifest.items() if "ワコム" in m["info"])
+    event = json.loads((tmp_path / "feed" / f"{uid}.json").read_text())["Event"]
+    assert 'owabi:securities-code="6727"' in {t["name"] for t in event["Tag"]}
+    [link] = [a for a in event["Attribute"] if a["type"] == "link"]
+    assert link["comment"].startswith("公式発表")
+    engine.dispose()  # type: ignore[attr-defined]
