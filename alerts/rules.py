@@ -17,7 +17,7 @@ import tomllib
 import types
 import typing
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
@@ -306,19 +306,25 @@ class Watched:
     names: tuple[str, ...]
     codes: tuple[str, ...] = ()
     subsidiaries: bool = False
+    # The names as `name_key` gives them, worked out once: an entry is compared with
+    # every incident an alert rule sees.
+    keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(name_key(n) for n in self.names)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", tuple(name_key(n) for n in self.names))
 
     def matches(self, organization: str | None, *, code: str | None, text: str | None) -> bool:
-        org = name_key(organization or "")
+        folded = folded_text(text) if self.subsidiaries and text else None
+        return self.matches_keyed(name_key(organization or ""), code=code, folded=folded)
+
+    def matches_keyed(self, org: str, *, code: str | None, folded: str | None) -> bool:
+        """`matches`, for an organization already `name_key`ed and a text already
+        `folded_text`ed (once for a whole watchlist)."""
         if any(names_match(key, org) for key in self.keys):
             return True
         if code is not None and code in self.codes:
             return True
-        if self.subsidiaries and text:
-            folded = folded_text(text)
+        if self.subsidiaries and folded:
             return any(names_parent(key, folded) for key in self.keys)
         return False
 
@@ -377,7 +383,15 @@ class Rule(_Strict):
         A watchlist file that was not read watches nothing (fail closed)."""
         if self.organizations_file is not None and self._file_watch is None:
             return False
-        return any(w.matches(organization, code=code, text=text) for w in self._watch)
+        org = name_key(organization or "")
+        folded = folded_text(text) if text and self.reads_text else None
+        return any(w.matches_keyed(org, code=code, folded=folded) for w in self._watch)
+
+    @property
+    def reads_text(self) -> bool:
+        """Whether matching reads the notices' text (a watchlist entry with
+        `subsidiaries`): callers gather that text only then."""
+        return any(w.subsidiaries for w in self._watch)
 
     def load_watchlist(self, base_dir: Path) -> None:
         """Read `organizations_file` (relative to `base_dir`) into the watchlist."""

@@ -435,17 +435,18 @@ class Collector:
         now = self.clock.now()
         for url, doc in linked:
             canon = canonical_url(url)
+            # Recorded as seen either way: a page that failed is not fetched again.
+            queries.record_entry(
+                s,
+                source_id=source.id,
+                canonical_url=canon,
+                content_hash=fingerprint(canon),
+                title=None if isinstance(doc, OwabiError) else doc.facts.title,
+                outcome="primary_failed" if isinstance(doc, OwabiError) else "primary",
+                detail=str(doc) if isinstance(doc, OwabiError) else None,
+                now=now,
+            )
             if isinstance(doc, OwabiError):
-                queries.record_entry(
-                    s,
-                    source_id=source.id,
-                    canonical_url=canon,
-                    content_hash=fingerprint(canon),
-                    title=None,
-                    outcome="primary_failed",
-                    detail=str(doc),
-                    now=now,
-                )
                 continue
             recorded = record_notice(
                 s,
@@ -461,15 +462,6 @@ class Collector:
                 text=doc.text,
                 prov=Provenance(primary=True, joins=article.incident_id),
                 alerts=False,
-            )
-            queries.record_entry(
-                s,
-                source_id=source.id,
-                canonical_url=canon,
-                content_hash=fingerprint(canon),
-                title=doc.facts.title,
-                outcome="primary",
-                now=now,
             )
             report.primaries += 1
             note(recorded)

@@ -133,7 +133,8 @@ def test_(
             tags = {
                 r.id: tags_of((n.source_id for n in r.notices), tags_by_source) for r in records
             }
-            texts = {r.id: incident_text(r) for r in records}
+            reads = any(r.reads_text for r in selected)
+            texts = {r.id: incident_text(r) if reads else None for r in records}
             first: IncidentRecord | None = None
             for one in selected:
                 matched = [
@@ -161,8 +162,9 @@ def _check_watchlist(ctx: typer.Context, path: Path) -> None:
     except RuleError as exc:
         fail(escape(str(exc)), EXIT_CONFIG)
     with cli_errors(), open_store(c.settings) as sessions, sessions() as s:
+        reads = any(entry.subsidiaries for entry in names)
         stored = [
-            _Stored(r.id, r.organization, r.securities_code, incident_text(r))
+            _Stored(r.id, r.organization, r.securities_code, incident_text(r) if reads else None)
             for r in queries.list_incidents(s, limit=None)
         ]
     table = Table(title=f"Watchlist {path}: {len(names)} names, {len(stored)} incidents")
@@ -188,7 +190,7 @@ class _Stored:
     id: int
     organization: str | None
     code: str | None
-    text: str
+    text: str | None
 
 
 def _listed(incidents: Sequence[_Stored]) -> str:
@@ -202,7 +204,7 @@ def _print_rule(
     matched: Sequence[IncidentRecord],
     facts: dict[int, Incident],
     tags: dict[int, frozenset[str]],
-    texts: dict[int, str],
+    texts: dict[int, str | None],
     *,
     explain: bool,
 ) -> None:

@@ -84,7 +84,8 @@ def digest_items(
     for record in records:
         facts = Incident.model_validate(record.data)
         tags = tags_of((n.source_id for n in record.notices), source_tags)
-        code, text = record.securities_code, incident_text(record)
+        code = record.securities_code
+        text = incident_text(record) if any(r.reads_text for r in routed) else None
         if any(matches(rule, facts, tags=tags, code=code, text=text) for rule in routed):
             links = tuple(dict.fromkeys(n.url for n in record.notices if n.url))
             items.append(DigestItem(record.id, facts, links, utc(record.created_at)))

@@ -153,7 +153,9 @@ def _watchlist(rules: RulesConfig, name: str) -> Callable[[IncidentRecord], bool
             if not rule.has_watchlist:
                 raise BadFilter(f"watchlist: rule {name!r} has no organization list")
             return lambda record: rule.watches(
-                record.organization, code=record.securities_code, text=incident_text(record)
+                record.organization,
+                code=record.securities_code,
+                text=incident_text(record) if rule.reads_text else None,
             )
     known = ", ".join(repr(r.name) for r in rules.rules if r.has_watchlist) or "none"
     raise BadFilter(f"watchlist: no rule named {name!r} (rules with a watchlist: {known})")

@@ -177,10 +177,12 @@ def _attach(
     now: dt.datetime,
     copy_of: IncidentRecord | None,
     prov: Provenance,
+    stored: tuple[list[IncidentRecord], list[Candidate]],
 ) -> tuple[IncidentRecord, Event | None, list[str], Incident] | None:
     """The incident this notice belongs to, the event it causes, and the merged facts;
-    None for a correction (`amends`) of no stored incident, which opens none."""
-    rows, candidates = _candidates(session, facts, prov.securities_code)
+    None for a correction (`amends`) of no stored incident, which opens none. `stored`:
+    the organization's incidents (`_candidates`)."""
+    rows, candidates = stored
     match = find_match(facts, now.date(), candidates)
     by_facts = next((r for r in rows if r.id == match), None)
     found = _joined(session, facts, prov.joins) or copy_of or by_facts
@@ -241,7 +243,9 @@ def _enqueue(
     # An update is keyed by the notice that caused it, so each real update alerts once.
     revision = notice.id if event == "update" else None
     count = 0
-    text = "\n".join(filter(None, (incident_text(record), notice.text)))
+    # The notices' text only for a rule that reads it (a watchlist of subsidiaries); the
+    # notice being recorded is one of `record.notices` already.
+    text = incident_text(record) if any(r.reads_text for r in rules.rules) else None
     for rule in rules.rules:
         if not matches(rule, facts, event=event, tags=tags, code=record.securities_code, text=text):
             continue
@@ -343,7 +347,9 @@ def record_notice(
         },
     )
     copy_of = _copy_of(session, notice_id, title, sig, facts, now)
-    if amends and _candidates(session, facts, securities_code)[0]:
+    # Looked up once: whether a correction has an incident to join, and where this goes.
+    stored = _candidates(session, facts, securities_code) if amends else None
+    if stored is not None and stored[0]:
         facts = _as_correction(facts)
     if not facts.is_incident and copy_of is None:
         # Only notices of incidents are candidates for copies: an ordinary page's band
@@ -356,7 +362,9 @@ def record_notice(
         # the text; it changes none of the incident's facts.
         queries.attach_notice(session, notice_id, copy_of.id, text=text)
         return Recorded(notice_id, copy_of.id, None, (), 0)
-    attached = _attach(session, facts, now, copy_of, prov)
+    if stored is None:
+        stored = _candidates(session, facts, securities_code)
+    attached = _attach(session, facts, now, copy_of, prov, stored)
     if attached is None:
         return Recorded(notice_id, None, None, (), 0)
     record, event, changes, merged = attached
